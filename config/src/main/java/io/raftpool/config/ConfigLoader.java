@@ -1,12 +1,18 @@
 package io.raftpool.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.raftpool.config.NodeRules.NodeEntry;
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * The one way to read a cluster config: parse the YAML, apply defaults, validate every key and
@@ -25,8 +33,13 @@ import java.util.stream.Stream;
  */
 public final class ConfigLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+    private static final String NAME_ALLOWED = "use letters, digits, '.', '_' or '-', starting with a letter"
+            + " or digit, at most 63 characters";
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})");
+    /** What an agent needs in bin_dir: to start and stop a server, create one, and rebuild one as a standby. */
+    static final List<String> PG_PROGRAMS = List.of("pg_ctl", "initdb", "postgres", "pg_basebackup", "pg_rewind");
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-    private static final Duration MS = Duration.ofMillis(1);
+    private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate field '(.*)'");
     private static final Duration HOUR = Duration.ofHours(1);
 
     private ConfigLoader() {}
@@ -35,6 +48,9 @@ public final class ConfigLoader {
         String text;
         try {
             text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file " + file + " does not exist; give the path of the cluster"
+                    + " YAML file (see examples/scenario-2plus1.yaml)");
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
         }
@@ -44,10 +60,11 @@ public final class ConfigLoader {
     public static ClusterConfig parse(String yaml, Path source) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            // A key given twice would otherwise keep the last value silently.
+            YAMLFactory factory = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+            root = new ObjectMapper(factory).readTree(yaml);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(source + ": not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
+            throw notYaml(source, e);
         }
         if (root == null || !root.isObject()) {
             throw new ConfigException(source + ": expected a YAML mapping with the keys cluster, nodes, ...");
@@ -62,23 +79,54 @@ public final class ConfigLoader {
     }
 
     /**
+     * Where the YAML parser gave up, in one line. The scanner's own mark is preferred: Jackson's
+     * location is that of the last token it read, which can be lines earlier.
+     */
+    private static ConfigException notYaml(Path source, JsonProcessingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+                Mark at = marked.getProblemMark();
+                String context = marked.getContext() == null || marked.getContextMark() == null ? ""
+                        : " (" + marked.getContext() + " from line " + (marked.getContextMark().getLine() + 1) + ")";
+                return new ConfigException(source + ": not valid YAML at line " + (at.getLine() + 1) + ", column "
+                        + (at.getColumn() + 1) + ": " + marked.getProblem() + context);
+            }
+        }
+        JsonLocation at = e.getLocation();
+        String where = at == null || at.getLineNr() < 1 ? ""
+                : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        String problem = e.getOriginalMessage().strip();
+        var duplicate = DUPLICATE_KEY.matcher(problem);
+        if (duplicate.matches()) {
+            problem = "key '" + duplicate.group(1) + "' is given twice in one mapping; give each key once";
+        }
+        return new ConfigException(source + ": not valid YAML" + where + ": " + problem);
+    }
+
+    /**
      * The checks that only make sense on the node itself: its PostgreSQL binaries exist, its
      * OS user exists. Run by an agent at start, not by the CLI (which may run elsewhere).
+     * A witness has nothing to check.
      */
     public static void checkLocalNode(ClusterConfig config, int nodeId) {
         NodeConfig node = config.requireNode(nodeId);
         List<String> problems = new ArrayList<>();
         node.postgres().ifPresent(pg -> {
-            String where = "nodes[id=" + nodeId + "].postgres.bin_dir";
+            String where = "nodes[id=" + nodeId + "].postgres.";
             if (!Files.isDirectory(pg.binDir())) {
-                problems.add(where + ": " + pg.binDir() + " is not a directory; point it at the PostgreSQL"
+                problems.add(where + "bin_dir: " + pg.binDir() + " is not a directory; point it at the PostgreSQL"
                         + " binaries (the directory holding pg_ctl), or install them: apt-get install postgresql");
             } else {
-                for (String program : List.of("pg_ctl", "initdb", "postgres", "pg_basebackup", "pg_rewind")) {
-                    if (!Files.isExecutable(pg.bin(program))) {
-                        problems.add(where + ": " + pg.bin(program) + " is missing or not executable");
-                    }
+                List<String> missing = PG_PROGRAMS.stream().filter(p -> !Files.isExecutable(pg.bin(p))).toList();
+                if (!missing.isEmpty()) {
+                    problems.add(where + "bin_dir: " + pg.binDir() + " has no executable " + String.join(", ", missing)
+                            + "; it must hold the PostgreSQL server programs " + String.join(", ", PG_PROGRAMS)
+                            + " (Debian: /usr/lib/postgresql/<version>/bin)");
                 }
+            }
+            if (!osUserExists(pg.osUser())) {
+                problems.add(where + "os_user: '" + pg.osUser() + "' is not a user on this machine; create it"
+                        + " (useradd) or name the user that runs PostgreSQL here (PostgreSQL refuses to run as root)");
             }
         });
         if (!problems.isEmpty()) {
@@ -86,12 +134,23 @@ public final class ConfigLoader {
         }
     }
 
+    private static boolean osUserExists(String name) {
+        try {
+            FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(name);
+            return true;
+        } catch (UserPrincipalNotFoundException e) {
+            return false;
+        } catch (IOException | UnsupportedOperationException e) {
+            // No way to look users up here: PostgreSQL's own start reports a missing user.
+            return true;
+        }
+    }
+
     private static ClusterConfig read(YamlSection root, Path source, List<String> problems) {
         YamlSection cluster = root.sectionOrEmpty("cluster");
         String name = cluster.requiredString("name").orElse("");
         if (!name.isEmpty() && !NAME.matcher(name).matches()) {
-            cluster.problem("name", "'" + name + "' is not allowed; use letters, digits, '.', '_' or '-',"
-                    + " starting with a letter or digit, at most 63 characters");
+            cluster.problem("name", "'" + name + "' is not allowed; " + NAME_ALLOWED);
         }
         Optional<Integer> bootstrapPrimary = cluster.integer("bootstrap_primary", 0, 9999);
         cluster.finish();
@@ -105,17 +164,21 @@ public final class ConfigLoader {
         AdminSettings admin = readAdmin(root.sectionOrEmpty("admin"));
         PostgresDefaults pgDefaults = readPostgresDefaults(root.sectionOrEmpty("postgres"));
 
-        List<NodeConfig> nodes = new ArrayList<>();
+        List<NodeEntry> entries = new ArrayList<>();
         List<YamlSection> nodeSections = root.sectionList("nodes");
         if (!root.has("nodes")) {
             root.problem("nodes", "is required: a list of at least 3 nodes (agents)");
+        } else if (nodeSections.size() < 3) {
+            root.problem("nodes", nodeSections.size() + " node(s) given; raft needs at least 3 agents so that a"
+                    + " majority survives the loss of one (add a witness: an agent without PostgreSQL)");
         }
         for (YamlSection n : nodeSections) {
-            readNode(n, pgDefaults).ifPresent(nodes::add);
+            readNode(n, pgDefaults).ifPresent(entries::add);
         }
         root.finish();
 
-        checkNodes(nodes, nodeSections.size(), problems);
+        NodeRules.check(entries, problems);
+        List<NodeConfig> nodes = entries.stream().map(NodeEntry::node).toList();
         if (bootstrapPrimary.isPresent()) {
             int id = bootstrapPrimary.get();
             boolean ok = nodes.stream().anyMatch(n -> n.id() == id && !n.witness());
@@ -287,17 +350,24 @@ public final class ConfigLoader {
         return Path.of("/usr/lib/postgresql/15/bin");
     }
 
-    private static Optional<NodeConfig> readNode(YamlSection s, PostgresDefaults pg) {
+    private static Optional<NodeEntry> readNode(YamlSection s, PostgresDefaults pg) {
         Optional<Integer> id = s.requiredInteger("id", 0, 9999);
         String name = s.requiredString("name").orElse("");
         if (!name.isEmpty() && !NAME.matcher(name).matches()) {
-            s.problem("name", "'" + name + "' is not allowed; use letters, digits, '.', '_' or '-'");
+            s.problem("name", "'" + name + "' is not allowed; " + NAME_ALLOWED);
         }
         String host = s.requiredString("host").orElse("");
+        if (!host.isEmpty() && !HOST.matcher(host).matches()) {
+            s.problem("host", "'" + host + "' is not a host name or IPv4 address; allowed: e.g. 10.0.0.11 or"
+                    + " db1.example.com, without a port (ports have their own keys)");
+        }
         Optional<Integer> raftPort = s.requiredInteger("raft_port", 1, 65535);
         Optional<Integer> adminPort = s.requiredInteger("admin_port", 1, 65535);
         Path agentDir = s.string("agent_dir").map(Path::of)
                 .orElse(Path.of("/var/lib/raftpool", name.isEmpty() ? "agent" : name));
+        if (!agentDir.isAbsolute()) {
+            s.problem("agent_dir", "'" + agentDir + "' is not an absolute path");
+        }
         boolean witness = s.bool("witness", false);
 
         Optional<NodeConfig.ProxyPorts> proxy = s.section("proxy").map(p -> {
@@ -319,8 +389,9 @@ public final class ConfigLoader {
         if (id.isEmpty() || raftPort.isEmpty() || adminPort.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new NodeConfig(id.get(), name, host, raftPort.get(), adminPort.get(), agentDir, proxy,
-                witness ? Optional.empty() : postgres));
+        NodeConfig node = new NodeConfig(id.get(), name, host, raftPort.get(), adminPort.get(), agentDir, proxy,
+                witness ? Optional.empty() : postgres);
+        return Optional.of(new NodeEntry(s.path(), node, witness));
     }
 
     private static PostgresConfig readNodePostgres(YamlSection p, PostgresDefaults d) {
@@ -338,59 +409,5 @@ public final class ConfigLoader {
         p.finish();
         return new PostgresConfig(port, dataDir, binDir, osUser, d.superuser(), d.superuserPassword(), priority,
                 nofailover, parameters, d.hba());
-    }
-
-    private static void checkNodes(List<NodeConfig> nodes, int declared, List<String> problems) {
-        if (declared > 0 && declared < 3) {
-            problems.add("nodes: " + declared + " node(s) given; raft needs at least 3 agents so that a majority"
-                    + " survives the loss of one (add a witness: an agent without PostgreSQL)");
-        }
-        Map<Integer, NodeConfig> byId = new HashMap<>();
-        Map<String, NodeConfig> byName = new HashMap<>();
-        Map<String, String> ports = new HashMap<>();
-        Map<String, String> dataDirs = new HashMap<>();
-        for (NodeConfig n : nodes) {
-            String at = "nodes[id=" + n.id() + "]";
-            NodeConfig dup = byId.putIfAbsent(n.id(), n);
-            if (dup != null) {
-                problems.add(at + ".id: " + n.id() + " is used by node '" + dup.name() + "' too; ids must be unique");
-            }
-            NodeConfig dupName = byName.putIfAbsent(n.name(), n);
-            if (dupName != null && !n.name().isEmpty()) {
-                problems.add(at + ".name: '" + n.name() + "' is used by node " + dupName.id() + " too; names must be unique");
-            }
-            claim(ports, n.host(), n.raftPort(), at + ".raft_port", problems);
-            claim(ports, n.host(), n.adminPort(), at + ".admin_port", problems);
-            n.proxy().ifPresent(p -> {
-                claim(ports, n.host(), p.rwPort(), at + ".proxy.rw_port", problems);
-                claim(ports, n.host(), p.roPort(), at + ".proxy.ro_port", problems);
-                if (p.metricsPort() != 0) {
-                    claim(ports, n.host(), p.metricsPort(), at + ".proxy.metrics_port", problems);
-                }
-            });
-            n.postgres().ifPresent(pg -> {
-                claim(ports, n.host(), pg.port(), at + ".postgres.port", problems);
-                String dirKey = n.host() + " " + pg.dataDir();
-                String other = dataDirs.putIfAbsent(dirKey, at + ".postgres.data_dir");
-                if (other != null) {
-                    problems.add(at + ".postgres.data_dir: " + pg.dataDir() + " on " + n.host() + " is used by "
-                            + other + " too; each server needs its own data directory");
-                }
-            });
-        }
-        if (!nodes.isEmpty() && nodes.stream().allMatch(NodeConfig::witness)) {
-            problems.add("nodes: every node is a witness; at least one needs a postgres section");
-        }
-    }
-
-    private static void claim(Map<String, String> ports, String host, int port, String key, List<String> problems) {
-        if (port <= 0) {
-            return;
-        }
-        String other = ports.putIfAbsent(host + ":" + port, key);
-        if (other != null) {
-            problems.add(key + ": port " + port + " on " + host + " is used by " + other
-                    + " too; every port on a host must be different");
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.raftpool.config;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
@@ -32,7 +33,8 @@ public record SecretRef(Kind kind, String location) {
 
     /**
      * Reads the secret. A file readable by group or others is refused: a secret in such a
-     * file is no secret. Trailing newlines are dropped (echo adds one).
+     * file is no secret. Trailing newlines are dropped (echo adds one). An empty secret is
+     * refused: it is always a mistake, and PostgreSQL would report it far from its cause.
      */
     public Optional<String> resolve(Map<String, String> environment) {
         switch (kind) {
@@ -40,11 +42,11 @@ public record SecretRef(Kind kind, String location) {
                 return Optional.empty();
             case ENV: {
                 String value = environment.get(location);
-                if (value == null || value.isEmpty()) {
+                if (value == null) {
                     throw new ConfigException("environment variable " + location
                             + " is not set; it should hold the secret the config names");
                 }
-                return Optional.of(stripNewlines(value));
+                return Optional.of(nonEmpty(stripNewlines(value), "environment variable " + location));
             }
             case FILE: {
                 Path path = Path.of(location);
@@ -55,7 +57,11 @@ public record SecretRef(Kind kind, String location) {
                         throw new ConfigException("secret file " + path + " is readable by group or others;"
                                 + " make it private: chmod 600 " + path);
                     }
-                    return Optional.of(stripNewlines(Files.readString(path, StandardCharsets.UTF_8)));
+                    return Optional.of(nonEmpty(stripNewlines(Files.readString(path, StandardCharsets.UTF_8)),
+                            "secret file " + path));
+                } catch (NoSuchFileException e) {
+                    throw new ConfigException("secret file " + path + " does not exist; create it with the secret"
+                            + " on one line and chmod 600 it");
                 } catch (IOException e) {
                     throw new ConfigException("cannot read secret file " + path + ": " + e.getMessage());
                 }
@@ -67,6 +73,13 @@ public record SecretRef(Kind kind, String location) {
 
     public Optional<String> resolve() {
         return resolve(System.getenv());
+    }
+
+    private static String nonEmpty(String secret, String source) {
+        if (secret.isEmpty()) {
+            throw new ConfigException(source + " is empty; it should hold the secret the config names");
+        }
+        return secret;
     }
 
     private static String stripNewlines(String s) {

@@ -25,6 +25,8 @@ final class YamlSection {
     private final JsonNode node;
     private final List<String> problems;
     private final Set<String> known = new LinkedHashSet<>();
+    /** Keys recognised only to be refused (an inline secret): not reported as unknown, never offered as allowed. */
+    private final Set<String> refused = new LinkedHashSet<>();
 
     YamlSection(String path, JsonNode node, List<String> problems) {
         this.path = path;
@@ -132,12 +134,11 @@ final class YamlSection {
             problem(key, describe(v) + " is not a whole number; allowed: " + min + " to " + max);
             return Optional.empty();
         }
-        long n = v.asLong();
-        if (n < min || n > max) {
-            problem(key, n + " is out of range; allowed: " + min + " to " + max);
+        if (!v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+            problem(key, v.asText() + " is out of range; allowed: " + min + " to " + max);
             return Optional.empty();
         }
-        return Optional.of((int) n);
+        return Optional.of((int) v.asLong());
     }
 
     int integer(String key, long min, long max, int fallback) {
@@ -178,18 +179,27 @@ final class YamlSection {
                     + " (ms, s, m, h), e.g. 500ms or 2s");
             return fallback;
         }
-        long amount = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        };
-        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+        Optional<Duration> d = toDuration(m.group(1), m.group(2));
+        if (d.isEmpty() || d.get().compareTo(min) < 0 || d.get().compareTo(max) > 0) {
             problem(key, text + " is out of range; allowed: " + format(min) + " to " + format(max));
             return fallback;
         }
-        return d;
+        return d.get();
+    }
+
+    /** Empty when the amount is too large for a Duration: out of range, whatever the bounds. */
+    private static Optional<Duration> toDuration(String amount, String unit) {
+        try {
+            long n = Long.parseLong(amount);
+            return Optional.of(switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            });
+        } catch (NumberFormatException | ArithmeticException e) {
+            return Optional.empty();
+        }
     }
 
     <E extends Enum<E>> E enumValue(String key, Class<E> type, E fallback) {
@@ -240,9 +250,7 @@ final class YamlSection {
             problem(key, "expected a mapping of names to values, got " + describe(value.get()));
             return result;
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = value.get().fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> e = fields.next();
+        for (Map.Entry<String, JsonNode> e : value.get().properties()) {
             if (!e.getValue().isValueNode()) {
                 problem(key + "." + e.getKey(), "expected a single value, got " + describe(e.getValue()));
                 continue;
@@ -256,7 +264,7 @@ final class YamlSection {
     SecretRef secret(String prefix) {
         Optional<String> file = string(prefix + "_file");
         Optional<String> env = string(prefix + "_env");
-        known.add(prefix);
+        refused.add(prefix);
         if (has(prefix)) {
             problem(prefix, "secrets are never written in the config; use " + prefix + "_file (a file only"
                     + " its owner can read) or " + prefix + "_env (an environment variable)");
@@ -279,7 +287,7 @@ final class YamlSection {
         Iterator<String> names = node.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
-            if (!known.contains(name)) {
+            if (!known.contains(name) && !refused.contains(name)) {
                 problems.add(keyPath(name) + ": unknown key; allowed here: " + String.join(", ", known));
             }
         }

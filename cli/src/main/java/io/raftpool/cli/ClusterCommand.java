@@ -1,0 +1,47 @@
+package io.raftpool.cli;
+
+import io.raftpool.api.AdminClient;
+import io.raftpool.config.ClusterConfig;
+import io.raftpool.config.NodeConfig;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** A subcommand that reads the cluster config and talks to the agents it names. */
+abstract class ClusterCommand implements Callable<Integer> {
+    @ParentCommand
+    RaftpoolCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    CliEnvironment environment() {
+        return root.environment();
+    }
+
+    ClusterConfig config() {
+        return root.loadConfig();
+    }
+
+    AdminClient adminClient(ClusterConfig config) {
+        return AdminClients.forCluster(config);
+    }
+
+    void print(String text) {
+        environment().out().print(text);
+        environment().out().flush();
+    }
+
+    /** The node with this id; an unknown id fails naming the ids that exist. */
+    static NodeConfig requireNode(ClusterConfig config, int id) {
+        return config.node(id).orElseThrow(() -> new CommandFailure("there is no node " + id + " in "
+                + config.source() + "; the nodes are " + nodeList(config, false)));
+    }
+
+    static String nodeList(ClusterConfig config, boolean postgresOnly) {
+        return config.nodes().stream().filter(n -> !postgresOnly || !n.witness())
+                .map(n -> n.id() + " (" + n.name() + ")").collect(Collectors.joining(", "));
+    }
+}

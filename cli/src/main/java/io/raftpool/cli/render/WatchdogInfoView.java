@@ -1,0 +1,122 @@
+package io.raftpool.cli.render;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftpool.proto.AgentStatus;
+import io.raftpool.proto.RaftInfo;
+import io.raftpool.proto.VipHolder;
+import io.raftpool.proto.WatchdogInfo;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** {@code raftpool watchdog-info}: the quorum, the leader, the VIP, then one row per agent. */
+public final class WatchdogInfoView {
+    private static final List<Table.Column> COLUMNS = List.of(
+            Table.Column.number("node_id"), Table.Column.text("name"), Table.Column.text("address"),
+            Table.Column.text("reachable"), Table.Column.text("raft_role"), Table.Column.number("term"),
+            Table.Column.number("leader_id"), Table.Column.number("commit_index"),
+            Table.Column.number("applied_index"), Table.Column.text("error"));
+
+    private WatchdogInfoView() {}
+
+    public static String text(WatchdogInfo info, ZoneId zone) {
+        StringBuilder out = new StringBuilder();
+        out.append("agents: ").append(info.getAgentsTotal())
+                .append(", quorum: ").append(info.getQuorumPresent() ? "present" : "ABSENT")
+                .append(" (").append(info.getQuorumSize()).append(" of ").append(info.getAgentsTotal())
+                .append(" agents needed)\n");
+        out.append("leader: ").append(info.getLeaderId() < 0 ? "none" : "node " + label(info, info.getLeaderId()))
+                .append(", term ").append(info.getTerm()).append('\n');
+        out.append("vip: ").append(vipText(info, zone)).append("\n\n");
+        List<List<String>> rows = new ArrayList<>();
+        for (AgentStatus a : byNodeId(info)) {
+            RaftInfo raft = a.getRaft();
+            boolean known = a.getReachable();
+            rows.add(List.of(
+                    Integer.toString(a.getNodeId()), a.getName(), a.getAddress(), Formats.yesNo(a.getReachable()),
+                    known ? Formats.raftRole(raft.getRole()) : "",
+                    known ? Long.toString(raft.getTerm()) : "",
+                    known && raft.getLeaderId() >= 0 ? Integer.toString(raft.getLeaderId()) : "",
+                    known ? Long.toString(raft.getCommitIndex()) : "",
+                    known ? Long.toString(raft.getAppliedIndex()) : "",
+                    a.getError()));
+        }
+        return out.append(new Table(COLUMNS, rows).render()).toString();
+    }
+
+    static String vipText(WatchdogInfo info, ZoneId zone) {
+        VipHolder vip = info.getVip();
+        String address = !vip.getAddress().isEmpty() ? vip.getAddress() : info.getVipAddress();
+        if (address.isEmpty() && vip.getNodeId() < 0) {
+            return "none configured";
+        }
+        if (vip.getNodeId() < 0) {
+            return address + ", held by no agent";
+        }
+        return address + " on node " + label(info, vip.getNodeId())
+                + (vip.getSinceMs() > 0 ? " since " + Formats.localTime(vip.getSinceMs(), zone) : "")
+                + ", term " + vip.getTerm();
+    }
+
+    public static String json(WatchdogInfo info) {
+        ObjectNode root = Json.object();
+        root.put("agents_total", info.getAgentsTotal());
+        root.put("quorum_size", info.getQuorumSize());
+        root.put("quorum_present", info.getQuorumPresent());
+        Json.putOrNull(root, "leader_id", info.getLeaderId(), -1);
+        Json.putOrNull(root, "leader_name", info.getLeaderId() < 0 ? null : name(info, info.getLeaderId()));
+        root.put("term", info.getTerm());
+        root.set("vip", vipJson(info));
+        var agents = root.putArray("agents");
+        for (AgentStatus a : byNodeId(info)) {
+            ObjectNode o = agents.addObject();
+            o.put("node_id", a.getNodeId());
+            o.put("name", a.getName());
+            o.put("address", a.getAddress());
+            o.put("reachable", a.getReachable());
+            RaftInfo raft = a.getRaft();
+            if (a.getReachable()) {
+                o.put("raft_role", Formats.raftRole(raft.getRole()));
+                o.put("term", raft.getTerm());
+                Json.putOrNull(o, "leader_id", raft.getLeaderId(), -1);
+                o.put("commit_index", raft.getCommitIndex());
+                o.put("applied_index", raft.getAppliedIndex());
+                Json.putOrNull(o, "majority_contact_age_ms", raft.getMajorityContactAgeMs(), -1);
+            } else {
+                for (String key : List.of("raft_role", "term", "leader_id", "commit_index", "applied_index",
+                        "majority_contact_age_ms")) {
+                    o.putNull(key);
+                }
+            }
+            Json.putOrNull(o, "error", a.getError());
+        }
+        return Json.write(root);
+    }
+
+    static ObjectNode vipJson(WatchdogInfo info) {
+        VipHolder vip = info.getVip();
+        ObjectNode o = Json.object();
+        Json.putOrNull(o, "address", info.getVipAddress());
+        Json.putOrNull(o, "holder_id", vip.getNodeId(), -1);
+        Json.putOrNull(o, "holder_name", vip.getNodeId() < 0 ? null : name(info, vip.getNodeId()));
+        Json.putOrNull(o, "held_address", vip.getNodeId() < 0 ? null : vip.getAddress());
+        Json.putTime(o, "since", vip.getNodeId() < 0 ? 0 : vip.getSinceMs());
+        Json.putOrNull(o, "term", vip.getNodeId() < 0 ? -1 : vip.getTerm(), -1);
+        return o;
+    }
+
+    private static List<AgentStatus> byNodeId(WatchdogInfo info) {
+        return info.getAgentsList().stream().sorted(Comparator.comparingInt(AgentStatus::getNodeId)).toList();
+    }
+
+    private static String name(WatchdogInfo info, int id) {
+        return info.getAgentsList().stream().filter(a -> a.getNodeId() == id).map(AgentStatus::getName)
+                .findFirst().orElse(null);
+    }
+
+    private static String label(WatchdogInfo info, int id) {
+        String name = name(info, id);
+        return name == null || name.isEmpty() ? Integer.toString(id) : id + " (" + name + ")";
+    }
+}

@@ -1,0 +1,110 @@
+package io.raftpool.cli.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.raftpool.cli.SampleStates;
+import io.raftpool.proto.ActionReply;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docs/cli-json.md lists every key each command prints, and nothing else: the keys in the first
+ * column of each section's table against the keys of the JSON for sample states that fill
+ * every optional part.
+ */
+class JsonDocumentationTest {
+    private static final Path DOC = Path.of("..", "docs", "cli-json.md");
+    private static final Pattern KEY = Pattern.compile("`([a-z_\\[\\].]+)`");
+
+    @Test
+    void theBackendObject() throws IOException {
+        assertThat(keys(Backends.json(SampleStates.afterFailover(), SampleStates.afterFailover().getBackends(0)).toString()))
+                .isEqualTo(documented("## The backend object"));
+    }
+
+    @Test
+    void poolNodes() throws IOException {
+        Set<String> printed = withoutBackends(keys(PoolNodesView.json(SampleStates.view(SampleStates.duringRecovery()))),
+                "nodes[].");
+        assertThat(printed).isEqualTo(documented("## `pool-nodes --json`"));
+    }
+
+    @Test
+    void watchdogInfo() throws IOException {
+        assertThat(keys(WatchdogInfoView.json(SampleStates.watchdogInfo()))).isEqualTo(documented("## `watchdog-info --json`"));
+    }
+
+    @Test
+    void nodeInfo() throws IOException {
+        Set<String> printed = withoutBackends(keys(NodeInfoView.json(SampleStates.afterFailover(), 0)), "backend.");
+        assertThat(printed).isEqualTo(documented("## `node-info N --json`"));
+    }
+
+    @Test
+    void events() throws IOException {
+        assertThat(keys(EventsView.json(SampleStates.afterFailover(), 10))).isEqualTo(documented("## `events --json"));
+    }
+
+    @Test
+    void nodeCommands() throws IOException {
+        ActionReply reply = ActionReply.newBuilder().setAccepted(true).setMessage("ok").setEpoch(3).build();
+        assertThat(keys(ActionReplyView.json("promote-node", 1, reply))).isEqualTo(documented("## `promote-node N`"));
+    }
+
+    /** Backend objects are documented once, in their own section. */
+    private static Set<String> withoutBackends(Set<String> keys, String prefix) {
+        Set<String> rest = new TreeSet<>(keys);
+        rest.removeIf(k -> k.startsWith(prefix));
+        return rest;
+    }
+
+    /** Key paths of a JSON text: {@code a}, {@code a.b}, {@code list[].c}. */
+    static Set<String> keys(String json) throws IOException {
+        Set<String> keys = new TreeSet<>();
+        collect(new ObjectMapper().readTree(json), "", keys);
+        return keys;
+    }
+
+    private static void collect(JsonNode node, String prefix, Set<String> keys) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                String key = prefix + field.getKey();
+                keys.add(key);
+                collect(field.getValue(), key + ".", keys);
+            }
+        } else if (node.isArray()) {
+            String element = prefix.substring(0, prefix.length() - 1) + "[].";
+            node.forEach(e -> collect(e, element, keys));
+        }
+    }
+
+    /** The keys in the first column of the table of the section whose heading starts so. */
+    private static Set<String> documented(String heading) throws IOException {
+        String doc = Files.readString(DOC);
+        int start = doc.indexOf("\n" + heading);
+        assertThat(start).as("section " + heading + " in " + DOC).isNotNegative();
+        int end = doc.indexOf("\n## ", start + 1);
+        String section = doc.substring(start, end < 0 ? doc.length() : end);
+        Set<String> keys = new TreeSet<>();
+        for (String line : section.lines().toList()) {
+            if (line.startsWith("| `")) {
+                Matcher m = KEY.matcher(line.split("\\|")[1]);
+                while (m.find()) {
+                    keys.add(m.group(1));
+                }
+            }
+        }
+        return keys;
+    }
+}

@@ -1,0 +1,360 @@
+package io.raftpool.harness;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.raftpool.api.AdminClient;
+import io.raftpool.config.ClusterConfig;
+import io.raftpool.config.ConfigLoader;
+import io.raftpool.config.NodeConfig;
+import io.raftpool.proto.Backend;
+import io.raftpool.proto.BackendRole;
+import io.raftpool.proto.BackendStatus;
+import io.raftpool.proto.ClusterState;
+import io.raftpool.proto.PrimaryPhase;
+import io.raftpool.server.postgres.OsCommand;
+import io.raftpool.server.postgres.PostgresServer;
+import io.raftpool.server.postgres.ServerSettings;
+import io.raftpool.server.postgres.StopMode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * A cluster of real processes on this machine: PostgreSQL servers, one agent per node and
+ * optionally a proxy per node, on loopback with free ports, in one directory. The demo, the
+ * tests and the chaos runs all start clusters through this class.
+ *
+ * <p>The agents bootstrap PostgreSQL themselves from the config the harness writes, exactly as
+ * on real hosts; the harness only starts processes, waits, and injects faults.
+ */
+public final class LocalCluster implements AutoCloseable {
+    public static final String AGENT_MAIN = "io.raftpool.server.AgentMain";
+    public static final String PROXY_MAIN = "io.raftpool.proxy.ProxyMain";
+
+    private final Path dir;
+    private final Path configPath;
+    private final ClusterConfig config;
+    private final boolean deleteOnClose;
+    private final Map<Integer, ManagedProcess> agents = new TreeMap<>();
+    private final Map<Integer, ManagedProcess> proxies = new TreeMap<>();
+    private final Map<Integer, PostgresServer> servers = new TreeMap<>();
+    private AdminClient admin;
+
+    private LocalCluster(Path dir, Path configPath, ClusterConfig config, boolean deleteOnClose, boolean withProxies) {
+        this.dir = dir;
+        this.configPath = configPath;
+        this.config = config;
+        this.deleteOnClose = deleteOnClose;
+        for (NodeConfig n : config.nodes()) {
+            List<String> args = List.of("--config", configPath.toString(), "--node-id", Integer.toString(n.id()));
+            agents.put(n.id(), new ManagedProcess("agent " + n.id(),
+                    ManagedProcess.javaCommand(AGENT_MAIN, args, "192m"), dir.resolve("logs/agent-" + n.id() + ".log")));
+            if (withProxies && n.proxy().isPresent()) {
+                proxies.put(n.id(), new ManagedProcess("proxy " + n.id(),
+                        ManagedProcess.javaCommand(PROXY_MAIN, args, "256m"), dir.resolve("logs/proxy-" + n.id() + ".log")));
+            }
+            n.postgres().ifPresent(pg -> servers.put(n.id(),
+                    new PostgresServer(ServerSettings.of(n, config.replication(), System.getenv()))));
+        }
+    }
+
+    /** Options of a local cluster; the defaults are the design's scenario (2 servers + 1 witness). */
+    public static final class Options {
+        private int postgresNodes = 2;
+        private int witnesses = 1;
+        private boolean proxies = false;
+        private Path dir;
+        private String name = "local";
+        private final Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
+
+        public Options postgresNodes(int n) {
+            this.postgresNodes = n;
+            return this;
+        }
+
+        public Options witnesses(int n) {
+            this.witnesses = n;
+            return this;
+        }
+
+        public Options proxies(boolean on) {
+            this.proxies = on;
+            return this;
+        }
+
+        /** Where the cluster lives (kept on close); default: a new temporary directory, removed on close. */
+        public Options dir(Path d) {
+            this.dir = d;
+            return this;
+        }
+
+        public Options name(String n) {
+            this.name = n;
+            return this;
+        }
+
+        /** Sets {@code section.key} in the config, e.g. {@code set("failover", "fence_timeout", "2s")}. */
+        public Options set(String section, String key, Object value) {
+            sections.computeIfAbsent(section, k -> new LinkedHashMap<>()).put(key, value);
+            return this;
+        }
+    }
+
+    public static Options options() {
+        return new Options();
+    }
+
+    /** Writes the config and starts every agent (and proxy); does not wait for health. */
+    public static LocalCluster start(Options o) {
+        LocalCluster cluster = create(o);
+        try {
+            cluster.startAll();
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    /** Writes the config and prepares the processes without starting them. */
+    public static LocalCluster create(Options o) {
+        Preflight.check();
+        boolean temporary = o.dir == null;
+        Path dir;
+        try {
+            dir = temporary ? Files.createTempDirectory(Path.of("/tmp"), "raftpool-") : o.dir.toAbsolutePath();
+            Files.createDirectories(dir.resolve("logs"));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the cluster directory: " + e.getMessage(), e);
+        }
+        Path configPath = dir.resolve("raftpool.yaml");
+        writeConfig(o, dir, configPath);
+        ClusterConfig config = ConfigLoader.load(configPath);
+        for (NodeConfig n : config.postgresNodes()) {
+            OsCommand os = OsCommand.forUser(n.requirePostgres().osUser());
+            os.ensureDirectory(n.requirePostgres().dataDir().getParent(), "rwx------");
+        }
+        return new LocalCluster(dir, configPath, config, temporary, o.proxies);
+    }
+
+    private static void writeConfig(Options o, Path dir, Path configPath) {
+        int nodes = o.postgresNodes + o.witnesses;
+        List<Integer> ports = FreePorts.take(nodes * 5);
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("cluster", new LinkedHashMap<>(Map.of("name", o.name)));
+        Map<String, Object> postgres = new LinkedHashMap<>();
+        postgres.put("hba", List.of("host all all 127.0.0.1/32 trust", "host replication all 127.0.0.1/32 trust"));
+        root.put("postgres", postgres);
+        List<Map<String, Object>> nodeList = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            boolean witness = i >= o.postgresNodes;
+            Map<String, Object> n = new LinkedHashMap<>();
+            n.put("id", i);
+            n.put("name", witness ? (o.witnesses == 1 ? "witness" : "witness" + (i - o.postgresNodes + 1)) : "pgsql" + (i + 1));
+            n.put("host", "127.0.0.1");
+            n.put("raft_port", ports.get(i * 5));
+            n.put("admin_port", ports.get(i * 5 + 1));
+            n.put("agent_dir", dir.resolve("node" + i + "/agent").toString());
+            n.put("proxy", new LinkedHashMap<>(Map.of("rw_port", ports.get(i * 5 + 2), "ro_port", ports.get(i * 5 + 3))));
+            if (witness) {
+                n.put("witness", true);
+            } else {
+                n.put("postgres", new LinkedHashMap<>(Map.of("port", ports.get(i * 5 + 4),
+                        "data_dir", dir.resolve("node" + i + "/pg/data").toString())));
+            }
+            nodeList.add(n);
+        }
+        for (var e : o.sections.entrySet()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> section = (Map<String, Object>) root.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>());
+            section.putAll(e.getValue());
+        }
+        root.put("nodes", nodeList);
+        try {
+            ObjectMapper yaml = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+            Files.writeString(configPath, "# written by raftpool's local cluster harness\n" + yaml.writeValueAsString(root));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + configPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void startAll() {
+        agents.values().forEach(ManagedProcess::start);
+        proxies.values().forEach(ManagedProcess::start);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path configPath() {
+        return configPath;
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    public ManagedProcess agent(int id) {
+        return require(agents, id, "agent");
+    }
+
+    public ManagedProcess proxy(int id) {
+        return require(proxies, id, "proxy");
+    }
+
+    public Map<Integer, ManagedProcess> agents() {
+        return agents;
+    }
+
+    public Map<Integer, ManagedProcess> proxies() {
+        return proxies;
+    }
+
+    /** The one process runner for node {@code id}'s PostgreSQL server, for checks and faults. */
+    public PostgresServer postgres(int id) {
+        return require(servers, id, "PostgreSQL server");
+    }
+
+    private static <T> T require(Map<Integer, T> map, int id, String what) {
+        T t = map.get(id);
+        if (t == null) {
+            throw new HarnessException("node " + id + " has no " + what + "; nodes: " + map.keySet());
+        }
+        return t;
+    }
+
+    public synchronized AdminClient admin() {
+        if (admin == null) {
+            List<String> addresses = config.nodes().stream().map(NodeConfig::adminAddress).toList();
+            admin = AdminClient.connect(addresses, Duration.ofSeconds(2));
+        }
+        return admin;
+    }
+
+    /** The committed state as some live agent knows it, or empty when none answers. */
+    public Optional<ClusterState> state() {
+        try {
+            return Optional.of(admin().getState().getState());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Waits until the committed state satisfies {@code condition}; fails with the last state seen. */
+    public ClusterState awaitState(String what, Duration timeout, Predicate<ClusterState> condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Optional<ClusterState> last = Optional.empty();
+        while (System.nanoTime() < deadline) {
+            Optional<ClusterState> s = state();
+            if (s.isPresent()) {
+                last = s;
+                if (condition.test(s.get())) {
+                    return s.get();
+                }
+            }
+            pause(50);
+        }
+        throw new HarnessException("timed out after " + timeout.toSeconds() + " s waiting for " + what
+                + "; last state seen: " + last.map(LocalCluster::summary).orElse("no agent answered")
+                + "; logs in " + dir.resolve("logs"));
+    }
+
+    /** One primary active, every server up, every standby streaming. */
+    public ClusterState awaitHealthy(Duration timeout) {
+        return awaitState("a healthy cluster (primary active, all servers up and streaming)", timeout, LocalCluster::healthy);
+    }
+
+    public static boolean healthy(ClusterState s) {
+        if (s.getPrimary().getPhase() != PrimaryPhase.ACTIVE || s.getBackendsCount() == 0) {
+            return false;
+        }
+        for (Backend b : s.getBackendsList()) {
+            if (b.getStatus() != BackendStatus.UP) {
+                return false;
+            }
+            if (b.getRole() == BackendRole.STANDBY && !"streaming".equals(b.getReplicationState())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A one-line picture of a state, for failure messages. */
+    public static String summary(ClusterState s) {
+        StringBuilder b = new StringBuilder("primary node " + s.getPrimary().getNodeId() + " epoch "
+                + s.getPrimary().getEpoch() + " " + s.getPrimary().getPhase());
+        for (Backend be : s.getBackendsList()) {
+            b.append("; node ").append(be.getNodeId()).append(' ').append(be.getStatus()).append('/').append(be.getRole())
+                    .append(be.getReplicationState().isEmpty() ? "" : "/" + be.getReplicationState())
+                    .append(be.getNeedsRecovery() ? "/needs-recovery" : "");
+        }
+        return b.toString();
+    }
+
+    public String jdbcUrl(int id) {
+        NodeConfig n = config.requireNode(id);
+        return "jdbc:postgresql://" + n.host() + ":" + n.requirePostgres().port() + "/postgres?user=postgres";
+    }
+
+    /** Stops everything: proxies, agents (SIGTERM, then SIGKILL), PostgreSQL servers; removes a temporary directory. */
+    @Override
+    public synchronized void close() {
+        if (admin != null) {
+            admin.close();
+            admin = null;
+        }
+        proxies.values().forEach(p -> p.stop(Duration.ofSeconds(5)));
+        agents.values().forEach(p -> p.stop(Duration.ofSeconds(5)));
+        for (PostgresServer pg : servers.values()) {
+            try {
+                pg.stop(StopMode.IMMEDIATE, Duration.ofSeconds(30));
+            } catch (RuntimeException e) {
+                System.err.println("harness: could not stop PostgreSQL in " + pg.settings().dataDir() + ": " + e.getMessage());
+            }
+        }
+        if (deleteOnClose && !Boolean.getBoolean("raftpool.keepClusterDirs")) {
+            deleteTree(dir);
+        }
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: a leftover temp file is not worth failing a run
+                }
+            });
+        } catch (IOException ignored) {
+            // same
+        }
+    }
+
+    static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HarnessException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package io.raftpool.server.agent;
+
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.raftpool.config.ClusterConfig;
+import io.raftpool.config.ConfigLoader;
+import io.raftpool.config.NodeConfig;
+import io.raftpool.proto.ClusterState;
+import io.raftpool.proto.RaftInfo;
+import io.raftpool.proto.StateView;
+import io.raftpool.proto.WatchdogInfo;
+import io.raftpool.server.api.AdminActions;
+import io.raftpool.server.api.AdminService;
+import io.raftpool.server.health.HealthMonitor;
+import io.raftpool.server.leader.LeaderDuties;
+import io.raftpool.server.local.LocalDuties;
+import io.raftpool.server.raft.AppliedState;
+import io.raftpool.server.raft.ClusterStateMachine;
+import io.raftpool.server.raft.RaftNode;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One raftpool agent: its Raft member, its eyes (health checks), its hands on the local
+ * PostgreSQL (local duties), the leader duties it takes on when elected, and the admin API.
+ * This class only wires them together and owns their lifecycle.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    static final long HEARTBEAT_PERIOD_MS = 200;
+
+    private final ClusterConfig config;
+    private final NodeConfig self;
+    private final StateHub hub = new StateHub();
+    private final RaftNode raft;
+    private final MajorityContact contact;
+    private final LeaderDuties leader;
+    private final HealthMonitor health;
+    private final Optional<LocalDuties> local;
+    private final AdminService adminService;
+    private final PeerAgents peers;
+    private final Server adminServer;
+    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> {
+        Thread t = new Thread(r, "agent-timers");
+        t.setDaemon(true);
+        return t;
+    });
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Runnable onFatal = () -> { };
+
+    private Agent(ClusterConfig config, int nodeId) throws IOException {
+        this.config = config;
+        this.self = config.requireNode(nodeId);
+        LeaderRelay relay = new LeaderRelay();
+        ClusterStateMachine stateMachine = new ClusterStateMachine(relay);
+        this.raft = new RaftNode(config, nodeId, stateMachine);
+        this.contact = new MajorityContact(raft::heartbeat, System::nanoTime, 1000);
+        Clocks clocks = Clocks.SYSTEM;
+        PostgresAccess pg = new PostgresAccess(config, self);
+        this.leader = new LeaderDuties(config, nodeId, raft, this::state, pg::candidateProbe, clocks::monoMs, clocks::wallMs);
+        this.health = new HealthMonitor(config, nodeId, this::state, pg::probe, pg::localPostmasterRunning, raft::submit,
+                clocks::wallMs);
+        this.local = self.postgres().isPresent()
+                ? Optional.of(new LocalDuties(config, nodeId, pg.localServer(), raft, hub, contact, health, clocks))
+                : Optional.empty();
+        this.peers = new PeerAgents(config);
+        this.adminService = new AdminService(new View(), new AdminActions(nodeId, raft, this::state, clocks::wallMs));
+        this.adminServer = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.adminPort()))
+                .addService(adminService)
+                .maxInboundMessageSize(1 << 20)
+                .build();
+        relay.bind(this);
+    }
+
+    /** Starts an agent for {@code nodeId} of {@code config}; returns once it serves its API. */
+    public static Agent start(ClusterConfig config, int nodeId) throws IOException {
+        ConfigLoader.checkLocalNode(config, nodeId);
+        Agent agent = new Agent(config, nodeId);
+        agent.startAll();
+        return agent;
+    }
+
+    private void startAll() throws IOException {
+        LOG.info("agent {} ({}) starting: raft {}, admin {}{}", self.id(), self.name(), self.raftAddress(),
+                self.adminAddress(), self.witness() ? ", witness" : ", PostgreSQL on " + self.host() + ":"
+                        + self.requirePostgres().port());
+        raft.start();
+        adminServer.start();
+        leader.start();
+        health.start();
+        local.ifPresent(LocalDuties::start);
+        timers.scheduleWithFixedDelay(contact::beat, 0, HEARTBEAT_PERIOD_MS, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(this::checkRaftAlive, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Called when this agent cannot go on (its Raft server closed itself): the supervisor restarts it. */
+    public void onFatal(Runnable action) {
+        this.onFatal = action;
+    }
+
+    private void checkRaftAlive() {
+        if (!raft.isAlive()) {
+            LOG.error("the raft server stopped (a long pause or a storage failure); this agent exits so that its"
+                    + " supervisor restarts it");
+            onFatal.run();
+        }
+    }
+
+    public ClusterState state() {
+        return hub.current().state();
+    }
+
+    public StateHub hub() {
+        return hub;
+    }
+
+    public int nodeId() {
+        return self.id();
+    }
+
+    public RaftNode raft() {
+        return raft;
+    }
+
+    public boolean isLeader() {
+        return leader.isLeader();
+    }
+
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        LOG.info("agent {} stopping", self.id());
+        timers.shutdownNow();
+        local.ifPresent(LocalDuties::close);
+        health.close();
+        leader.close();
+        adminService.close();
+        adminServer.shutdownNow();
+        peers.close();
+        try {
+            raft.close();
+        } catch (IOException e) {
+            LOG.warn("raft server did not close cleanly: {}", e.getMessage());
+        }
+        hub.close();
+        stopped.countDown();
+    }
+
+    private RaftInfo raftInfo() {
+        return raft.raftInfo(contact.ageMs());
+    }
+
+    private final class View implements AdminService.AgentView {
+        @Override
+        public StateView view() {
+            return StateView.newBuilder().setState(state()).setRaft(raftInfo())
+                    .setServedAtMs(System.currentTimeMillis()).build();
+        }
+
+        @Override
+        public RaftInfo raftInfo() {
+            return Agent.this.raftInfo();
+        }
+
+        @Override
+        public WatchdogInfo watchdogInfo() {
+            return peers.watchdogInfo(self.id(), Agent.this.raftInfo(), state());
+        }
+
+        @Override
+        public Runnable subscribe(Consumer<AppliedState> listener) {
+            return hub.subscribe(listener);
+        }
+    }
+
+    /**
+     * Hands the state machine's callbacks to the agent's parts. Created before the agent's
+     * fields exist (the state machine needs it first), bound once the agent is built.
+     */
+    private static final class LeaderRelay implements ClusterStateMachine.Listener {
+        private volatile Agent agent;
+        private volatile AppliedState early;
+
+        void bind(Agent a) {
+            this.agent = a;
+            if (early != null) {
+                a.hub.publish(early);
+            }
+        }
+
+        @Override
+        public void applied(AppliedState applied) {
+            Agent a = agent;
+            if (a == null) {
+                early = applied;
+                return;
+            }
+            a.hub.publish(applied);
+            a.leader.nudge();
+            a.local.ifPresent(LocalDuties::nudge);
+        }
+
+        @Override
+        public void leaderReady() {
+            Agent a = agent;
+            if (a != null) {
+                a.leader.leaderReady();
+            }
+        }
+
+        @Override
+        public void notLeader() {
+            Agent a = agent;
+            if (a != null) {
+                a.leader.notLeader();
+            }
+        }
+
+        @Override
+        public void leaderChanged(int leaderNode) {
+            Agent a = agent;
+            if (a != null && leaderNode != a.self.id()) {
+                a.leader.notLeader();
+            }
+        }
+
+        @Override
+        public void heardFrom(int nodeId) {
+            Agent a = agent;
+            if (a != null) {
+                a.leader.heardFrom(nodeId);
+            }
+        }
+    }
+}

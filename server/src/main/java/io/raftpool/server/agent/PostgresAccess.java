@@ -1,0 +1,70 @@
+package io.raftpool.server.agent;
+
+import io.raftpool.config.ClusterConfig;
+import io.raftpool.config.NodeConfig;
+import io.raftpool.config.PostgresConfig;
+import io.raftpool.proto.NodeInfo;
+import io.raftpool.server.health.ProbeOutcome;
+import io.raftpool.server.leader.FailoverPolicy;
+import io.raftpool.server.postgres.Password;
+import io.raftpool.server.postgres.PgProbe;
+import io.raftpool.server.postgres.PostgresServer;
+import io.raftpool.server.postgres.ProbeResult;
+import io.raftpool.server.postgres.ServerSettings;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How this agent reaches PostgreSQL: its own server (through the one process runner) and every
+ * server of the cluster for probes, as each node's configured superuser.
+ */
+final class PostgresAccess {
+    private final Optional<PostgresServer> local;
+    private final Map<Integer, Login> logins = new HashMap<>();
+
+    private record Login(String user, Optional<Password> password) {}
+
+    PostgresAccess(ClusterConfig config, NodeConfig self) {
+        Map<String, String> env = System.getenv();
+        this.local = self.postgres().map(pg -> new PostgresServer(ServerSettings.of(self, config.replication(), env)));
+        for (NodeConfig n : config.postgresNodes()) {
+            PostgresConfig pg = n.requirePostgres();
+            logins.put(n.id(), new Login(pg.superuser(), Password.resolve(pg.superuserPassword(), env)));
+        }
+    }
+
+    PostgresServer localServer() {
+        return local.orElseThrow(() -> new IllegalStateException("this node is a witness: no local PostgreSQL"));
+    }
+
+    boolean localPostmasterRunning() {
+        return local.map(PostgresServer::isRunning).orElse(false);
+    }
+
+    ProbeResult rawProbe(NodeInfo node, Duration timeout) {
+        Login login = logins.get(node.getId());
+        if (login == null) {
+            return ProbeResult.unreachable("node " + node.getId() + " has no PostgreSQL in the config", Duration.ZERO);
+        }
+        return PgProbe.probe(node.getHost(), node.getPgPort(), login.user(), login.password(), timeout);
+    }
+
+    ProbeOutcome probe(NodeInfo node, Duration timeout) {
+        return toOutcome(rawProbe(node, timeout));
+    }
+
+    FailoverPolicy.CandidateProbe candidateProbe(NodeInfo node, Duration timeout) {
+        ProbeResult r = rawProbe(node, timeout);
+        return new FailoverPolicy.CandidateProbe(r.reachable(), r.inRecovery(), r.walLsn(), r.error().orElse(""));
+    }
+
+    static ProbeOutcome toOutcome(ProbeResult r) {
+        if (!r.reachable()) {
+            return ProbeOutcome.unreachable(r.error().orElse("unreachable"), ProbeOutcome.Running.UNKNOWN);
+        }
+        return r.inRecovery() ? ProbeOutcome.standby(r.timeline(), r.walLsn(), r.streaming())
+                : ProbeOutcome.primary(r.timeline(), r.walLsn());
+    }
+}

@@ -1,0 +1,126 @@
+package io.raftpool.server.api;
+
+import io.raftpool.proto.ActionReply;
+import io.raftpool.proto.BeginFailover;
+import io.raftpool.proto.ClusterState;
+import io.raftpool.proto.Command;
+import io.raftpool.proto.NodeRequest;
+import io.raftpool.proto.Operation;
+import io.raftpool.proto.PrimaryPhase;
+import io.raftpool.proto.SetDetached;
+import io.raftpool.server.raft.RaftNode;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/** Operators' commands: checked against the committed state, then committed through Raft. */
+public final class AdminActions {
+    private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+
+    private final int self;
+    private final RaftNode raft;
+    private final Supplier<ClusterState> state;
+    private final LongSupplier wallMs;
+
+    public AdminActions(int self, RaftNode raft, Supplier<ClusterState> state, LongSupplier wallMs) {
+        this.self = self;
+        this.raft = raft;
+        this.state = state;
+        this.wallMs = wallMs;
+    }
+
+    public ActionReply promote(NodeRequest r) {
+        ClusterState s = state.get();
+        Optional<String> refusal = AdminChecks.promote(s, r.getNodeId());
+        if (refusal.isPresent()) {
+            return refused(refusal.get());
+        }
+        long epoch = s.getPrimary().getEpoch() + 1;
+        Command c = base().setBeginFailover(BeginFailover.newBuilder()
+                .setKind(Operation.Kind.PROMOTE).setNewEpoch(epoch).setTarget(r.getNodeId())
+                .setOldPrimary(s.getPrimary().getNodeId())
+                .setReason("promote-node " + r.getNodeId() + " requested by an operator")
+                .setDetectedMs(wallMs.getAsLong())).build();
+        Optional<String> failure = commit(c, timeout(r));
+        if (failure.isPresent()) {
+            return refused(failure.get());
+        }
+        if (!r.getWait()) {
+            return accepted("promotion of node " + r.getNodeId() + " started at epoch " + epoch, epoch);
+        }
+        long deadline = System.nanoTime() + timeout(r).toNanos();
+        while (System.nanoTime() < deadline) {
+            ClusterState now = state.get();
+            if (now.getPrimary().getEpoch() != epoch) {
+                return refused("epoch moved on to " + now.getPrimary().getEpoch() + " while promoting node " + r.getNodeId());
+            }
+            if (now.getPrimary().getPhase() == PrimaryPhase.ACTIVE) {
+                return accepted("node " + r.getNodeId() + " is the primary at epoch " + epoch, epoch);
+            }
+            if (now.getPrimary().getPhase() == PrimaryPhase.PHASE_NONE) {
+                return refused("promotion of node " + r.getNodeId() + " failed: "
+                        + (now.getEventsCount() > 0 ? now.getEvents(now.getEventsCount() - 1).getMessage() : "see raftpool events"));
+            }
+            sleepQuietly(50);
+        }
+        return refused("node " + r.getNodeId() + " was not promoted within " + timeout(r).toSeconds() + " s; see raftpool events");
+    }
+
+    public ActionReply setDetached(NodeRequest r, boolean detach) {
+        ClusterState s = state.get();
+        Optional<String> refusal = AdminChecks.setDetached(s, r.getNodeId(), detach);
+        if (refusal.isPresent()) {
+            return refused(refusal.get());
+        }
+        Command c = base().setSetDetached(SetDetached.newBuilder().setNodeId(r.getNodeId()).setDetached(detach)
+                .setReason((detach ? "detach-node" : "attach-node") + " requested by an operator")).build();
+        return commit(c, timeout(r)).map(AdminActions::refused)
+                .orElseGet(() -> accepted("node " + r.getNodeId() + (detach ? " detached" : " attached"),
+                        state.get().getPrimary().getEpoch()));
+    }
+
+    private Optional<String> commit(Command c, Duration timeout) {
+        try {
+            raft.submit(c).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return Optional.empty();
+        } catch (TimeoutException e) {
+            return Optional.of("not committed within " + timeout.toSeconds() + " s: the cluster has no quorum or no leader");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        } catch (Exception e) {
+            Throwable t = e;
+            while (t.getCause() != null && t.getCause() != t) {
+                t = t.getCause();
+            }
+            return Optional.of(t.getMessage() != null ? t.getMessage() : t.toString());
+        }
+    }
+
+    private Command.Builder base() {
+        return Command.newBuilder().setIssuedMs(wallMs.getAsLong()).setIssuer(self);
+    }
+
+    private static Duration timeout(NodeRequest r) {
+        return r.getTimeoutMs() > 0 ? Duration.ofMillis(r.getTimeoutMs()) : DEFAULT_WAIT;
+    }
+
+    private static ActionReply refused(String why) {
+        return ActionReply.newBuilder().setAccepted(false).setMessage(why).build();
+    }
+
+    private static ActionReply accepted(String what, long epoch) {
+        return ActionReply.newBuilder().setAccepted(true).setMessage(what).setEpoch(epoch).build();
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.raftpool.server.api;
+
+import io.raftpool.proto.Backend;
+import io.raftpool.proto.BackendStatus;
+import io.raftpool.proto.ClusterState;
+import io.raftpool.proto.PrimaryPhase;
+import io.raftpool.server.state.ClusterStates;
+import java.util.Optional;
+
+/**
+ * Whether an operator's command makes sense in the committed state, and if not, why: pure
+ * functions, so every refusal is tested without a cluster.
+ */
+public final class AdminChecks {
+    private AdminChecks() {}
+
+    public static Optional<String> promote(ClusterState s, int node) {
+        Optional<String> unknown = backendOf(s, node);
+        if (unknown.isPresent()) {
+            return unknown;
+        }
+        Backend b = ClusterStates.backend(s, node).orElseThrow();
+        if (s.getPrimary().getNodeId() == node) {
+            return Optional.of("node " + node + " is the primary already (epoch " + s.getPrimary().getEpoch() + ")");
+        }
+        if (s.getPrimary().getPhase() == PrimaryPhase.PROMOTING || s.getPrimary().getPhase() == PrimaryPhase.BOOTSTRAPPING) {
+            return Optional.of("a promotion is already in progress (node " + s.getPrimary().getNodeId() + ", epoch "
+                    + s.getPrimary().getEpoch() + "); wait for it to finish");
+        }
+        if (b.getStatus() != BackendStatus.UP) {
+            return Optional.of("node " + node + " is " + ClusterStates.statusName(b.getStatus())
+                    + " (" + b.getStatusReason() + "); only an up standby can be promoted");
+        }
+        if (b.getNeedsRecovery()) {
+            return Optional.of("node " + node + " needs recovery first: raftpool recovery-node " + node);
+        }
+        if (b.getDetached()) {
+            return Optional.of("node " + node + " is detached; attach it first: raftpool attach-node " + node);
+        }
+        return Optional.empty();
+    }
+
+    public static Optional<String> setDetached(ClusterState s, int node, boolean detach) {
+        Optional<String> unknown = backendOf(s, node);
+        if (unknown.isPresent()) {
+            return unknown;
+        }
+        Backend b = ClusterStates.backend(s, node).orElseThrow();
+        if (detach && s.getPrimary().getNodeId() == node) {
+            return Optional.of("node " + node + " is the primary; promote another node first (raftpool promote-node N)");
+        }
+        if (b.getDetached() == detach) {
+            return Optional.of("node " + node + " is " + (detach ? "detached" : "attached") + " already");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> backendOf(ClusterState s, int node) {
+        if (!ClusterStates.isInitialised(s)) {
+            return Optional.of("the cluster is not initialised yet");
+        }
+        if (ClusterStates.node(s, node).isEmpty()) {
+            return Optional.of("node " + node + " is not in the cluster; nodes are " + ClusterStates.nodeIds(s));
+        }
+        if (ClusterStates.backend(s, node).isEmpty()) {
+            return Optional.of("node " + node + " is a witness: it has no PostgreSQL server");
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,14 @@
+package io.raftpool.server.health;
+
+import io.raftpool.proto.BackendRole;
+import io.raftpool.proto.Health;
+
+/**
+ * One agent's current opinion of one PostgreSQL server: health after retries, role, and the
+ * count of failed probes in a row. A value; {@link HealthTracker} computes the next one.
+ */
+public record ObserverView(Health health, BackendRole role, boolean streaming, long timeline, long walLsn,
+                           int failuresInRow, String detail) {
+    public static final ObserverView INITIAL =
+            new ObserverView(Health.HEALTH_UNKNOWN, BackendRole.ROLE_UNKNOWN, false, 0, 0, 0, "not probed yet");
+}

@@ -1,0 +1,142 @@
+package io.raftpool.server.leader;
+
+import io.raftpool.config.FailoverSettings;
+import io.raftpool.proto.Backend;
+import io.raftpool.proto.BackendRole;
+import io.raftpool.proto.BackendStatus;
+import io.raftpool.proto.ClusterState;
+import io.raftpool.proto.Health;
+import io.raftpool.proto.NodeInfo;
+import io.raftpool.proto.Observation;
+import io.raftpool.proto.PrimaryPhase;
+import io.raftpool.server.state.ClusterStates;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The failover decision, as pure functions of the committed state, what the leader knows of
+ * the agents' liveness, and the WAL positions it asked of the candidates. Nothing here does
+ * I/O or reads a clock.
+ */
+public final class FailoverPolicy {
+    private FailoverPolicy() {}
+
+    /** The primary's condition as far as failover is concerned. */
+    public sealed interface Assessment {}
+
+    /** No reason to act. */
+    public record Healthy() implements Assessment {}
+
+    /**
+     * The primary failed. {@code promoteNotBeforeMs} (leader monotonic clock) is when its own
+     * agent, if it is merely cut off, has surely fenced it (S6); it is {@code 0} when the own
+     * agent itself reported the server dead, which leaves nothing to wait for.
+     */
+    public record Failed(int primary, String reason, List<String> evidence, long detectedAtMs,
+                         long promoteNotBeforeMs) implements Assessment {}
+
+    /** WAL position of a candidate, asked at decision time (the committed one may be stale). */
+    public record CandidateProbe(boolean reachable, boolean inRecovery, long walLsn, String error) {}
+
+    public record Choice(int target, long walLsn, String reason) {}
+
+    public static Assessment assess(ClusterState state, Liveness liveness, FailoverSettings settings) {
+        if (state.getPrimary().getPhase() != PrimaryPhase.ACTIVE) {
+            return new Healthy();
+        }
+        int primary = state.getPrimary().getNodeId();
+        Optional<String> down = StatusPolicy.downEvidence(state, primary, liveness);
+        if (down.isEmpty()) {
+            return new Healthy();
+        }
+        List<String> evidence = new ArrayList<>();
+        long detectedAt = 0;
+        for (Observation o : ClusterStates.observationsOf(state, primary)) {
+            if (StatusPolicy.isUnhealthy(o.getHealth()) && liveness.alive(o.getObserver())) {
+                evidence.add("agent " + o.getObserver() + " " + healthWord(o.getHealth()) + " since "
+                        + o.getAtMs() + ": " + o.getDetail());
+                detectedAt = Math.max(detectedAt, o.getAtMs());
+            }
+        }
+        Optional<Observation> own = ClusterStates.observation(state, primary, primary);
+        boolean certain = liveness.alive(primary) && own.isPresent() && own.get().getHealth() == Health.NOT_RUNNING;
+        long notBefore = 0;
+        if (certain) {
+            detectedAt = own.get().getAtMs();
+        } else if (!liveness.alive(primary)) {
+            OptionalLong heard = liveness.lastHeard(primary);
+            long base = heard.isPresent() ? heard.getAsLong() : liveness.nowMs();
+            notBefore = base + settings.fenceTimeout().toMillis() + settings.fenceGrace().toMillis();
+        }
+        return new Failed(primary, down.get(), List.copyOf(evidence), detectedAt, notBefore);
+    }
+
+    /**
+     * The standbys worth asking for their WAL position: up, streaming role, not detached, not
+     * needing recovery, not marked nofailover, and with a live agent to carry out the promotion.
+     */
+    public static List<Integer> eligible(ClusterState state, Liveness liveness, int excluded) {
+        List<Integer> ids = new ArrayList<>();
+        for (Backend b : state.getBackendsList()) {
+            if (b.getNodeId() == excluded || b.getStatus() != BackendStatus.UP || b.getRole() != BackendRole.STANDBY
+                    || b.getDetached() || b.getNeedsRecovery() || !liveness.alive(b.getNodeId())) {
+                continue;
+            }
+            Optional<NodeInfo> node = ClusterStates.node(state, b.getNodeId());
+            if (node.isEmpty() || node.get().getNofailover()) {
+                continue;
+            }
+            ids.add(b.getNodeId());
+        }
+        return ids;
+    }
+
+    /**
+     * Among the eligible candidates that answered as standbys, the highest WAL position wins;
+     * ties go to the higher priority, then the lower id.
+     */
+    public static Optional<Choice> choose(ClusterState state, List<Integer> eligible, Map<Integer, CandidateProbe> probes) {
+        record Ranked(int id, long lsn, int priority) {}
+        List<Ranked> ranked = new ArrayList<>();
+        for (int id : eligible) {
+            CandidateProbe p = probes.get(id);
+            if (p == null || !p.reachable() || !p.inRecovery()) {
+                continue;
+            }
+            int priority = ClusterStates.node(state, id).map(NodeInfo::getPriority).orElse(0);
+            ranked.add(new Ranked(id, p.walLsn(), priority));
+        }
+        return ranked.stream()
+                .max(Comparator.comparingLong(Ranked::lsn)
+                        .thenComparingInt(Ranked::priority)
+                        .thenComparing(Comparator.comparingInt(Ranked::id).reversed()))
+                .map(r -> new Choice(r.id(), r.lsn(), "highest WAL position " + formatLsn(r.lsn())
+                        + " of " + ranked.size() + " candidate(s)"));
+    }
+
+    /** Why no candidate qualifies, for the event log. */
+    public static String whyNoCandidate(ClusterState state, List<Integer> eligible, Map<Integer, CandidateProbe> probes) {
+        if (eligible.isEmpty()) {
+            return "no standby is up, attached, caught up by its own agent and allowed to fail over";
+        }
+        List<String> reasons = new ArrayList<>();
+        for (int id : eligible) {
+            CandidateProbe p = probes.get(id);
+            reasons.add("node " + id + ": " + (p == null ? "not asked" : !p.reachable() ? p.error()
+                    : !p.inRecovery() ? "not in recovery" : "ok"));
+        }
+        return "no candidate answered as a standby (" + String.join("; ", reasons) + ")";
+    }
+
+    public static String formatLsn(long lsn) {
+        return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xffffffffL).toUpperCase();
+    }
+
+    private static String healthWord(Health h) {
+        return h == Health.NOT_RUNNING ? "saw no postmaster" : "could not reach it";
+    }
+}

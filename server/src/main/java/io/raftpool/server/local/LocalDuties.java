@@ -1,0 +1,269 @@
+package io.raftpool.server.local;
+
+import io.raftpool.config.ClusterConfig;
+import io.raftpool.config.NodeConfig;
+import io.raftpool.proto.Backend;
+import io.raftpool.proto.BackendRole;
+import io.raftpool.proto.ClusterState;
+import io.raftpool.proto.Command;
+import io.raftpool.proto.NodeInfo;
+import io.raftpool.proto.PromotionDone;
+import io.raftpool.proto.PromotionFailed;
+import io.raftpool.server.agent.Clocks;
+import io.raftpool.server.agent.MajorityContact;
+import io.raftpool.server.agent.StateHub;
+import io.raftpool.server.health.HealthMonitor;
+import io.raftpool.server.health.ObserverView;
+import io.raftpool.server.postgres.CopyProgress;
+import io.raftpool.server.postgres.PostgresServer;
+import io.raftpool.server.postgres.SlotNames;
+import io.raftpool.server.postgres.StopMode;
+import io.raftpool.server.raft.AppliedState;
+import io.raftpool.server.raft.RaftNode;
+import io.raftpool.server.state.ClusterStates;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's hands on its own PostgreSQL server: a loop that gathers local facts, asks
+ * {@link LocalPlanner} what to do, and does it through the one process runner. Every action is
+ * idempotent, so a crash at any line is repaired by the next round (or the next agent start).
+ */
+public final class LocalDuties implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalDuties.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final long BACKOFF_MS = 3000;
+
+    private final ClusterConfig config;
+    private final NodeConfig self;
+    private final PostgresServer pg;
+    private final RaftNode raft;
+    private final StateHub hub;
+    private final MajorityContact contact;
+    private final HealthMonitor health;
+    private final Clocks clocks;
+    private final long startedMs;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "local-duties");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private boolean startupReconciled;
+    private boolean fenced;
+    private boolean protectedDataDir;
+    private long backoffUntilMs;
+    private String lastNothing = "";
+
+    public LocalDuties(ClusterConfig config, int self, PostgresServer pg, RaftNode raft, StateHub hub,
+                       MajorityContact contact, HealthMonitor health, Clocks clocks) {
+        this.config = config;
+        this.self = config.requireNode(self);
+        this.pg = pg;
+        this.raft = raft;
+        this.hub = hub;
+        this.contact = contact;
+        this.health = health;
+        this.clocks = clocks;
+        this.startedMs = clocks.monoMs();
+    }
+
+    public void start() {
+        loop.scheduleWithFixedDelay(this::round, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    public void nudge() {
+        if (queued.compareAndSet(false, true)) {
+            loop.execute(() -> {
+                queued.set(false);
+                round();
+            });
+        }
+    }
+
+    private void round() {
+        try {
+            LocalPlanner.Action action = LocalPlanner.plan(facts());
+            boolean safety = action instanceof LocalPlanner.Fence || action instanceof LocalPlanner.StopStalePrimary;
+            if (!safety && clocks.monoMs() < backoffUntilMs) {
+                return;
+            }
+            act(action);
+        } catch (RuntimeException e) {
+            backoffUntilMs = clocks.monoMs() + BACKOFF_MS;
+            LOG.warn("local action failed, retrying in {} ms: {}", BACKOFF_MS, e.getMessage());
+        }
+    }
+
+    private LocalPlanner.Facts facts() {
+        AppliedState applied = hub.current();
+        long age = contact.ageMs();
+        if (age < 0) {
+            age = clocks.monoMs() - startedMs;
+        }
+        boolean running = pg.isRunning();
+        Optional<ObserverView> view = health.view(self.id());
+        Optional<Boolean> inRecovery = view.map(ObserverView::role).flatMap(r -> r == BackendRole.STANDBY
+                ? Optional.of(true) : r == BackendRole.PRIMARY ? Optional.of(false) : Optional.empty());
+        Optional<String> upstream = pg.standbySource().map(s -> s.host() + ":" + s.port());
+        return new LocalPlanner.Facts(applied.state(), self.id(), pg.isInitialized(), running, inRecovery, upstream,
+                startupReconciled, fenced, protectedDataDir, age, applied.index() >= contact.leaderAppliedIndex(),
+                config.failover().fenceTimeout().toMillis());
+    }
+
+    private void act(LocalPlanner.Action action) {
+        ClusterState s = hub.current().state();
+        if (action instanceof LocalPlanner.Nothing n) {
+            if (!n.why().equals(lastNothing)) {
+                LOG.debug("nothing to do: {}", n.why());
+                lastNothing = n.why();
+            }
+        } else if (action instanceof LocalPlanner.Fence f) {
+            LOG.warn("FENCING: stopping this primary so that it takes no more writes: {}", f.why());
+            pg.stop(StopMode.IMMEDIATE, STOP_TIMEOUT);
+            fenced = true;
+        } else if (action instanceof LocalPlanner.StopStalePrimary st) {
+            LOG.warn("stopping PostgreSQL: {}; it must not take writes (it needs recovery-node)", st.why());
+            pg.stop(StopMode.IMMEDIATE, STOP_TIMEOUT);
+            protect(s);
+        } else if (action instanceof LocalPlanner.Promote p) {
+            promote(s, p.epoch());
+        } else if (action instanceof LocalPlanner.PromotionImpossible p) {
+            reportPromotionFailed(p.epoch(), p.why());
+        } else if (action instanceof LocalPlanner.InitPrimary) {
+            LOG.info("bootstrapping the first primary in {}", self.requirePostgres().dataDir());
+            pg.initPrimary(START_TIMEOUT);
+            ensureSlots(s);
+            startupReconciled = true;
+        } else if (action instanceof LocalPlanner.StartAsPrimary sp) {
+            LOG.info("starting PostgreSQL as primary: {}", sp.why());
+            pg.configureAsPrimary();
+            pg.start(START_TIMEOUT);
+            ensureSlots(s);
+            fenced = false;
+            startupReconciled = true;
+        } else if (action instanceof LocalPlanner.BuildStandby b) {
+            buildStandby(s, b.primary());
+        } else if (action instanceof LocalPlanner.StartAsStandby sb) {
+            NodeInfo primary = node(s, sb.primary());
+            LOG.info("starting PostgreSQL as a standby of node {} ({}:{})", primary.getId(), primary.getHost(),
+                    primary.getPgPort());
+            pg.configureAsStandby(primary.getHost(), primary.getPgPort(), slot());
+            startupReconciled = true;
+            pg.start(START_TIMEOUT);
+        } else if (action instanceof LocalPlanner.Follow fo) {
+            NodeInfo primary = node(s, fo.primary());
+            LOG.info("following the new primary, node {} ({}:{})", primary.getId(), primary.getHost(), primary.getPgPort());
+            pg.configureAsStandby(primary.getHost(), primary.getPgPort(), slot());
+        } else if (action instanceof LocalPlanner.ProtectDataDir) {
+            protect(s);
+        } else if (action instanceof LocalPlanner.StartupDone sd) {
+            LOG.info("agent start: {}", sd.why());
+            startupReconciled = true;
+        } else {
+            throw new IllegalStateException("unhandled local action " + action);
+        }
+    }
+
+    private void promote(ClusterState s, long epoch) {
+        LOG.info("promoting this server at epoch {}", epoch);
+        Duration took;
+        int timeline;
+        try {
+            took = pg.promote(config.failover().promoteTimeout());
+            timeline = pg.timeline(config.healthCheck().timeout());
+        } catch (RuntimeException e) {
+            reportPromotionFailed(epoch, e.getMessage());
+            return;
+        }
+        submit(Command.newBuilder().setPromotionDone(PromotionDone.newBuilder().setEpoch(epoch).setNodeId(self.id())
+                .setTimeline(timeline).setPromoteMs(took.toMillis())));
+        LOG.info("promoted at epoch {} in {} ms, timeline {}", epoch, took.toMillis(), timeline);
+        ensureSlots(s);
+    }
+
+    private void reportPromotionFailed(long epoch, String why) {
+        LOG.warn("promotion at epoch {} failed: {}", epoch, why);
+        submit(Command.newBuilder().setPromotionFailed(PromotionFailed.newBuilder().setEpoch(epoch)
+                .setNodeId(self.id()).setReason(why)));
+        backoffUntilMs = clocks.monoMs() + BACKOFF_MS;
+    }
+
+    private void buildStandby(ClusterState s, int primaryId) {
+        NodeInfo primary = node(s, primaryId);
+        LOG.info("building this standby from node {} ({}:{}) with pg_basebackup", primaryId, primary.getHost(),
+                primary.getPgPort());
+        int[] lastDecile = {-1};
+        pg.baseBackupFrom(primary.getHost(), primary.getPgPort(), slot(), (CopyProgress p) -> {
+            if (p.percent() / 10 != lastDecile[0]) {
+                lastDecile[0] = p.percent() / 10;
+                LOG.info("basebackup from node {}: {}% ({} of {} kB)", primaryId, p.percent(), p.doneKb(), p.totalKb());
+            }
+        });
+        startupReconciled = true;
+        pg.start(START_TIMEOUT);
+        LOG.info("standby built and started, following node {}", primaryId);
+    }
+
+    /**
+     * A failed-over primary's data directory gets standby.signal pointing at the current
+     * primary: whoever starts it by hand gets a read-only server, never a second primary (S2).
+     */
+    private void protect(ClusterState s) {
+        int primary = s.getPrimary().getNodeId();
+        if (primary >= 0 && primary != self.id() && pg.isInitialized()) {
+            NodeInfo p = node(s, primary);
+            pg.configureAsStandby(p.getHost(), p.getPgPort(), slot());
+            LOG.info("data directory set to start as a standby of node {}: a manual start cannot make a second primary",
+                    primary);
+        }
+        protectedDataDir = true;
+    }
+
+    /** The primary keeps a slot for every other server, so a standby never misses WAL it needs. */
+    private void ensureSlots(ClusterState s) {
+        for (Backend b : s.getBackendsList()) {
+            if (b.getNodeId() == self.id()) {
+                continue;
+            }
+            ClusterStates.node(s, b.getNodeId()).ifPresent(n -> {
+                try {
+                    pg.ensureSlot(SlotNames.forNode(n.getName()));
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot create the replication slot for node {}: {}", n.getId(), e.getMessage());
+                }
+            });
+        }
+    }
+
+    private String slot() {
+        return SlotNames.forNode(self.name());
+    }
+
+    private static NodeInfo node(ClusterState s, int id) {
+        return ClusterStates.node(s, id).orElseThrow(() -> new IllegalStateException("node " + id + " is not in the state"));
+    }
+
+    private void submit(Command.Builder command) {
+        Command c = command.setIssuedMs(clocks.wallMs()).setIssuer(self.id()).build();
+        try {
+            raft.submit(c).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("{} not committed: {}", c.getKindCase(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+    }
+}

@@ -1,0 +1,140 @@
+package io.raftpool.server.local;
+
+import io.raftpool.proto.Backend;
+import io.raftpool.proto.ClusterState;
+import io.raftpool.proto.Primary;
+import io.raftpool.proto.PrimaryPhase;
+import io.raftpool.server.state.ClusterStates;
+import java.util.Optional;
+
+/**
+ * What this agent should do to its own PostgreSQL server now, as a pure function of the
+ * committed state and local facts. The safety rules come first: a primary cut off from the
+ * majority is fenced (S6), a server running as primary against the committed state is stopped
+ * (S2). Then the orders the state carries (promote, bootstrap, build a standby, follow the new
+ * primary). The agent starts a stopped server only once, when it itself starts: a server an
+ * operator stopped stays stopped until started by hand or rebuilt.
+ */
+public final class LocalPlanner {
+    private LocalPlanner() {}
+
+    /** What the agent knows about its own server and its place in the cluster. */
+    public record Facts(
+            ClusterState state,
+            int self,
+            boolean initialized,
+            boolean running,
+            Optional<Boolean> inRecovery,     // empty when the server could not be asked
+            Optional<String> upstream,        // host:port this standby is configured to follow, when known
+            boolean startupReconciled,        // the once-at-agent-start decision was taken
+            boolean fenced,                   // this agent stopped its primary for fencing
+            boolean protectedDataDir,         // standby.signal written into a failed-over primary's data dir
+            long majorityContactAgeMs,        // since the agent started, when never confirmed
+            boolean caughtUp,                 // this agent applied as far as the leader had at that contact
+            long fenceTimeoutMs) {}
+
+    public sealed interface Action {}
+
+    public record Nothing(String why) implements Action {}
+
+    public record Fence(String why) implements Action {}
+
+    public record StopStalePrimary(String why) implements Action {}
+
+    public record Promote(long epoch) implements Action {}
+
+    public record PromotionImpossible(long epoch, String why) implements Action {}
+
+    public record InitPrimary() implements Action {}
+
+    public record StartAsPrimary(String why) implements Action {}
+
+    public record BuildStandby(int primary) implements Action {}
+
+    public record StartAsStandby(int primary) implements Action {}
+
+    public record Follow(int primary) implements Action {}
+
+    public record ProtectDataDir(int primary) implements Action {}
+
+    /** The reconciliation at agent start found nothing to start. */
+    public record StartupDone(String why) implements Action {}
+
+    public static Action plan(Facts f) {
+        ClusterState s = f.state();
+        boolean contactFresh = f.majorityContactAgeMs() < f.fenceTimeoutMs();
+        boolean actingPrimary = f.running() && f.inRecovery().map(r -> !r).orElse(false);
+
+        if (actingPrimary && !contactFresh) {
+            return new Fence("no contact with the raft majority for " + f.majorityContactAgeMs() + " ms");
+        }
+        if (!contactFresh || !f.caughtUp()) {
+            return new Nothing("waiting for contact with the raft majority and its latest state");
+        }
+        if (!ClusterStates.isInitialised(s)) {
+            return new Nothing("the cluster is not initialised yet");
+        }
+        Optional<Backend> me = ClusterStates.backend(s, f.self());
+        if (me.isEmpty()) {
+            return new Nothing("this node has no backend in the committed state");
+        }
+        Primary p = s.getPrimary();
+        boolean iAmPrimary = p.getNodeId() == f.self();
+
+        if (actingPrimary && !(iAmPrimary && p.getPhase() != PrimaryPhase.PHASE_NONE)) {
+            return new StopStalePrimary("running as primary, but the committed primary is "
+                    + (p.getNodeId() < 0 ? "nobody" : "node " + p.getNodeId()) + " at epoch " + p.getEpoch());
+        }
+        if (iAmPrimary && p.getPhase() == PrimaryPhase.PROMOTING) {
+            if (!f.running()) {
+                return new PromotionImpossible(p.getEpoch(), "PostgreSQL is not running on node " + f.self());
+            }
+            return new Promote(p.getEpoch());
+        }
+        if (iAmPrimary && p.getPhase() == PrimaryPhase.BOOTSTRAPPING) {
+            return f.initialized() && f.running() ? new Nothing("bootstrapped; waiting for the first report")
+                    : new InitPrimary();
+        }
+        if (iAmPrimary && p.getPhase() == PrimaryPhase.ACTIVE && !f.running() && f.initialized()
+                && (f.fenced() || !f.startupReconciled())) {
+            return new StartAsPrimary(f.fenced() ? "contact with the majority is back and this node is still the"
+                    + " primary of epoch " + p.getEpoch() : "the agent started and this node is the primary of epoch "
+                    + p.getEpoch());
+        }
+        if (iAmPrimary) {
+            return f.startupReconciled() ? new Nothing("primary") : new StartupDone("this node is the primary");
+        }
+        if (p.getPhase() != PrimaryPhase.ACTIVE) {
+            return new Nothing("no active primary to follow yet");
+        }
+        Backend b = me.get();
+        if (!f.initialized()) {
+            return b.getNeedsRecovery() ? new Nothing("no data directory; waiting for recovery-node")
+                    : new BuildStandby(p.getNodeId());
+        }
+        if (b.getNeedsRecovery() && !f.running() && !f.protectedDataDir()) {
+            return new ProtectDataDir(p.getNodeId());
+        }
+        if (!f.running()) {
+            if (!f.startupReconciled()) {
+                return b.getNeedsRecovery() ? new StartupDone("needs recovery: left stopped")
+                        : new StartAsStandby(p.getNodeId());
+            }
+            return new Nothing("stopped; an operator starts it, or recovery-node rebuilds it");
+        }
+        if (!f.startupReconciled()) {
+            return new StartupDone("already running");
+        }
+        String primaryAddress = primaryAddress(s);
+        if (f.inRecovery().orElse(false) && !b.getNeedsRecovery()
+                && f.upstream().map(u -> !u.equals(primaryAddress)).orElse(true)) {
+            return new Follow(p.getNodeId());
+        }
+        return new Nothing("standby");
+    }
+
+    public static String primaryAddress(ClusterState s) {
+        return ClusterStates.node(s, s.getPrimary().getNodeId())
+                .map(n -> n.getHost() + ":" + n.getPgPort()).orElse("");
+    }
+}

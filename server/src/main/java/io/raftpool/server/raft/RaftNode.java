@@ -1,0 +1,261 @@
+package io.raftpool.server.raft;
+
+import io.raftpool.config.ClusterConfig;
+import io.raftpool.config.NodeConfig;
+import io.raftpool.proto.Command;
+import io.raftpool.proto.RaftInfo;
+import io.raftpool.proto.RaftQuery;
+import io.raftpool.proto.RaftQueryReply;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This agent's member of the Raft group: the Ratis server with the {@link ClusterStateMachine},
+ * and a client to submit commands and linearizable heartbeats. Thin: it carries out, it does
+ * not decide.
+ */
+public final class RaftNode implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+
+    private final int nodeId;
+    private final RaftGroup group;
+    private final RaftServer server;
+    private final RaftClient client;
+    private final RaftClient heartbeatClient;
+    private final ClusterStateMachine stateMachine;
+    private final ExecutorService callers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "raft-call");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public RaftNode(ClusterConfig config, int nodeId, ClusterStateMachine stateMachine) throws IOException {
+        this.nodeId = nodeId;
+        this.stateMachine = stateMachine;
+        NodeConfig self = config.requireNode(nodeId);
+        RaftGroupId groupId = RaftIds.groupId(config.name());
+        List<RaftPeer> peers = config.nodes().stream()
+                .map(n -> RaftPeer.newBuilder().setId(RaftIds.peerId(n.id())).setAddress(n.raftAddress()).build())
+                .toList();
+        this.group = RaftGroup.valueOf(groupId, peers);
+
+        Path storageDir = self.agentDir().resolve("raft");
+        Files.createDirectories(storageDir);
+        RaftProperties props = serverProperties(config, self, storageDir);
+        boolean existing = Files.isDirectory(storageDir.resolve(groupId.getUuid().toString()));
+        this.server = RaftServer.newBuilder()
+                .setServerId(RaftIds.peerId(nodeId))
+                .setGroup(group)
+                .setProperties(props)
+                .setStateMachine(stateMachine)
+                .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+                .build();
+        this.client = newClient(clientProperties(config, 3000), RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                30, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
+        this.heartbeatClient = newClient(clientProperties(config, 1000), RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                3, TimeDuration.valueOf(20, TimeUnit.MILLISECONDS)));
+    }
+
+    private RaftClient newClient(RaftProperties props, org.apache.ratis.retry.RetryPolicy retry) {
+        return RaftClient.newBuilder().setProperties(props).setRaftGroup(group).setRetryPolicy(retry)
+                .setLeaderId(RaftIds.peerId(nodeId)).build();
+    }
+
+    static RaftProperties serverProperties(ClusterConfig config, NodeConfig self, Path storageDir) {
+        RaftProperties p = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(p, List.of(storageDir.toFile()));
+        GrpcConfigKeys.Server.setHost(p, self.host());
+        GrpcConfigKeys.Server.setPort(p, self.raftPort());
+        long min = config.raft().electionTimeoutMin().toMillis();
+        long max = config.raft().electionTimeoutMax().toMillis();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(max, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(Math.max(3000, 3 * max), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setSlownessTimeout(p, TimeDuration.valueOf(60, TimeUnit.SECONDS));
+        // A leader that cannot reach a majority steps down after this long (default 10 s):
+        // keep it near the election timeout so an isolated leader quickly stops acting.
+        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, TimeDuration.valueOf(2 * max, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
+        // Heartbeats are linearizable reads: the leader confirms its leadership with a majority
+        // before it answers, which is what fencing relies on.
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setTimeout(p, TimeDuration.valueOf(Math.max(1000, 2 * max), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.raft().snapshotEvery());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(Integer.MAX_VALUE, Math.max(1, config.raft().snapshotEvery() / 2)));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("1MB"));
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
+        return p;
+    }
+
+    private static RaftProperties clientProperties(ClusterConfig config, long timeoutMs) {
+        RaftProperties p = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(timeoutMs, TimeUnit.MILLISECONDS));
+        return p;
+    }
+
+    public void start() throws IOException {
+        server.start();
+        LOG.info("raft member n{} started in group {} with peers {}", nodeId, group.getGroupId(),
+                group.getPeers().stream().map(p -> p.getId() + "@" + p.getAddress()).toList());
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
+
+    public ClusterStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    /**
+     * Submits a command; completes with its log index once committed and applied on the leader.
+     * Uses Ratis's blocking API on our own threads: its ordered async client closes itself for
+     * good after one request exhausts its retries, which a leader change makes routine.
+     */
+    public CompletableFuture<Long> submit(Command command) {
+        Message message = Message.valueOf(ByteString.copyFrom(command.toByteArray()));
+        return CompletableFuture.supplyAsync(() -> {
+            RaftClientReply reply;
+            try {
+                reply = client.io().send(message);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+            if (!reply.isSuccess()) {
+                throw new CompletionException(new CommandRefusedException(command.getKindCase().name(), describe(reply)));
+            }
+            return reply.getLogIndex();
+        }, callers);
+    }
+
+    /**
+     * A linearizable read through the leader: completes when a majority confirmed the leader,
+     * with the leader's applied index (this agent's state is current once it applied as much).
+     */
+    public CompletableFuture<Long> heartbeat() {
+        RaftQuery query = RaftQuery.newBuilder().setHeartbeatFrom(nodeId).build();
+        Message message = Message.valueOf(ByteString.copyFrom(query.toByteArray()));
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                // Addressed to the leader itself: a follower would serve a linearizable read
+                // locally, and the leader would never hear who is alive.
+                RaftPeerId leader = info().getLeaderId();
+                if (leader == null) {
+                    throw new CompletionException(new IOException("no raft leader known"));
+                }
+                RaftClientReply reply = heartbeatClient.io().sendReadOnly(message, leader);
+                if (!reply.isSuccess()) {
+                    throw new CompletionException(new IOException(describe(reply)));
+                }
+                return RaftQueryReply.parseFrom(reply.getMessage().getContent().toByteArray()).getAppliedIndex();
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, callers);
+    }
+
+    private static String describe(RaftClientReply reply) {
+        if (reply.getException() != null) {
+            Throwable t = reply.getException();
+            while (t.getCause() != null && t.getCause() != t) {
+                t = t.getCause();
+            }
+            return t.getMessage() != null ? t.getMessage() : t.toString();
+        }
+        return "refused by the Raft group";
+    }
+
+    public DivisionInfo info() {
+        try {
+            return server.getDivision(group.getGroupId()).getInfo();
+        } catch (IOException e) {
+            throw new IllegalStateException("raft division unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    public boolean isLeaderReady() {
+        try {
+            DivisionInfo info = info();
+            return info.isLeader() && info.isLeaderReady();
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    public long term() {
+        return info().getCurrentTerm();
+    }
+
+    public int leaderNode() {
+        RaftPeerId leader = info().getLeaderId();
+        return leader == null ? -1 : RaftIds.nodeId(leader);
+    }
+
+    public RaftInfo raftInfo(long majorityContactAgeMs) {
+        RaftInfo.Builder b = RaftInfo.newBuilder().setNodeId(nodeId).setMajorityContactAgeMs(majorityContactAgeMs);
+        try {
+            DivisionInfo info = info();
+            RaftProtos.RaftPeerRole role = info.getCurrentRole();
+            b.setRole(role.name()).setTerm(info.getCurrentTerm()).setLeaderId(
+                    info.getLeaderId() == null ? -1 : RaftIds.nodeId(info.getLeaderId()))
+                    .setAppliedIndex(info.getLastAppliedIndex());
+            long commit = server.getDivision(group.getGroupId()).getRaftLog().getLastCommittedIndex();
+            b.setCommitIndex(commit);
+        } catch (IOException | IllegalStateException e) {
+            b.setRole("DOWN").setLeaderId(-1);
+        }
+        return b.build();
+    }
+
+    public boolean isAlive() {
+        try {
+            return info().isAlive();
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            callers.shutdownNow();
+            client.close();
+            heartbeatClient.close();
+        } finally {
+            server.close();
+        }
+    }
+}

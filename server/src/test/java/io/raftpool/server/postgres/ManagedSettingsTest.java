@@ -1,0 +1,65 @@
+package io.raftpool.server.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ManagedSettingsTest {
+    private static final StandbySource PRIMARY = new StandbySource("10.0.0.11", 5432, "pgsql2");
+
+    static ServerSettings settings(Map<String, String> parameters, Optional<Password> replicationPassword) {
+        return new ServerSettings("pgsql2", "10.0.0.12", 5433, Path.of("/var/lib/pg/data"), Path.of("/usr/bin"),
+                Path.of("/var/lib/pg/data.log"), "postgres", "postgres", Optional.of(new Password("su")),
+                "replicator", replicationPassword, parameters, List.of("host all all 10.0.0.0/24 scram-sha-256"));
+    }
+
+    @Test
+    void aPrimaryListensOnItsHostAndPortOverTcpOnlyAndHasNoStandbySection() {
+        String conf = ManagedSettings.render(settings(Map.of(), Optional.empty()), Optional.empty());
+
+        assertThat(conf).contains("listen_addresses = '10.0.0.12'\n", "port = '5433'\n",
+                "unix_socket_directories = ''\n", "wal_level = 'replica'\n", "hot_standby = 'on'\n",
+                "wal_log_hints = 'on'\n", "max_slot_wal_keep_size = '1GB'\n", "cluster_name = 'pgsql2'\n");
+        assertThat(conf).doesNotContain("primary_conninfo", "primary_slot_name", "recovery_target_timeline");
+        assertThat(ManagedSettings.standbySourceOf(conf)).isEmpty();
+    }
+
+    @Test
+    void aStandbyFollowsItsPrimaryThroughItsSlotUnderItsNodeName() {
+        String conf = ManagedSettings.render(settings(Map.of(), Optional.of(new Password("p'w\\d"))),
+                Optional.of(PRIMARY));
+
+        assertThat(conf).contains("primary_slot_name = 'pgsql2'\n", "recovery_target_timeline = 'latest'\n");
+        // conninfo quoting (\' and \\) inside conf quoting ('' and \\)
+        assertThat(conf).contains("primary_conninfo = 'host=''10.0.0.11'' port=5432 user=''replicator''"
+                + " password=''p\\\\''w\\\\\\\\d'' application_name=''pgsql2'' connect_timeout=2'\n");
+    }
+
+    @Test
+    void theStandbySourceIsReadBackFromTheFileItself() {
+        String conf = ManagedSettings.render(settings(Map.of(), Optional.empty()), Optional.of(PRIMARY));
+
+        assertThat(ManagedSettings.standbySourceOf(conf)).contains(PRIMARY);
+        assertThat(ManagedSettings.standbySourceOf("port = 5432\n")).isEmpty();
+        assertThat(ManagedSettings.standbySourceOf("# raftpool-standby-of: host=h port=1 slot=Bad-Slot\n")).isEmpty();
+    }
+
+    @Test
+    void userParametersComeAfterRaftpoolsOwnSoTheyWin() {
+        String conf = ManagedSettings.render(settings(Map.of("wal_level", "logical", "work_mem", "64MB"),
+                Optional.empty()), Optional.empty());
+
+        assertThat(conf.lastIndexOf("wal_level = 'logical'")).isGreaterThan(conf.indexOf("wal_level = 'replica'"));
+        assertThat(conf).contains("work_mem = '64MB'\n");
+    }
+
+    @Test
+    void withoutAPasswordTheConninfoHasNone() {
+        assertThat(ManagedSettings.primaryConninfo(settings(Map.of(), Optional.empty()), PRIMARY))
+                .isEqualTo("host='10.0.0.11' port=5432 user='replicator' application_name='pgsql2' connect_timeout=2");
+    }
+}
