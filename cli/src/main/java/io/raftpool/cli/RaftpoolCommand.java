@@ -25,6 +25,9 @@ import picocli.CommandLine.Spec;
             PromoteNodeCommand.class,
             DetachNodeCommand.class,
             AttachNodeCommand.class,
+            AgentCommand.class,
+            ProxyCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class RaftpoolCommand implements Callable<Integer> {

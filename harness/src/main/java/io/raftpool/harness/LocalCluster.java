@@ -53,7 +53,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<Integer, PostgresServer> servers = new TreeMap<>();
     private AdminClient admin;
 
-    private LocalCluster(Path dir, Path configPath, ClusterConfig config, boolean deleteOnClose, boolean withProxies) {
+    private LocalCluster(Path dir, Path configPath, ClusterConfig config, boolean deleteOnClose, boolean withProxies,
+                         boolean detached) {
         this.dir = dir;
         this.configPath = configPath;
         this.config = config;
@@ -61,10 +62,10 @@ public final class LocalCluster implements AutoCloseable {
         for (NodeConfig n : config.nodes()) {
             List<String> args = List.of("--config", configPath.toString(), "--node-id", Integer.toString(n.id()));
             agents.put(n.id(), new ManagedProcess("agent " + n.id(),
-                    ManagedProcess.javaCommand(AGENT_MAIN, args, "192m"), dir.resolve("logs/agent-" + n.id() + ".log")));
+                    ManagedProcess.javaCommand(AGENT_MAIN, args, "192m", detached), dir.resolve("logs/agent-" + n.id() + ".log")));
             if (withProxies && n.proxy().isPresent()) {
                 proxies.put(n.id(), new ManagedProcess("proxy " + n.id(),
-                        ManagedProcess.javaCommand(PROXY_MAIN, args, "256m"), dir.resolve("logs/proxy-" + n.id() + ".log")));
+                        ManagedProcess.javaCommand(PROXY_MAIN, args, "256m", detached), dir.resolve("logs/proxy-" + n.id() + ".log")));
             }
             n.postgres().ifPresent(pg -> servers.put(n.id(),
                     new PostgresServer(ServerSettings.of(n, config.replication(), System.getenv()))));
@@ -78,6 +79,7 @@ public final class LocalCluster implements AutoCloseable {
         private boolean proxies = false;
         private Path dir;
         private String name = "local";
+        private boolean detached;
         private final Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
 
         public Options postgresNodes(int n) {
@@ -98,6 +100,12 @@ public final class LocalCluster implements AutoCloseable {
         /** Where the cluster lives (kept on close); default: a new temporary directory, removed on close. */
         public Options dir(Path d) {
             this.dir = d;
+            return this;
+        }
+
+        /** Processes in their own session, outliving this JVM (the demo's --detach); pids in {@code dir/pids}. */
+        public Options detached(boolean d) {
+            this.detached = d;
             return this;
         }
 
@@ -142,13 +150,15 @@ public final class LocalCluster implements AutoCloseable {
             throw new UncheckedIOException("cannot create the cluster directory: " + e.getMessage(), e);
         }
         Path configPath = dir.resolve("raftpool.yaml");
-        writeConfig(o, dir, configPath);
+        if (!Files.exists(configPath)) {
+            writeConfig(o, dir, configPath);
+        }
         ClusterConfig config = ConfigLoader.load(configPath);
         for (NodeConfig n : config.postgresNodes()) {
             OsCommand os = OsCommand.forUser(n.requirePostgres().osUser());
             os.ensureDirectory(n.requirePostgres().dataDir().getParent(), "rwx------");
         }
-        return new LocalCluster(dir, configPath, config, temporary, o.proxies);
+        return new LocalCluster(dir, configPath, config, temporary, o.proxies, o.detached);
     }
 
     private static void writeConfig(Options o, Path dir, Path configPath) {
@@ -195,6 +205,7 @@ public final class LocalCluster implements AutoCloseable {
     public void startAll() {
         agents.values().forEach(ManagedProcess::start);
         proxies.values().forEach(ManagedProcess::start);
+        PidFile.write(dir.resolve("pids"), configPath, agents.values(), proxies.values());
     }
 
     public Path dir() {
@@ -309,6 +320,32 @@ public final class LocalCluster implements AutoCloseable {
     public String jdbcUrl(int id) {
         NodeConfig n = config.requireNode(id);
         return "jdbc:postgresql://" + n.host() + ":" + n.requirePostgres().port() + "/postgres?user=postgres";
+    }
+
+    /** Whether any agent or proxy of the cluster in {@code dir} (started by another process) still runs. */
+    public static boolean runningIn(Path dir) {
+        Path config = dir.toAbsolutePath().resolve("raftpool.yaml");
+        return PidFile.read(dir.resolve("pids")).stream().anyMatch(e -> PidFile.isOurs(e.pid(), config));
+    }
+
+    /**
+     * Stops a cluster that another process started in {@code dir} (the demo's --detach): its
+     * agents and proxies by the pids it recorded, then its PostgreSQL servers. Keeps the files,
+     * so the same cluster can be started again. Returns how many processes were running.
+     */
+    public static int stopDetached(Path dir) {
+        Path abs = dir.toAbsolutePath();
+        Path config = abs.resolve("raftpool.yaml");
+        if (!Files.exists(config)) {
+            throw new HarnessException("no local cluster in " + abs + " (no raftpool.yaml there)");
+        }
+        int stopped = PidFile.stopAll(abs.resolve("pids"), config, Duration.ofSeconds(10));
+        ClusterConfig cfg = ConfigLoader.load(config);
+        for (NodeConfig n : cfg.postgresNodes()) {
+            PostgresServer pg = new PostgresServer(ServerSettings.of(n, cfg.replication(), System.getenv()));
+            pg.stop(StopMode.FAST, Duration.ofSeconds(60));
+        }
+        return stopped;
     }
 
     /** Stops everything: proxies, agents (SIGTERM, then SIGKILL), PostgreSQL servers; removes a temporary directory. */

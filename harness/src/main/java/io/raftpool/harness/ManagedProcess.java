@@ -88,8 +88,11 @@ public final class ManagedProcess {
         }
     }
 
-    static List<String> javaCommand(String mainClass, List<String> args, String heap) {
+    static List<String> javaCommand(String mainClass, List<String> args, String heap, boolean ownSession) {
         List<String> cmd = new ArrayList<>();
+        if (ownSession) {
+            cmd.add("setsid"); // outlives the terminal and the JVM that started it
+        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);
         cmd.add("-XX:+UseSerialGC");

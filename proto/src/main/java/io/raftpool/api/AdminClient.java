@@ -109,7 +109,9 @@ public final class AdminClient implements Closeable {
     /**
      * Follows the committed state: the listener gets every view the agent streams. The watch
      * moves on to the next agent while none has sent a view yet; after that, when the stream
-     * ends, the listener is told why and the caller decides whether to watch again.
+     * ends, the listener is told why and the caller decides whether to watch again. An agent
+     * that accepts the watch but sends nothing keeps it: ask for a heartbeat
+     * ({@link WatchRequest#getHeartbeatMs()}) and close and watch again when it stops coming.
      */
     public StateWatch watch(WatchRequest request, WatchListener listener) {
         StateWatch watch = new StateWatch(request, listener, agents, this::asyncStub, callTimeout);

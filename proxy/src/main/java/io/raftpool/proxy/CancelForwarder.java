@@ -30,6 +30,10 @@ final class CancelForwarder {
         this.connectTimeout = connectTimeout;
     }
 
+    private static String describe(InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
+    }
+
     /** Completes when every target has been sent the request or has failed to accept it. */
     CompletableFuture<Void> send(CancelKey key, List<InetSocketAddress> targets, EventLoop loop) {
         byte[] packet = PgWire.cancelRequest(key);
@@ -48,7 +52,7 @@ final class CancelForwarder {
                     .connect(target);
             connect.addListener((ChannelFuture f) -> {
                 if (!f.isSuccess()) {
-                    log.info("cancel request for {} not delivered to {}: {}", key, target, f.cause().toString());
+                    log.info("cancel request for {} not delivered to {}: {}", key, describe(target), f.cause().toString());
                     done.complete(null);
                     return;
                 }
@@ -59,7 +63,7 @@ final class CancelForwarder {
                 f.channel().writeAndFlush(Unpooled.wrappedBuffer(packet));
             });
         }
-        log.debug("cancel request for {} sent to {}", key, targets);
+        log.debug("cancel request for {} sent to {}", key, targets.stream().map(CancelForwarder::describe).toList());
         return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
     }
 }

@@ -216,17 +216,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         Target t = s.target();
-        String cause = f.cause() == null ? "cancelled" : f.cause().getMessage();
-        log.info("{} connection: {} did not accept it (connect timeout {} ms): {}", port.label(), t.describe(),
+        String cause = f.cause() == null ? "cancelled"
+                : f.cause().getMessage() != null ? f.cause().getMessage() : f.cause().getClass().getSimpleName();
+        log.info("{} connection: cannot reach {} (connect timeout {} ms): {}", port.label(), t.describe(),
                 context.settings().connectTimeout().toMillis(), cause);
         if (port == ProxyPort.READ_ONLY) {
             excluded.add(t.nodeId());
             admit();
             return;
         }
-        refusal = new Refusal(RefusalReason.CONNECT_FAILED, "raftpool: the primary " + t.describe()
-                + " did not accept a connection within " + context.settings().connectTimeout().toMillis()
-                + " ms (" + cause + ", epoch " + t.epoch() + "); retry shortly");
+        refusal = new Refusal(RefusalReason.CONNECT_FAILED, "raftpool: cannot reach the primary " + t.describe()
+                + " (epoch " + t.epoch() + ", connect timeout " + context.settings().connectTimeout().toMillis()
+                + " ms): " + cause + "; retry shortly");
         context.metrics().refused(port, refusal.reason());
         refuse(pending);
     }

@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ public final class Proxy implements AutoCloseable {
     private Channel readOnly;
     private StateWatcher watcher;
     private ScheduledFuture<?> ticker;
+    private final AtomicReference<ScheduledFuture<?>> staleCheck = new AtomicReference<>();
     private HTTPServer metricsServer;
     private ExecutorService metricsExecutor;
 
@@ -96,11 +98,31 @@ public final class Proxy implements AutoCloseable {
             }
         }, tick, tick, TimeUnit.MILLISECONDS);
         watcher = new StateWatcher(options.agents(), options.nodeId(), new WatchPolicy(options.settings().staleAfter()),
-                options.settings().connectTimeout(), clock, workers, transport, view -> router.onView(view, clock.nowMillis()));
+                options.settings().connectTimeout(), clock, workers, transport, this::onView);
         watcher.start();
         log.info("proxy of node {} started ({}): read-write port {}, read-only port {}, metrics {}, agents {}",
                 options.nodeId(), transport.name(), readWritePort(), readOnlyPort(),
                 metricsPort().isPresent() ? "port " + metricsPort().getAsInt() : "off", options.agents());
+    }
+
+    /**
+     * Takes a view and arms a check for the moment it turns stale, so that write sessions end at
+     * the bound itself rather than at the next periodic tick.
+     */
+    private boolean onView(AgentView view) {
+        MonotonicClock clock = options.clock();
+        long now = clock.nowMillis();
+        boolean taken = router.onView(view, now);
+        if (taken) {
+            long delay = Routing.msUntilStale(view, now, options.settings().staleAfter());
+            ScheduledFuture<?> check = workers.next().schedule(() -> router.onTick(clock.nowMillis()), delay + 1,
+                    TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> previous = staleCheck.getAndSet(check);
+            if (previous != null) {
+                previous.cancel(false);
+            }
+        }
+        return taken;
     }
 
     private Channel bind(int port, ProxyPort kind, FrontendContext context) {
@@ -164,6 +186,10 @@ public final class Proxy implements AutoCloseable {
         }
         if (ticker != null) {
             ticker.cancel(false);
+        }
+        ScheduledFuture<?> check = staleCheck.getAndSet(null);
+        if (check != null) {
+            check.cancel(false);
         }
         if (readWrite != null) {
             readWrite.close().syncUninterruptibly();

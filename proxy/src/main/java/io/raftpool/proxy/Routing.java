@@ -38,6 +38,12 @@ public final class Routing {
         return view.ageMs(now) < staleAfter.toMillis();
     }
 
+    /** Milliseconds from {@code now} until {@code view} turns stale; 0 when it already is. */
+    public static long msUntilStale(AgentView view, long now, Duration staleAfter) {
+        long age = view.ageMs(now);
+        return age >= staleAfter.toMillis() ? 0 : staleAfter.toMillis() - age;
+    }
+
     /** Where a new read-write connection goes, or why it is refused. */
     public static Route readWrite(Optional<AgentView> view, long now, Duration staleAfter) {
         if (view.isEmpty()) {

@@ -114,7 +114,10 @@ final class StateWatcher implements AutoCloseable {
         WatchRequest request = WatchRequest.newBuilder()
                 .setWatcherNodeId(watcherNodeId).setHeartbeatMs(policy.heartbeatMs()).build();
         log.debug("watching {}", agent);
-        AdminGrpc.newStub(channels.get(index)).watchState(request, new ClientResponseObserver<WatchRequest, StateView>() {
+        ManagedChannel channel = channels.get(index);
+        // our own backoff decides when to try again; gRPC's would wait up to two minutes
+        channel.resetConnectBackoff();
+        AdminGrpc.newStub(channel).watchState(request, new ClientResponseObserver<WatchRequest, StateView>() {
             @Override
             public void beforeStart(ClientCallStreamObserver<WatchRequest> requestStream) {
                 // called by watchState itself, on this loop, before the call starts

@@ -7,6 +7,9 @@ import static io.raftpool.proxy.Views.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.raftpool.proto.BackendStatus;
 import io.raftpool.proto.PrimaryPhase;
@@ -15,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,6 +75,45 @@ class RouterTest {
         assertThat(router.openSessions(ProxyPort.READ_ONLY, 1)).isEqualTo(1);
         admit(ProxyPort.READ_WRITE, 50);
         assertThat(connectedTo.get(connectedTo.size() - 1)).isEqualTo(new Target(2, "pg2", "127.0.0.1", 5402, 2));
+    }
+
+    /** Holds a channel's close until released, as a socket whose close is still under way. */
+    private static final class SlowClose extends ChannelOutboundHandlerAdapter {
+        private ChannelHandlerContext ctx;
+        private ChannelPromise pending;
+
+        @Override
+        public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+            this.ctx = ctx;
+            this.pending = promise;
+        }
+
+        void finish() {
+            ctx.close(pending);
+        }
+    }
+
+    @Test
+    void newConnectionsWaitUntilTheRetiredSessionsAreClosed() {
+        router.onView(new AgentView(cluster(1, 0, PrimaryPhase.ACTIVE, primary(0), primary(1)), 0, 0, 0), 0);
+        SlowClose slow = new SlowClose();
+        Router.Admission first = router.admit(ProxyPort.READ_WRITE, Set.of(), 0, new EmbeddedChannel(),
+                t -> new EmbeddedChannel(slow));
+        assertThat(first).isInstanceOf(Router.Admission.Admitted.class);
+
+        router.onView(new AgentView(cluster(2, 1, PrimaryPhase.ACTIVE, primary(0), primary(1)), 10, 0, 0), 10);
+        Router.Admission early = router.admit(ProxyPort.READ_WRITE, Set.of(), 10, new EmbeddedChannel(), t -> {
+            throw new AssertionError("must not connect to the new primary while the old session is closing");
+        });
+        assertThat(early).isInstanceOf(Router.Admission.Wait.class);
+        CompletableFuture<Void> barrier = ((Router.Admission.Wait) early).barrier();
+        assertThat(barrier).isNotDone();
+
+        slow.finish();
+
+        assertThat(barrier).isDone();
+        admit(ProxyPort.READ_WRITE, 20);
+        assertThat(connectedTo).extracting(Target::nodeId).containsExactly(1);
     }
 
     @Test

@@ -150,6 +150,14 @@ class RoutingTest {
     }
 
     @Test
+    void timeLeftBeforeAViewTurnsStale() {
+        assertThat(Routing.msUntilStale(new AgentView(HEALTHY, NOW, 0, 0), NOW, STALE)).isEqualTo(1000);
+        assertThat(Routing.msUntilStale(new AgentView(HEALTHY, NOW - 300, 200, 0), NOW, STALE)).isEqualTo(500);
+        assertThat(Routing.msUntilStale(new AgentView(HEALTHY, NOW - 2000, 0, 0), NOW, STALE)).isZero();
+        assertThat(Routing.msUntilStale(new AgentView(HEALTHY, NOW, -1, 0), NOW, STALE)).isZero();
+    }
+
+    @Test
     void permitsOfAHealthyFreshView() {
         assertThat(Routing.permits(seen(HEALTHY, NOW, 0), NOW, STALE)).isEqualTo(new Permits(7, 0, Set.of(1, 2)));
     }

@@ -37,6 +37,7 @@ final class TestAgent implements AutoCloseable {
     private volatile ClusterState state;
     private volatile long contactAgeMs;
     private volatile boolean silent;
+    private volatile long lastSentAnyNanos;
 
     private final class Watcher {
         final ServerCallStreamObserver<StateView> stream;
@@ -58,6 +59,7 @@ final class TestAgent implements AutoCloseable {
                 return;
             }
             lastSentNanos = now;
+            lastSentAnyNanos = now;
             try {
                 stream.onNext(StateView.newBuilder().setState(s)
                         .setRaft(RaftInfo.newBuilder().setNodeId(nodeId).setRole("LEADER").setLeaderId(nodeId)
@@ -117,14 +119,23 @@ final class TestAgent implements AutoCloseable {
         watchers.forEach(w -> w.send(false));
     }
 
+    /** When this agent last sent a view (System.nanoTime()). */
+    long lastSentNanos() {
+        return lastSentAnyNanos;
+    }
+
     int watchesOpened() {
         return watchesOpened.get();
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         heartbeats.shutdownNow();
         server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

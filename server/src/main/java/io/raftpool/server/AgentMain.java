@@ -3,6 +3,7 @@ package io.raftpool.server;
 import io.raftpool.config.ClusterConfig;
 import io.raftpool.config.ConfigException;
 import io.raftpool.config.ConfigLoader;
+import io.raftpool.config.NodeProcessArgs;
 import io.raftpool.server.agent.Agent;
 import java.nio.file.Path;
 
@@ -15,27 +16,13 @@ public final class AgentMain {
     private AgentMain() {}
 
     public static void main(String[] args) {
-        Path config = null;
-        Integer nodeId = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--config" -> config = Path.of(value(args, ++i, "--config"));
-                case "--node-id" -> nodeId = parseId(value(args, ++i, "--node-id"));
-                default -> usage("unknown argument '" + args[i] + "'");
-            }
-        }
-        if (config == null || nodeId == null) {
-            usage("both --config and --node-id are required");
-        }
-        System.exit(run(config, nodeId));
+        NodeProcessArgs a = NodeProcessArgs.parseOrExit("raftpool agent", args);
+        System.exit(run(a.config(), a.nodeId()));
     }
 
     /** Runs the agent until it stops; returns the process exit code. */
     public static int run(Path configFile, int nodeId) {
-        System.setProperty("raftpool.process", "agent " + nodeId);
-        if (System.getProperty("raftpool.log.level") == null) {
-            System.setProperty("raftpool.log.level", "INFO");
-        }
+        NodeProcessArgs.setUpLogging("agent " + nodeId);
         ClusterConfig config;
         try {
             config = ConfigLoader.load(configFile);
@@ -67,26 +54,5 @@ public final class AgentMain {
             Thread.currentThread().interrupt();
         }
         return exit[0];
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            usage(option + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int parseId(String text) {
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            usage("--node-id '" + text + "' is not a whole number");
-            return -1;
-        }
-    }
-
-    private static void usage(String problem) {
-        System.err.println("raftpool agent: " + problem + "\nusage: raftpool agent --config FILE --node-id N");
-        System.exit(2);
     }
 }

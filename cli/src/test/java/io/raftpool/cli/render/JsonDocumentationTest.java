@@ -9,7 +9,6 @@ import io.raftpool.proto.ActionReply;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -77,8 +76,7 @@ class JsonDocumentationTest {
 
     private static void collect(JsonNode node, String prefix, Set<String> keys) {
         if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
                 String key = prefix + field.getKey();
                 keys.add(key);
                 collect(field.getValue(), key + ".", keys);

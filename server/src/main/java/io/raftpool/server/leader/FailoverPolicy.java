@@ -10,6 +10,9 @@ import io.raftpool.proto.NodeInfo;
 import io.raftpool.proto.Observation;
 import io.raftpool.proto.PrimaryPhase;
 import io.raftpool.server.state.ClusterStates;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,6 +26,8 @@ import java.util.OptionalLong;
  * I/O or reads a clock.
  */
 public final class FailoverPolicy {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
     private FailoverPolicy() {}
 
     /** The primary's condition as far as failover is concerned. */
@@ -57,8 +62,8 @@ public final class FailoverPolicy {
         long detectedAt = 0;
         for (Observation o : ClusterStates.observationsOf(state, primary)) {
             if (StatusPolicy.isUnhealthy(o.getHealth()) && liveness.alive(o.getObserver())) {
-                evidence.add("agent " + o.getObserver() + " " + healthWord(o.getHealth()) + " since "
-                        + o.getAtMs() + ": " + o.getDetail());
+                evidence.add("agent " + o.getObserver() + " " + healthWord(o.getHealth()) + " at "
+                        + TIME.format(Instant.ofEpochMilli(o.getAtMs())) + ": " + o.getDetail());
                 detectedAt = Math.max(detectedAt, o.getAtMs());
             }
         }

@@ -106,6 +106,9 @@ public final class LeaderDuties implements AutoCloseable {
             leader = true;
             promotingSeenAtMs = -1;
             LOG.info("leader duties start at term {}", term);
+            if (!ClusterStates.isInitialised(state.get())) {
+                submit(base().setInitCluster(ClusterInit.fromConfig(config)));
+            }
             submit(base().setLeaderAnnounce(LeaderAnnounce.newBuilder().setNodeId(nodeId).setTerm(term)));
             tick();
         });

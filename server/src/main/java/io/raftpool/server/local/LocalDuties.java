@@ -16,6 +16,7 @@ import io.raftpool.server.health.HealthMonitor;
 import io.raftpool.server.health.ObserverView;
 import io.raftpool.server.postgres.CopyProgress;
 import io.raftpool.server.postgres.PostgresServer;
+import io.raftpool.server.postgres.ProbeResult;
 import io.raftpool.server.postgres.SlotNames;
 import io.raftpool.server.postgres.StopMode;
 import io.raftpool.server.raft.AppliedState;
@@ -126,10 +127,16 @@ public final class LocalDuties implements AutoCloseable {
                 lastNothing = n.why();
             }
         } else if (action instanceof LocalPlanner.Fence f) {
+            if (confirmedStandby()) {
+                return;
+            }
             LOG.warn("FENCING: stopping this primary so that it takes no more writes: {}", f.why());
             pg.stop(StopMode.IMMEDIATE, STOP_TIMEOUT);
             fenced = true;
         } else if (action instanceof LocalPlanner.StopStalePrimary st) {
+            if (!confirmedPrimary()) {
+                return;
+            }
             LOG.warn("stopping PostgreSQL: {}; it must not take writes (it needs recovery-node)", st.why());
             pg.stop(StopMode.IMMEDIATE, STOP_TIMEOUT);
             protect(s);
@@ -170,6 +177,21 @@ public final class LocalDuties implements AutoCloseable {
         } else {
             throw new IllegalStateException("unhandled local action " + action);
         }
+    }
+
+    /**
+     * The planner works from the latest probe, which may predate a restart: before stopping a
+     * server for being a primary, ask it now. One still starting up takes no writes either.
+     */
+    private boolean confirmedPrimary() {
+        ProbeResult now = pg.probe(config.healthCheck().timeout());
+        return now.reachable() && !now.inRecovery();
+    }
+
+    /** Before fencing: a server that answers as a standby takes no writes. Unreachable counts as primary. */
+    private boolean confirmedStandby() {
+        ProbeResult now = pg.probe(config.healthCheck().timeout());
+        return now.reachable() && now.inRecovery();
     }
 
     private void promote(ClusterState s, long epoch) {

@@ -239,7 +239,10 @@ public final class Transitions {
                 .setTerm(term));
         int old = ClusterStates.indexOfBackend(state, f.getOldPrimary());
         if (old >= 0 && f.getOldPrimary() != f.getTarget()) {
-            Backend.Builder ob = b.getBackends(old).toBuilder().setNeedsRecovery(true);
+            // Like pgpool, the failed-over primary is shown as a standby (down, needing recovery):
+            // that is what it will be once rebuilt.
+            Backend.Builder ob = b.getBackends(old).toBuilder().setNeedsRecovery(true)
+                    .setRole(BackendRole.STANDBY).setRoleChangedMs(now).setReplicationState("");
             if (f.getKind() == Operation.Kind.FAILOVER && ob.getStatus() != BackendStatus.DOWN) {
                 ob.setStatus(BackendStatus.DOWN).setStatusChangedMs(now).setStatusReason(f.getReason());
             }

@@ -1,0 +1,719 @@
+package io.raftpool.server.state;
+
+import static io.raftpool.server.state.States.T0;
+import static io.raftpool.server.state.States.command;
+import static io.raftpool.server.state.States.observation;
+import static io.raftpool.server.state.States.report;
+import static io.raftpool.server.state.States.twoPlusOne;
+import static io.raftpool.server.state.States.withBackend;
+import static io.raftpool.server.state.States.withPrimary;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.raftpool.proto.AppendEvent;
+import io.raftpool.proto.Backend;
+import io.raftpool.proto.BackendRole;
+import io.raftpool.proto.BackendStatus;
+import io.raftpool.proto.BeginFailover;
+import io.raftpool.proto.ClearNeedsRecovery;
+import io.raftpool.proto.ClusterState;
+import io.raftpool.proto.Command;
+import io.raftpool.proto.Event;
+import io.raftpool.proto.Health;
+import io.raftpool.proto.InitCluster;
+import io.raftpool.proto.LeaderAnnounce;
+import io.raftpool.proto.MarkBackend;
+import io.raftpool.proto.Observation;
+import io.raftpool.proto.Operation;
+import io.raftpool.proto.PrimaryPhase;
+import io.raftpool.proto.PromotionDone;
+import io.raftpool.proto.PromotionFailed;
+import io.raftpool.proto.SetDetached;
+import io.raftpool.proto.SetVip;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class TransitionsTest {
+
+    // ---------------------------------------------------------------------------------------
+    // init_cluster
+    // ---------------------------------------------------------------------------------------
+
+    @Test
+    void initCreatesABackendPerPostgresNodeAndBootstrapsTheChosenPrimaryAtEpochOne() {
+        ClusterState s = Transitions.apply(Transitions.empty(), command(5).setInitCluster(States.initTwoPlusOne()).build());
+
+        assertThat(ClusterStates.nodeIds(s)).containsExactly(0, 1, 2);
+        assertThat(ClusterStates.backendIds(s)).containsExactly(0, 1);
+        assertThat(s.getClusterName()).isEqualTo("test");
+        Backend primary = s.getBackends(0);
+        assertThat(primary.getRole()).isEqualTo(BackendRole.PRIMARY);
+        assertThat(primary.getStatus()).isEqualTo(BackendStatus.STATUS_UNKNOWN);
+        assertThat(primary.getLagBytes()).isEqualTo(-1);
+        assertThat(primary.getStatusChangedMs()).isEqualTo(T0 + 5);
+        assertThat(s.getBackends(1).getRole()).isEqualTo(BackendRole.STANDBY);
+        assertThat(s.getPrimary().getNodeId()).isZero();
+        assertThat(s.getPrimary().getEpoch()).isEqualTo(1);
+        assertThat(s.getPrimary().getPhase()).isEqualTo(PrimaryPhase.BOOTSTRAPPING);
+        assertThat(s.getEvents(0).getKind()).isEqualTo("init");
+        assertThat(s.getEvents(0).getMessage()).contains("3 nodes", "node 0 bootstraps");
+        assertThat(s.getNextEventSeq()).isEqualTo(1);
+    }
+
+    @Test
+    void aSecondInitIsANoOpSoARacingLeaderCannotResetTheCluster() {
+        ClusterState once = Transitions.apply(Transitions.empty(), command(0).setInitCluster(States.initTwoPlusOne()).build());
+        InitCluster other = States.initTwoPlusOne().toBuilder().setClusterName("other").setBootstrapPrimary(1).build();
+
+        ClusterState twice = Transitions.apply(once, command(10).setInitCluster(other).build());
+
+        assertThat(twice).isSameAs(once);
+    }
+
+    static Stream<Arguments> badInits() {
+        InitCluster ok = States.initTwoPlusOne();
+        return Stream.of(
+                Arguments.of("two nodes", ok.toBuilder().removeNodes(2).build(), "at least 3 nodes, got 2"),
+                Arguments.of("witness bootstraps", ok.toBuilder().setBootstrapPrimary(2).build(),
+                        "bootstrap primary 2 is not a node with PostgreSQL"),
+                Arguments.of("unknown bootstrap", ok.toBuilder().setBootstrapPrimary(7).build(),
+                        "bootstrap primary 7 is not a node with PostgreSQL"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInits")
+    void anInitThatCannotFormAClusterIsRefused(String name, InitCluster init, String why) {
+        Command c = command(0).setInitCluster(init).build();
+
+        assertThat(Transitions.validate(Transitions.empty(), c)).hasValueSatisfying(v -> assertThat(v).contains(why));
+        assertThat(Transitions.apply(Transitions.empty(), c)).isSameAs(Transitions.empty());
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // report
+    // ---------------------------------------------------------------------------------------
+
+    @Test
+    void anotherAgentsReportIsRecordedAndLeavesTheBackendAlone() {
+        ClusterState s = twoPlusOne();
+        Observation seen = observation(2, 0, Health.UNREACHABLE, BackendRole.ROLE_UNKNOWN, false, "connection refused");
+
+        ClusterState next = Transitions.apply(s, report(seen));
+
+        assertThat(ClusterStates.observation(next, 2, 0)).contains(seen);
+        assertThat(next.getObservationsCount()).isEqualTo(s.getObservationsCount());
+        assertThat(next.getBackends(0)).isEqualTo(s.getBackends(0));
+        assertThat(next.getEventsCount()).isEqualTo(s.getEventsCount());
+    }
+
+    @Test
+    void theFirstReportOfAnObserverAboutASubjectIsAdded() {
+        ClusterState s = twoPlusOne().toBuilder().clearObservations().build();
+        Observation seen = observation(2, 1, Health.HEALTHY, BackendRole.STANDBY, true, "streaming standby");
+
+        ClusterState next = Transitions.apply(s, report(seen));
+
+        assertThat(next.getObservationsList()).containsExactly(seen);
+    }
+
+    @Test
+    void theOwnAgentsHealthyReportCopiesWalLagTimelineAndStreamingOntoTheBackend() {
+        Observation own = observation(1, 1, Health.HEALTHY, BackendRole.STANDBY, true, "streaming standby").toBuilder()
+                .setTimeline(3).setWalLsn(0x5000060L).setLagBytes(4096).setAtMs(T0 + 700).build();
+
+        ClusterState next = Transitions.apply(twoPlusOne(), report(own));
+
+        Backend b = next.getBackends(1);
+        assertThat(b.getTimeline()).isEqualTo(3);
+        assertThat(b.getWalLsn()).isEqualTo(0x5000060L);
+        assertThat(b.getLagBytes()).isEqualTo(4096);
+        assertThat(b.getReplicationState()).isEqualTo("streaming");
+        assertThat(b.getWalReportedMs()).isEqualTo(T0 + 700);
+        assertThat(b.getStatus()).isEqualTo(BackendStatus.UP);
+    }
+
+    @Test
+    void theOwnAgentsUnhealthyReportKeepsTheLastKnownWalPosition() {
+        Observation own = observation(1, 1, Health.NOT_RUNNING, BackendRole.ROLE_UNKNOWN, false, "no postmaster")
+                .toBuilder().setWalLsn(0).setTimeline(0).build();
+
+        ClusterState next = Transitions.apply(twoPlusOne(), report(own));
+
+        assertThat(next.getBackends(1)).isEqualTo(twoPlusOne().getBackends(1));
+        assertThat(ClusterStates.observation(next, 1, 1)).contains(own);
+    }
+
+    @Test
+    void theBootstrapPrimaryBecomesActiveOnItsOwnAgentsHealthyPrimaryReport() {
+        ClusterState init = Transitions.apply(Transitions.empty(), command(0).setInitCluster(States.initTwoPlusOne()).build());
+        Observation own = observation(0, 0, Health.HEALTHY, BackendRole.PRIMARY, false, "running as primary")
+                .toBuilder().setAtMs(T0 + 900).build();
+
+        ClusterState next = Transitions.apply(init, report(own));
+
+        assertThat(next.getPrimary().getPhase()).isEqualTo(PrimaryPhase.ACTIVE);
+        assertThat(next.getPrimary().getEpoch()).isEqualTo(1);
+        assertThat(next.getPrimary().getSinceMs()).isEqualTo(T0 + 900);
+        assertThat(next.getBackends(0).getStatus()).isEqualTo(BackendStatus.UP);
+        assertThat(next.getBackends(0).getRole()).isEqualTo(BackendRole.PRIMARY);
+        assertThat(next.getBackends(0).getWalLsn()).isEqualTo(own.getWalLsn());
+        assertThat(lastEvent(next).getKind()).isEqualTo("bootstrap");
+        assertThat(lastEvent(next).getSeq()).isEqualTo(1);
+    }
+
+    static Stream<Arguments> reportsThatDoNotEndTheBootstrap() {
+        return Stream.of(
+                Arguments.of("another agent sees it as primary",
+                        observation(1, 0, Health.HEALTHY, BackendRole.PRIMARY, false, "running as primary")),
+                Arguments.of("its own agent sees a standby",
+                        observation(0, 0, Health.HEALTHY, BackendRole.STANDBY, false, "standby, not streaming")),
+                Arguments.of("its own agent sees no postmaster",
+                        observation(0, 0, Health.NOT_RUNNING, BackendRole.ROLE_UNKNOWN, false, "not running")),
+                Arguments.of("the other server reports itself primary",
+                        observation(1, 1, Health.HEALTHY, BackendRole.PRIMARY, false, "running as primary")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("reportsThatDoNotEndTheBootstrap")
+    void onlyTheBootstrapPrimarysOwnHealthyPrimaryReportEndsTheBootstrap(String name, Observation o) {
+        ClusterState init = Transitions.apply(Transitions.empty(), command(0).setInitCluster(States.initTwoPlusOne()).build());
+
+        ClusterState next = Transitions.apply(init, report(o));
+
+        assertThat(next.getPrimary()).isEqualTo(init.getPrimary());
+        assertThat(next.getBackends(0).getStatus()).isEqualTo(BackendStatus.STATUS_UNKNOWN);
+        assertThat(next.getEventsCount()).isEqualTo(init.getEventsCount());
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // mark
+    // ---------------------------------------------------------------------------------------
+
+    @Test
+    void markingChangesTheStatusWithItsReasonAndTimeAndRecordsAnEvent() {
+        ClusterState next = Transitions.apply(twoPlusOne(), command(40).setMark(MarkBackend.newBuilder()
+                .setNodeId(1).setStatus(BackendStatus.DOWN).setReason("2 agents cannot reach it")).build());
+
+        Backend b = next.getBackends(1);
+        assertThat(b.getStatus()).isEqualTo(BackendStatus.DOWN);
+        assertThat(b.getStatusReason()).isEqualTo("2 agents cannot reach it");
+        assertThat(b.getStatusChangedMs()).isEqualTo(T0 + 40);
+        assertThat(b.getRole()).isEqualTo(BackendRole.STANDBY);
+        assertThat(b.getRoleChangedMs()).isEqualTo(T0);
+        assertThat(lastEvent(next).getKind()).isEqualTo("status");
+        assertThat(lastEvent(next).getMessage()).isEqualTo("node 1 is down: 2 agents cannot reach it");
+        assertThat(lastEvent(next).getAtMs()).isEqualTo(T0 + 40);
+    }
+
+    @Test
+    void markingWithARoleChangesTheRoleEvenWhenTheStatusStays() {
+        ClusterState next = Transitions.apply(twoPlusOne(), command(40).setMark(MarkBackend.newBuilder()
+                .setNodeId(1).setStatus(BackendStatus.UP).setRole(BackendRole.STANDBY).setReason("x")).build());
+        assertThat(next).as("the same status and role").isSameAs(twoPlusOne());
+
+        ClusterState downNode = withBackend(twoPlusOne(), 1, b -> b.setStatus(BackendStatus.DOWN));
+        ClusterState roleChanged = Transitions.apply(downNode, command(50).setMark(MarkBackend.newBuilder()
+                .setNodeId(1).setStatus(BackendStatus.DOWN).setRole(BackendRole.PRIMARY).setReason("x")).build());
+
+        assertThat(roleChanged.getBackends(1).getRole()).isEqualTo(BackendRole.PRIMARY);
+        assertThat(roleChanged.getBackends(1).getRoleChangedMs()).isEqualTo(T0 + 50);
+        assertThat(roleChanged.getBackends(1).getStatusChangedMs()).isEqualTo(downNode.getBackends(1).getStatusChangedMs());
+        assertThat(lastEvent(roleChanged).getMessage()).contains("(primary)");
+    }
+
+    @Test
+    void markingWithTheCommittedStatusAndNoRoleIsANoOpWithoutAnEvent() {
+        ClusterState s = twoPlusOne();
+
+        ClusterState next = Transitions.apply(s, command(40).setMark(MarkBackend.newBuilder()
+                .setNodeId(1).setStatus(BackendStatus.UP).setReason("streaming again")).build());
+
+        assertThat(next).isSameAs(s);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // begin_failover, promotion_done, promotion_failed
+    // ---------------------------------------------------------------------------------------
+
+    static Command beginFailover(Operation.Kind kind, long epoch, int target, int old) {
+        return command(100).setTerm(4).setBeginFailover(BeginFailover.newBuilder()
+                .setKind(kind).setNewEpoch(epoch).setTarget(target).setOldPrimary(old)
+                .setReason("primary failed").addEvidence("agent 1: connection refused")
+                .addEvidence("agent 2: connection refused").setDetectedMs(T0 + 60)).build();
+    }
+
+    @Test
+    void aFailoverMovesThePrimaryToTheTargetAtTheNextEpochAndTakesTheOldOneDown() {
+        ClusterState next = Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0));
+
+        assertThat(next.getPrimary().getNodeId()).isEqualTo(1);
+        assertThat(next.getPrimary().getEpoch()).isEqualTo(2);
+        assertThat(next.getPrimary().getPhase()).isEqualTo(PrimaryPhase.PROMOTING);
+        assertThat(next.getPrimary().getSinceMs()).isEqualTo(T0 + 100);
+        Backend old = next.getBackends(0);
+        assertThat(old.getStatus()).isEqualTo(BackendStatus.DOWN);
+        assertThat(old.getNeedsRecovery()).isTrue();
+        assertThat(old.getStatusReason()).isEqualTo("primary failed");
+        assertThat(next.getBackends(1)).as("the target is changed only when its promotion is done")
+                .isEqualTo(twoPlusOne().getBackends(1));
+        Operation op = next.getOperation();
+        assertThat(op.getKind()).isEqualTo(Operation.Kind.FAILOVER);
+        assertThat(op.getEpoch()).isEqualTo(2);
+        assertThat(op.getTarget()).isEqualTo(1);
+        assertThat(op.getOldPrimary()).isZero();
+        assertThat(op.getEvidenceList()).hasSize(2);
+        assertThat(op.getDetectedMs()).isEqualTo(T0 + 60);
+        assertThat(op.getStartedMs()).isEqualTo(T0 + 100);
+        assertThat(op.getTerm()).isEqualTo(4);
+        assertThat(op.getPhase()).isEqualTo("promoting");
+        assertThat(lastEvent(next).getKind()).isEqualTo("failover");
+        assertThat(lastEvent(next).getEpoch()).isEqualTo(2);
+        assertThat(lastEvent(next).getMessage()).contains("epoch 2", "promoting node 1 in place of node 0",
+                "agent 1: connection refused");
+    }
+
+    @Test
+    void aFailoverWithoutADetectionTimeCountsFromWhenItBegan() {
+        Command c = beginFailover(Operation.Kind.FAILOVER, 2, 1, 0);
+        c = c.toBuilder().setBeginFailover(c.getBeginFailover().toBuilder().setDetectedMs(0)).build();
+
+        assertThat(Transitions.apply(twoPlusOne(), c).getOperation().getDetectedMs()).isEqualTo(T0 + 100);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("operatorKinds")
+    void anOperatorsPromotionAlsoTakesTheOldPrimaryOutOfServiceUntilItIsRebuilt(Operation.Kind kind) {
+        ClusterState next = Transitions.apply(twoPlusOne(), beginFailover(kind, 2, 1, 0));
+
+        assertThat(next.getBackends(0).getNeedsRecovery()).isTrue();
+        assertThat(next.getBackends(0).getStatus())
+                .as("the old primary is stopped by its agent as soon as this commits; it must not stay up as a"
+                        + " second primary once the target is promoted")
+                .isEqualTo(BackendStatus.DOWN);
+        ClusterState done = Transitions.apply(next, promotionDone(2, 1));
+        assertThat(upPrimaries(done)).containsExactly(1);
+    }
+
+    static Stream<Operation.Kind> operatorKinds() {
+        return Stream.of(Operation.Kind.PROMOTE, Operation.Kind.SWITCHOVER);
+    }
+
+    @ParameterizedTest(name = "new epoch {0}")
+    @MethodSource("notTheNextEpoch")
+    void aFailoverMustCreateExactlyTheNextEpoch(long epoch) {
+        Command c = beginFailover(Operation.Kind.FAILOVER, epoch, 1, 0);
+
+        assertThat(Transitions.validate(twoPlusOne(), c)).hasValueSatisfying(v ->
+                assertThat(v).contains("epoch " + epoch + " is not the next epoch (committed 1)"));
+        assertThat(Transitions.apply(twoPlusOne(), c)).isSameAs(twoPlusOne());
+    }
+
+    static Stream<Long> notTheNextEpoch() {
+        return Stream.of(0L, 1L, 3L, 100L);
+    }
+
+    @Test
+    void aFailoverToAWitnessOrAnUnknownNodeIsRefused() {
+        assertThat(Transitions.validate(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 2, 0)))
+                .contains("node 2 is a witness: it has no PostgreSQL server");
+        assertThat(Transitions.validate(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 9, 0)))
+                .contains("node 9 is not in the cluster; nodes with PostgreSQL are [0, 1]");
+    }
+
+    static Command promotionDone(long epoch, int node) {
+        return command(400).setPromotionDone(PromotionDone.newBuilder().setEpoch(epoch).setNodeId(node)
+                .setTimeline(2).setPromoteMs(120)).build();
+    }
+
+    @Test
+    void theDonePromotionMakesTheTargetTheActivePrimaryAndEndsTheOperation() {
+        ClusterState promoting = Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0));
+
+        ClusterState next = Transitions.apply(promoting, promotionDone(2, 1));
+
+        assertThat(next.getPrimary().getNodeId()).isEqualTo(1);
+        assertThat(next.getPrimary().getEpoch()).isEqualTo(2);
+        assertThat(next.getPrimary().getPhase()).isEqualTo(PrimaryPhase.ACTIVE);
+        Backend b = next.getBackends(1);
+        assertThat(b.getStatus()).isEqualTo(BackendStatus.UP);
+        assertThat(b.getRole()).isEqualTo(BackendRole.PRIMARY);
+        assertThat(b.getTimeline()).isEqualTo(2);
+        assertThat(b.getLagBytes()).isZero();
+        assertThat(b.getReplicationState()).isEmpty();
+        assertThat(b.getRoleChangedMs()).isEqualTo(T0 + 400);
+        assertThat(next.hasOperation()).isFalse();
+        Event e = lastEvent(next);
+        assertThat(e.getDurationMs()).as("since the failure was confirmed").isEqualTo(400 - 60);
+        assertThat(e.getMessage()).contains("node 1 is primary at epoch 2 (timeline 2)", "promotion took 120 ms");
+    }
+
+    static Stream<Arguments> promotionOutcomesThatDoNotFit() {
+        return Stream.of(
+                Arguments.of("stale epoch", 1L, 1),
+                Arguments.of("future epoch", 3L, 1),
+                Arguments.of("another node", 2L, 0),
+                Arguments.of("a witness", 2L, 2));
+    }
+
+    @ParameterizedTest(name = "promotion_done: {0}")
+    @MethodSource("promotionOutcomesThatDoNotFit")
+    void aPromotionDoneThatIsNotThePromotionInProgressChangesNothing(String name, long epoch, int node) {
+        ClusterState promoting = Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0));
+
+        Command c = promotionDone(epoch, node);
+
+        assertThat(Transitions.validate(promoting, c)).hasValueSatisfying(v ->
+                assertThat(v).contains("node " + node + " epoch " + epoch + " is not the promotion in progress"));
+        assertThat(Transitions.apply(promoting, c)).isSameAs(promoting);
+    }
+
+    @ParameterizedTest(name = "promotion_failed: {0}")
+    @MethodSource("promotionOutcomesThatDoNotFit")
+    void aPromotionFailedThatIsNotThePromotionInProgressChangesNothing(String name, long epoch, int node) {
+        ClusterState promoting = Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0));
+
+        Command c = promotionFailed(epoch, node);
+
+        assertThat(Transitions.validate(promoting, c)).isPresent();
+        assertThat(Transitions.apply(promoting, c)).isSameAs(promoting);
+    }
+
+    @Test
+    void aLatePromotionDoneAfterThePromotionCompletedIsANoOp() {
+        ClusterState active = Transitions.apply(
+                Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0)), promotionDone(2, 1));
+
+        assertThat(Transitions.apply(active, promotionDone(2, 1))).isSameAs(active);
+        assertThat(Transitions.apply(active, promotionFailed(2, 1))).isSameAs(active);
+    }
+
+    static Command promotionFailed(long epoch, int node) {
+        return command(500).setPromotionFailed(PromotionFailed.newBuilder().setEpoch(epoch).setNodeId(node)
+                .setReason("still in recovery after 10000 ms")).build();
+    }
+
+    @Test
+    void aFailedPromotionLeavesNoPrimaryTakesTheTargetDownAndKeepsTheOperationForTheNextLeader() {
+        ClusterState promoting = Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0));
+
+        ClusterState next = Transitions.apply(promoting, promotionFailed(2, 1));
+
+        assertThat(next.getPrimary().getPhase()).isEqualTo(PrimaryPhase.PHASE_NONE);
+        assertThat(next.getPrimary().getEpoch()).as("the epoch is never reused").isEqualTo(2);
+        assertThat(ClusterStates.activePrimary(next)).isEmpty();
+        assertThat(next.getBackends(1).getStatus()).isEqualTo(BackendStatus.DOWN);
+        assertThat(next.getBackends(1).getStatusReason()).isEqualTo("promotion failed: still in recovery after 10000 ms");
+        assertThat(next.getOperation().getOldPrimary()).isZero();
+        assertThat(next.getOperation().getPhase()).isEqualTo("promotion failed");
+        assertThat(lastEvent(next).getMessage()).contains("promotion of node 1 at epoch 2 failed");
+        assertThat(Transitions.validate(next, beginFailover(Operation.Kind.FAILOVER, 3, 0, 0))).isEmpty();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // set_vip, set_detached, clear_needs_recovery, leader_announce, append_event
+    // ---------------------------------------------------------------------------------------
+
+    static Command setVip(int node, long term) {
+        return command(600 + term).setSetVip(SetVip.newBuilder().setNodeId(node)
+                .setAddress(node < 0 ? "" : "10.0.0.100/24").setTerm(term)).build();
+    }
+
+    @Test
+    void theVipHolderIsRecordedWithItsTermAndAnEvent() {
+        ClusterState next = Transitions.apply(twoPlusOne(), setVip(2, 3));
+
+        assertThat(next.getVip().getNodeId()).isEqualTo(2);
+        assertThat(next.getVip().getTerm()).isEqualTo(3);
+        assertThat(next.getVip().getAddress()).isEqualTo("10.0.0.100/24");
+        assertThat(lastEvent(next).getKind()).isEqualTo("vip");
+        assertThat(Transitions.apply(next, setVip(2, 3))).as("the same holder again").isSameAs(next);
+    }
+
+    @Test
+    void anOldHoldersLateReleaseDoesNotEraseANewerHolder() {
+        ClusterState held = Transitions.apply(Transitions.apply(twoPlusOne(), setVip(1, 3)), setVip(2, 5));
+
+        ClusterState lateRelease = Transitions.apply(held, setVip(-1, 3));
+
+        assertThat(lateRelease).isSameAs(held);
+        ClusterState ownRelease = Transitions.apply(held, setVip(-1, 5));
+        assertThat(ownRelease.getVip().getNodeId()).isEqualTo(-1);
+        assertThat(lastEvent(ownRelease).getMessage()).contains("released by node 2");
+    }
+
+    @Test
+    void theVipCannotGoToANodeOutsideTheCluster() {
+        assertThat(Transitions.validate(twoPlusOne(), setVip(7, 3))).hasValueSatisfying(v ->
+                assertThat(v).contains("vip holder node 7 is not in the cluster"));
+    }
+
+    @Test
+    void detachingAndAttachingFlipTheFlagOnceEach() {
+        Command detach = command(700).setSetDetached(SetDetached.newBuilder().setNodeId(1).setDetached(true)
+                .setReason("detach-node 1 requested by an operator")).build();
+        Command attach = command(800).setSetDetached(SetDetached.newBuilder().setNodeId(1).setDetached(false)
+                .setReason("attach-node 1 requested by an operator")).build();
+
+        ClusterState detached = Transitions.apply(twoPlusOne(), detach);
+        assertThat(detached.getBackends(1).getDetached()).isTrue();
+        assertThat(lastEvent(detached).getKind()).isEqualTo("detach");
+        assertThat(Transitions.apply(detached, detach)).isSameAs(detached);
+
+        ClusterState attached = Transitions.apply(detached, attach);
+        assertThat(attached.getBackends(1).getDetached()).isFalse();
+        assertThat(lastEvent(attached).getKind()).isEqualTo("attach");
+        assertThat(Transitions.apply(twoPlusOne(), attach)).isSameAs(twoPlusOne());
+    }
+
+    @Test
+    void clearingNeedsRecoveryAppliesOnlyToANodeThatNeedsIt() {
+        Command clear = command(900).setClearNeedsRecovery(ClearNeedsRecovery.newBuilder().setNodeId(1)
+                .setReason("rebuilt with pg_rewind")).build();
+        ClusterState needs = withBackend(twoPlusOne(), 1, b -> b.setNeedsRecovery(true).setStatus(BackendStatus.DOWN));
+
+        ClusterState cleared = Transitions.apply(needs, clear);
+
+        assertThat(cleared.getBackends(1).getNeedsRecovery()).isFalse();
+        assertThat(lastEvent(cleared).getKind()).isEqualTo("recovery");
+        assertThat(lastEvent(cleared).getMessage()).isEqualTo("node 1 no longer needs recovery: rebuilt with pg_rewind");
+        assertThat(Transitions.apply(twoPlusOne(), clear)).isSameAs(twoPlusOne());
+    }
+
+    @Test
+    void aRebuiltFormerPrimaryComesBackAsAStandby() {
+        ClusterState failedOver = Transitions.apply(
+                Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0)), promotionDone(2, 1));
+        Command clear = command(900).setClearNeedsRecovery(ClearNeedsRecovery.newBuilder().setNodeId(0)
+                .setReason("rebuilt with pg_rewind")).build();
+        Command up = command(950).setMark(MarkBackend.newBuilder().setNodeId(0).setStatus(BackendStatus.UP)
+                .setReason("streaming from the primary")).build();
+
+        ClusterState rebuilt = Transitions.apply(Transitions.apply(failedOver, clear), up);
+
+        assertThat(rebuilt.getBackends(0).getStatus()).isEqualTo(BackendStatus.UP);
+        assertThat(rebuilt.getBackends(0).getRole()).isEqualTo(BackendRole.STANDBY);
+        assertThat(upPrimaries(rebuilt)).containsExactly(1);
+    }
+
+    @Test
+    void aFormerPrimaryThatNeedsRecoveryCannotBeMarkedUp() {
+        ClusterState failedOver = Transitions.apply(
+                Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0)), promotionDone(2, 1));
+        Command up = command(950).setMark(MarkBackend.newBuilder().setNodeId(0).setStatus(BackendStatus.UP)
+                .setReason("running")).build();
+
+        assertThat(Transitions.validate(failedOver, up)).hasValueSatisfying(v ->
+                assertThat(v).contains("node 0 needs recovery"));
+        assertThat(Transitions.apply(failedOver, up)).isSameAs(failedOver);
+    }
+
+    static Command announce(int node, long term) {
+        return command(1000 + term).setLeaderAnnounce(LeaderAnnounce.newBuilder().setNodeId(node).setTerm(term)).build();
+    }
+
+    @Test
+    void onlyALeaderOfANewerTermIsRecorded() {
+        ClusterState first = Transitions.apply(twoPlusOne(), announce(1, 3));
+        assertThat(first.getLeaderNode()).isEqualTo(1);
+        assertThat(first.getLeaderTerm()).isEqualTo(3);
+        assertThat(lastEvent(first).getMessage()).isEqualTo("node 1 is the Raft leader at term 3");
+
+        assertThat(Transitions.apply(first, announce(2, 3))).as("same term").isSameAs(first);
+        assertThat(Transitions.apply(first, announce(2, 2))).as("older term").isSameAs(first);
+
+        ClusterState second = Transitions.apply(first, announce(2, 4));
+        assertThat(second.getLeaderNode()).isEqualTo(2);
+        assertThat(lastEvent(second).getMessage()).contains("(was node 1)");
+        assertThat(Transitions.validate(second, announce(5, 9))).isPresent();
+    }
+
+    @Test
+    void anAppendedEventGetsTheNextSeqAndTheIssueTime() {
+        Command c = command(1234).setAppendEvent(AppendEvent.newBuilder().setEvent(Event.newBuilder()
+                .setSeq(999).setAtMs(1).setKind("failover").setNodeId(0).setMessage("no standby can take over"))).build();
+
+        ClusterState next = Transitions.apply(twoPlusOne(), c);
+
+        Event e = lastEvent(next);
+        assertThat(e.getSeq()).isEqualTo(twoPlusOne().getNextEventSeq());
+        assertThat(e.getAtMs()).isEqualTo(T0 + 1234);
+        assertThat(e.getMessage()).isEqualTo("no standby can take over");
+        assertThat(next.getNextEventSeq()).isEqualTo(twoPlusOne().getNextEventSeq() + 1);
+    }
+
+    @Test
+    void theEventHistoryKeepsOnlyTheNewestMaxEventsWithIncreasingSeq() {
+        ClusterState s = twoPlusOne();
+        int total = Transitions.MAX_EVENTS + 37;
+        for (int i = 0; i < total; i++) {
+            s = Transitions.apply(s, command(i).setAppendEvent(AppendEvent.newBuilder()
+                    .setEvent(Event.newBuilder().setKind("test").setMessage("event " + i))).build());
+        }
+
+        assertThat(s.getEventsCount()).isEqualTo(Transitions.MAX_EVENTS);
+        assertThat(s.getEvents(0).getMessage()).isEqualTo("event 37");
+        assertThat(lastEvent(s).getMessage()).isEqualTo("event " + (total - 1));
+        for (int i = 1; i < s.getEventsCount(); i++) {
+            assertThat(s.getEvents(i).getSeq()).isEqualTo(s.getEvents(i - 1).getSeq() + 1);
+        }
+        assertThat(s.getNextEventSeq()).isEqualTo(lastEvent(s).getSeq() + 1);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // refusals: unknown nodes and witnesses
+    // ---------------------------------------------------------------------------------------
+
+    static Stream<Arguments> commandsThatDoNotFitTwoPlusOne() {
+        return Stream.of(
+                Arguments.of("no kind", command(0).build(), "command has no kind"),
+                Arguments.of("report by an unknown observer", report(observation(9, 0, Health.HEALTHY,
+                        BackendRole.PRIMARY, false, "")), "observer node 9 is not in the cluster; nodes are [0, 1, 2]"),
+                Arguments.of("report about a witness", report(observation(0, 2, Health.HEALTHY,
+                        BackendRole.PRIMARY, false, "")), "node 2 is a witness"),
+                Arguments.of("mark a witness", command(0).setMark(MarkBackend.newBuilder().setNodeId(2)
+                        .setStatus(BackendStatus.DOWN)).build(), "node 2 is a witness"),
+                Arguments.of("mark an unknown node", command(0).setMark(MarkBackend.newBuilder().setNodeId(-1)
+                        .setStatus(BackendStatus.DOWN)).build(), "node -1 is not in the cluster"),
+                Arguments.of("detach a witness", command(0).setSetDetached(SetDetached.newBuilder().setNodeId(2)
+                        .setDetached(true)).build(), "node 2 is a witness"),
+                Arguments.of("clear an unknown node", command(0).setClearNeedsRecovery(ClearNeedsRecovery.newBuilder()
+                        .setNodeId(4)).build(), "node 4 is not in the cluster"),
+                Arguments.of("announce an unknown leader", announce(4, 9), "leader node 4 is not in the cluster"),
+                Arguments.of("report before init", null, "observer node 0 is not in the cluster"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("commandsThatDoNotFitTwoPlusOne")
+    void aCommandThatDoesNotFitIsRefusedWithTheReasonAndApplyLeavesTheStateAsItWas(String name, Command c, String why) {
+        ClusterState s = c == null ? Transitions.empty() : twoPlusOne();
+        Command command = c == null ? report(observation(0, 0, Health.HEALTHY, BackendRole.PRIMARY, false, "")) : c;
+
+        assertThat(Transitions.validate(s, command)).hasValueSatisfying(v -> assertThat(v).contains(why));
+        assertThat(Transitions.apply(s, command)).isSameAs(s);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // properties over random command sequences
+    // ---------------------------------------------------------------------------------------
+
+    private static final int SEQUENCES = 300;
+    private static final int STEPS = 200;
+
+    /**
+     * Random sequences of commands of every kind, with random (often stale, sometimes unknown)
+     * nodes, epochs and terms, applied from the empty state. After every step: apply did not
+     * throw, left its input untouched, gave the same result twice, returned the input itself
+     * when validate refused; never two up primaries while a primary is active; the epoch never
+     * went down; event seqs strictly increase and the history stays bounded.
+     */
+    @Test
+    void randomCommandSequencesKeepTheInvariants() {
+        long base = Long.getLong("raftpool.seed", System.nanoTime());
+        for (int run = 0; run < SEQUENCES; run++) {
+            long seed = base + run;
+            Random r = new Random(seed);
+            ClusterState s = Transitions.empty();
+            StringBuilder trace = new StringBuilder();
+            try {
+                for (int step = 0; step < STEPS; step++) {
+                    Command c = randomCommand(s, r, step);
+                    trace.append('\n').append(step).append(": ").append(oneLine(c));
+                    ClusterState copy = s.toBuilder().build();
+                    boolean refused = Transitions.validate(s, c).isPresent();
+
+                    ClusterState next = Transitions.apply(s, c);
+
+                    assertThat(s).as("input untouched").isEqualTo(copy);
+                    assertThat(Transitions.apply(copy, c)).as("deterministic").isEqualTo(next);
+                    if (refused) {
+                        assertThat(next).as("refused: unchanged").isSameAs(s);
+                    }
+                    assertThat(upPrimaries(next).size() <= 1 || next.getPrimary().getPhase() != PrimaryPhase.ACTIVE)
+                            .as("two up primaries while active: %s", next.getBackendsList()).isTrue();
+                    assertThat(next.getPrimary().getEpoch()).as("epoch").isGreaterThanOrEqualTo(s.getPrimary().getEpoch());
+                    assertThat(next.getEventsCount()).isLessThanOrEqualTo(Transitions.MAX_EVENTS);
+                    for (int i = 1; i < next.getEventsCount(); i++) {
+                        assertThat(next.getEvents(i).getSeq()).isGreaterThan(next.getEvents(i - 1).getSeq());
+                    }
+                    if (next.getEventsCount() > 0) {
+                        assertThat(next.getNextEventSeq()).isGreaterThan(lastEvent(next).getSeq());
+                    }
+                    s = next;
+                }
+            } catch (AssertionError | RuntimeException e) {
+                fail("seed " + seed + " (rerun with -Draftpool.seed=" + seed + "): " + e.getMessage()
+                        + "\ncommands:" + tail(trace, 30), e);
+            }
+        }
+    }
+
+    private static Command randomCommand(ClusterState s, Random r, int step) {
+        Command.Builder c = command(step * 100L).setIssuer(r.nextInt(3)).setTerm(r.nextInt(4));
+        int node = r.nextInt(10) == 0 ? r.nextInt(6) - 1 : r.nextInt(3);   // mostly 0..2, sometimes unknown
+        long epoch = s.getPrimary().getEpoch() + (r.nextBoolean() ? 1 : r.nextInt(4) - 1);
+        int primary = s.getPrimary().getNodeId();
+        int kind = step == 0 && r.nextInt(5) > 0 ? 0 : r.nextInt(11);
+        switch (kind) {
+            case 0 -> c.setInitCluster(States.initTwoPlusOne().toBuilder().setBootstrapPrimary(r.nextInt(2)));
+            case 1 -> {
+                Health h = Health.forNumber(r.nextInt(4));
+                c.setReport(io.raftpool.proto.ReportObservation.newBuilder().setObservation(
+                        observation(r.nextInt(3), r.nextBoolean() ? node : r.nextInt(2), h,
+                                r.nextBoolean() ? BackendRole.PRIMARY : BackendRole.STANDBY, r.nextBoolean(), "random")
+                                .toBuilder().setAtMs(T0 + step * 100L).setWalLsn(r.nextInt(1000)).build()));
+            }
+            // role primary is given only by the bootstrap and by promotion_done; no decider marks it
+            case 2 -> c.setMark(MarkBackend.newBuilder().setNodeId(node)
+                    .setStatus(BackendStatus.forNumber(r.nextInt(4)))
+                    .setRole(r.nextBoolean() ? BackendRole.ROLE_UNKNOWN : BackendRole.STANDBY).setReason("random"));
+            // callers name the committed primary as the old one (LeaderDuties, AdminActions), or the
+            // old primary of the failed operation when there is no primary
+            case 3 -> c.setBeginFailover(BeginFailover.newBuilder()
+                    .setKind(Operation.Kind.forNumber(1 + r.nextInt(3))).setNewEpoch(epoch).setTarget(node)
+                    .setOldPrimary(s.getPrimary().getPhase() == PrimaryPhase.PHASE_NONE && s.hasOperation()
+                            ? s.getOperation().getOldPrimary() : primary)
+                    .setReason("random"));
+            case 4 -> c.setPromotionDone(PromotionDone.newBuilder()
+                    .setEpoch(r.nextBoolean() ? s.getPrimary().getEpoch() : epoch)
+                    .setNodeId(r.nextBoolean() ? primary : node).setTimeline(epoch));
+            case 5 -> c.setPromotionFailed(PromotionFailed.newBuilder()
+                    .setEpoch(r.nextBoolean() ? s.getPrimary().getEpoch() : epoch)
+                    .setNodeId(r.nextBoolean() ? primary : node).setReason("random"));
+            case 6 -> c.setSetVip(SetVip.newBuilder().setNodeId(r.nextBoolean() ? -1 : node)
+                    .setAddress("10.0.0.100/24").setTerm(r.nextInt(5)));
+            case 7 -> c.setSetDetached(SetDetached.newBuilder().setNodeId(node).setDetached(r.nextBoolean()));
+            case 8 -> c.setClearNeedsRecovery(ClearNeedsRecovery.newBuilder().setNodeId(node).setReason("random"));
+            case 9 -> c.setLeaderAnnounce(LeaderAnnounce.newBuilder().setNodeId(node).setTerm(r.nextInt(6)));
+            default -> c.setAppendEvent(AppendEvent.newBuilder().setEvent(Event.newBuilder().setKind("test")
+                    .setSeq(r.nextInt(5)).setMessage("random")));
+        }
+        return c.build();
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    private static List<Integer> upPrimaries(ClusterState s) {
+        return s.getBackendsList().stream()
+                .filter(b -> b.getRole() == BackendRole.PRIMARY && b.getStatus() == BackendStatus.UP)
+                .map(Backend::getNodeId).toList();
+    }
+
+    private static Event lastEvent(ClusterState s) {
+        assertThat(s.getEventsCount()).as("events").isPositive();
+        return s.getEvents(s.getEventsCount() - 1);
+    }
+
+    private static String oneLine(Command c) {
+        return c.getKindCase() + " " + com.google.protobuf.TextFormat.shortDebugString(c);
+    }
+
+    private static String tail(StringBuilder trace, int lines) {
+        String[] all = trace.toString().split("\n");
+        return String.join("\n", java.util.Arrays.asList(all).subList(Math.max(0, all.length - lines), all.length));
+    }
+}
