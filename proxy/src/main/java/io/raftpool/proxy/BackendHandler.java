@@ -80,7 +80,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         client.flush();
-        if (false && !client.isWritable()) {
+        if (!client.isWritable()) {
             ctx.channel().config().setAutoRead(false);
         }
     }

@@ -77,7 +77,14 @@ final class Router {
             Session session = new Session(nextSessionId++, port, target, client);
             sessions.put(session.id(), session);
             metrics.sessionOpened(port, target);
-            session.backend(connector.apply(target));
+            try {
+                session.backend(connector.apply(target));
+            } catch (RuntimeException e) {
+                // e.g. the event loop is shutting down with the proxy
+                forget(session);
+                return new Admission.Refused(new Refusal(RefusalReason.CONNECT_FAILED, "raftpool: cannot open a"
+                        + " connection to " + target.describe() + ": " + e + "; retry shortly"));
+            }
             return new Admission.Admitted(session);
         }
     }

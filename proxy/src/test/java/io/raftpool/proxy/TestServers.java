@@ -34,15 +34,23 @@ final class TestServers implements AutoCloseable {
     private final Path root;
     private final Path tls;
     private final List<PostgresServer> servers = new ArrayList<>();
+    private final List<Path> dataDirs = new ArrayList<>();
+    // loaded now: close() must work even if the server jar changes on disk while tests run
+    private final StopMode stopMode = StopMode.IMMEDIATE;
 
     TestServers() throws IOException, InterruptedException {
         root = Files.createTempDirectory(Path.of("/tmp"), "raftpool-proxy-test-");
         // the postgres user must traverse it to reach its data directories and the certificate
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         tls = root.resolve("tls");
-        Files.createDirectory(tls);
-        Files.setPosixFilePermissions(tls, PosixFilePermissions.fromString("rwxr-xr-x"));
-        makeCertificate();
+        try {
+            Files.createDirectory(tls);
+            Files.setPosixFilePermissions(tls, PosixFilePermissions.fromString("rwxr-xr-x"));
+            makeCertificate();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     /** The user PostgreSQL runs as: postgres when tests run as root, else the test's own user. */
@@ -75,6 +83,7 @@ final class TestServers implements AutoCloseable {
                         "ssl_cert_file", tls.resolve("server.crt").toString(),
                         "ssl_key_file", tls.resolve("server.key").toString()),
                 List.of());
+        dataDirs.add(settings.dataDir());
         PostgresServer server = new PostgresServer(settings);
         servers.add(server);
         return server;
@@ -109,19 +118,36 @@ final class TestServers implements AutoCloseable {
     public void close() throws IOException {
         for (PostgresServer server : servers) {
             try {
-                server.stop(StopMode.IMMEDIATE, Duration.ofSeconds(30));
-            } catch (RuntimeException e) {
-                try {
-                    server.kill();
-                } catch (RuntimeException ignored) {
-                    // removing the directory is all that is left to do
-                }
+                server.stop(stopMode, Duration.ofSeconds(30));
+            } catch (RuntimeException | LinkageError e) {
+                // the runner could not stop it: end what we started ourselves, below
             }
+        }
+        for (Path dataDir : dataDirs) {
+            killPostmaster(dataDir);
         }
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
+        }
+    }
+
+    /** SIGKILLs the postmaster named in {@code dataDir}'s postmaster.pid, if it still runs. */
+    private static void killPostmaster(Path dataDir) {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        try {
+            if (!Files.exists(pidFile)) {
+                return;
+            }
+            long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            ProcessHandle.of(pid).filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false))
+                    .ifPresent(p -> {
+                        p.destroyForcibly();
+                        p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> p).join();
+                    });
+        } catch (IOException | RuntimeException e) {
+            // nothing else to try; the directory is removed next
         }
     }
 }

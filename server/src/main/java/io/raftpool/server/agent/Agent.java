@@ -72,7 +72,7 @@ public final class Agent implements AutoCloseable {
                 ? Optional.of(new LocalDuties(config, nodeId, pg.localServer(), raft, hub, contact, health, clocks))
                 : Optional.empty();
         this.peers = new PeerAgents(config);
-        this.adminService = new AdminService(new View(), new AdminActions(nodeId, raft, this::state, clocks::wallMs));
+        this.adminService = new AdminService(new View(), new AdminActions(nodeId, raft, hub, clocks::wallMs));
         this.adminServer = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.adminPort()))
                 .addService(adminService)
                 .maxInboundMessageSize(1 << 20)

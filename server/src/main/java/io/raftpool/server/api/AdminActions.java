@@ -8,6 +8,7 @@ import io.raftpool.proto.NodeRequest;
 import io.raftpool.proto.Operation;
 import io.raftpool.proto.PrimaryPhase;
 import io.raftpool.proto.SetDetached;
+import io.raftpool.server.agent.StateHub;
 import io.raftpool.server.raft.RaftNode;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,13 +23,15 @@ public final class AdminActions {
 
     private final int self;
     private final RaftNode raft;
+    private final StateHub hub;
     private final Supplier<ClusterState> state;
     private final LongSupplier wallMs;
 
-    public AdminActions(int self, RaftNode raft, Supplier<ClusterState> state, LongSupplier wallMs) {
+    public AdminActions(int self, RaftNode raft, StateHub hub, LongSupplier wallMs) {
         this.self = self;
         this.raft = raft;
-        this.state = state;
+        this.hub = hub;
+        this.state = () -> hub.current().state();
         this.wallMs = wallMs;
     }
 
@@ -84,7 +87,9 @@ public final class AdminActions {
 
     private Optional<String> commit(Command c, Duration timeout) {
         try {
-            raft.submit(c).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            long index = raft.submit(c).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // read your writes: the next command to this agent is checked against this one
+            hub.awaitIndex(index, Duration.ofSeconds(5));
             return Optional.empty();
         } catch (TimeoutException e) {
             return Optional.of("not committed within " + timeout.toSeconds() + " s: the cluster has no quorum or no leader");

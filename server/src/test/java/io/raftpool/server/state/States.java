@@ -94,6 +94,16 @@ public final class States {
                 .build();
     }
 
+    /** The init command that creates {@code s}'s nodes, with this bootstrap primary. */
+    public static InitCluster init(ClusterState s, int bootstrapPrimary) {
+        return InitCluster.newBuilder()
+                .setClusterName(s.getClusterName())
+                .setConfigVersion(1)
+                .addAllNodes(s.getNodesList())
+                .setBootstrapPrimary(bootstrapPrimary)
+                .build();
+    }
+
     public static Observation observation(int observer, int subject, Health health, BackendRole role, boolean streaming,
                                           String detail) {
         return Observation.newBuilder()

@@ -28,8 +28,11 @@ import io.raftpool.proto.Operation;
 import io.raftpool.proto.PrimaryPhase;
 import io.raftpool.proto.PromotionDone;
 import io.raftpool.proto.PromotionFailed;
+import io.raftpool.proto.ReportObservation;
 import io.raftpool.proto.SetDetached;
 import io.raftpool.proto.SetVip;
+import com.google.protobuf.TextFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -88,10 +91,11 @@ class TransitionsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badInits")
     void anInitThatCannotFormAClusterIsRefused(String name, InitCluster init, String why) {
+        ClusterState empty = Transitions.empty();
         Command c = command(0).setInitCluster(init).build();
 
-        assertThat(Transitions.validate(Transitions.empty(), c)).hasValueSatisfying(v -> assertThat(v).contains(why));
-        assertThat(Transitions.apply(Transitions.empty(), c)).isSameAs(Transitions.empty());
+        assertThat(Transitions.validate(empty, c)).hasValueSatisfying(v -> assertThat(v).contains(why));
+        assertThat(Transitions.apply(empty, c)).isSameAs(empty);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -212,9 +216,10 @@ class TransitionsTest {
 
     @Test
     void markingWithARoleChangesTheRoleEvenWhenTheStatusStays() {
-        ClusterState next = Transitions.apply(twoPlusOne(), command(40).setMark(MarkBackend.newBuilder()
+        ClusterState s = twoPlusOne();
+        ClusterState next = Transitions.apply(s, command(40).setMark(MarkBackend.newBuilder()
                 .setNodeId(1).setStatus(BackendStatus.UP).setRole(BackendRole.STANDBY).setReason("x")).build());
-        assertThat(next).as("the same status and role").isSameAs(twoPlusOne());
+        assertThat(next).as("the same status and role").isSameAs(s);
 
         ClusterState downNode = withBackend(twoPlusOne(), 1, b -> b.setStatus(BackendStatus.DOWN));
         ClusterState roleChanged = Transitions.apply(downNode, command(50).setMark(MarkBackend.newBuilder()
@@ -287,16 +292,47 @@ class TransitionsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("operatorKinds")
-    void anOperatorsPromotionAlsoTakesTheOldPrimaryOutOfServiceUntilItIsRebuilt(Operation.Kind kind) {
+    void anOperatorsPromotionTakesTheOldPrimaryOutOfServiceAsAStandbyNeedingRecovery(Operation.Kind kind) {
         ClusterState next = Transitions.apply(twoPlusOne(), beginFailover(kind, 2, 1, 0));
 
-        assertThat(next.getBackends(0).getNeedsRecovery()).isTrue();
-        assertThat(next.getBackends(0).getStatus())
-                .as("the old primary is stopped by its agent as soon as this commits; it must not stay up as a"
-                        + " second primary once the target is promoted")
-                .isEqualTo(BackendStatus.DOWN);
+        Backend old = next.getBackends(0);
+        assertThat(old.getNeedsRecovery()).as("not routed to, never promoted, until rebuilt").isTrue();
+        assertThat(old.getRole()).isEqualTo(BackendRole.STANDBY);
+        assertThat(old.getRoleChangedMs()).isEqualTo(T0 + 100);
+        assertThat(next.getOperation().getKind()).isEqualTo(kind);
+        assertThat(lastEvent(next).getKind()).isEqualTo(kind == Operation.Kind.PROMOTE ? "promote" : "switchover");
         ClusterState done = Transitions.apply(next, promotionDone(2, 1));
         assertThat(upPrimaries(done)).containsExactly(1);
+    }
+
+    @Test
+    void aFailedOverPrimaryIsShownAsADownStandbyThatNeedsRecovery() {
+        ClusterState next = Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0));
+
+        assertThat(next.getBackends(0).getRole()).isEqualTo(BackendRole.STANDBY);
+        assertThat(next.getBackends(0).getStatus()).isEqualTo(BackendStatus.DOWN);
+        assertThat(next.getBackends(0).getNeedsRecovery()).isTrue();
+    }
+
+    @Test
+    void aFailoverFromAnAlreadyDownPrimaryKeepsWhenAndWhyItWentDown() {
+        ClusterState down = withBackend(twoPlusOne(), 0, b -> b.setStatus(BackendStatus.DOWN)
+                .setStatusReason("its agent sees no PostgreSQL process").setStatusChangedMs(T0 + 20));
+
+        Backend old = Transitions.apply(down, beginFailover(Operation.Kind.FAILOVER, 2, 1, 0)).getBackends(0);
+
+        assertThat(old.getStatusChangedMs()).isEqualTo(T0 + 20);
+        assertThat(old.getStatusReason()).isEqualTo("its agent sees no PostgreSQL process");
+    }
+
+    @Test
+    void aFailoverWithoutAnOldPrimaryChangesNoOtherBackend() {
+        ClusterState s = withPrimary(twoPlusOne(), -1, 1, PrimaryPhase.PHASE_NONE);
+
+        ClusterState next = Transitions.apply(s, beginFailover(Operation.Kind.FAILOVER, 2, 1, -1));
+
+        assertThat(next.getBackendsList()).isEqualTo(s.getBackendsList());
+        assertThat(lastEvent(next).getMessage()).doesNotContain("in place of");
     }
 
     static Stream<Operation.Kind> operatorKinds() {
@@ -306,11 +342,12 @@ class TransitionsTest {
     @ParameterizedTest(name = "new epoch {0}")
     @MethodSource("notTheNextEpoch")
     void aFailoverMustCreateExactlyTheNextEpoch(long epoch) {
+        ClusterState s = twoPlusOne();
         Command c = beginFailover(Operation.Kind.FAILOVER, epoch, 1, 0);
 
-        assertThat(Transitions.validate(twoPlusOne(), c)).hasValueSatisfying(v ->
+        assertThat(Transitions.validate(s, c)).hasValueSatisfying(v ->
                 assertThat(v).contains("epoch " + epoch + " is not the next epoch (committed 1)"));
-        assertThat(Transitions.apply(twoPlusOne(), c)).isSameAs(twoPlusOne());
+        assertThat(Transitions.apply(s, c)).isSameAs(s);
     }
 
     static Stream<Long> notTheNextEpoch() {
@@ -459,7 +496,8 @@ class TransitionsTest {
         Command attach = command(800).setSetDetached(SetDetached.newBuilder().setNodeId(1).setDetached(false)
                 .setReason("attach-node 1 requested by an operator")).build();
 
-        ClusterState detached = Transitions.apply(twoPlusOne(), detach);
+        ClusterState s = twoPlusOne();
+        ClusterState detached = Transitions.apply(s, detach);
         assertThat(detached.getBackends(1).getDetached()).isTrue();
         assertThat(lastEvent(detached).getKind()).isEqualTo("detach");
         assertThat(Transitions.apply(detached, detach)).isSameAs(detached);
@@ -467,7 +505,7 @@ class TransitionsTest {
         ClusterState attached = Transitions.apply(detached, attach);
         assertThat(attached.getBackends(1).getDetached()).isFalse();
         assertThat(lastEvent(attached).getKind()).isEqualTo("attach");
-        assertThat(Transitions.apply(twoPlusOne(), attach)).isSameAs(twoPlusOne());
+        assertThat(Transitions.apply(s, attach)).as("attached already").isSameAs(s);
     }
 
     @Test
@@ -481,7 +519,8 @@ class TransitionsTest {
         assertThat(cleared.getBackends(1).getNeedsRecovery()).isFalse();
         assertThat(lastEvent(cleared).getKind()).isEqualTo("recovery");
         assertThat(lastEvent(cleared).getMessage()).isEqualTo("node 1 no longer needs recovery: rebuilt with pg_rewind");
-        assertThat(Transitions.apply(twoPlusOne(), clear)).isSameAs(twoPlusOne());
+        ClusterState s = twoPlusOne();
+        assertThat(Transitions.apply(s, clear)).isSameAs(s);
     }
 
     @Test
@@ -498,18 +537,6 @@ class TransitionsTest {
         assertThat(rebuilt.getBackends(0).getStatus()).isEqualTo(BackendStatus.UP);
         assertThat(rebuilt.getBackends(0).getRole()).isEqualTo(BackendRole.STANDBY);
         assertThat(upPrimaries(rebuilt)).containsExactly(1);
-    }
-
-    @Test
-    void aFormerPrimaryThatNeedsRecoveryCannotBeMarkedUp() {
-        ClusterState failedOver = Transitions.apply(
-                Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0)), promotionDone(2, 1));
-        Command up = command(950).setMark(MarkBackend.newBuilder().setNodeId(0).setStatus(BackendStatus.UP)
-                .setReason("running")).build();
-
-        assertThat(Transitions.validate(failedOver, up)).hasValueSatisfying(v ->
-                assertThat(v).contains("node 0 needs recovery"));
-        assertThat(Transitions.apply(failedOver, up)).isSameAs(failedOver);
     }
 
     static Command announce(int node, long term) {
@@ -618,11 +645,11 @@ class TransitionsTest {
             long seed = base + run;
             Random r = new Random(seed);
             ClusterState s = Transitions.empty();
-            StringBuilder trace = new StringBuilder();
+            List<Command> trace = new ArrayList<>();
             try {
                 for (int step = 0; step < STEPS; step++) {
                     Command c = randomCommand(s, r, step);
-                    trace.append('\n').append(step).append(": ").append(oneLine(c));
+                    trace.add(c);
                     ClusterState copy = s.toBuilder().build();
                     boolean refused = Transitions.validate(s, c).isPresent();
 
@@ -647,25 +674,31 @@ class TransitionsTest {
                 }
             } catch (AssertionError | RuntimeException e) {
                 fail("seed " + seed + " (rerun with -Draftpool.seed=" + seed + "): " + e.getMessage()
-                        + "\ncommands:" + tail(trace, 30), e);
+                        + "\nlast commands:\n" + tail(trace, 30), e);
             }
         }
     }
 
+    /** The generator's cluster: nodes 0..2 with PostgreSQL, witness 3. */
+    private static final InitCluster RANDOM_INIT = States.init(States.cluster(3, 1), 0);
+
     private static Command randomCommand(ClusterState s, Random r, int step) {
-        Command.Builder c = command(step * 100L).setIssuer(r.nextInt(3)).setTerm(r.nextInt(4));
-        int node = r.nextInt(10) == 0 ? r.nextInt(6) - 1 : r.nextInt(3);   // mostly 0..2, sometimes unknown
+        Command.Builder c = command(step * 100L).setIssuer(r.nextInt(4)).setTerm(r.nextInt(4));
+        int roll = r.nextInt(10);
+        int node = roll < 8 ? r.nextInt(3) : roll == 8 ? 3 : 4 + r.nextInt(3) - 2;   // mostly backends; witness; unknown
         long epoch = s.getPrimary().getEpoch() + (r.nextBoolean() ? 1 : r.nextInt(4) - 1);
         int primary = s.getPrimary().getNodeId();
         int kind = step == 0 && r.nextInt(5) > 0 ? 0 : r.nextInt(11);
         switch (kind) {
-            case 0 -> c.setInitCluster(States.initTwoPlusOne().toBuilder().setBootstrapPrimary(r.nextInt(2)));
+            case 0 -> c.setInitCluster(RANDOM_INIT.toBuilder().setBootstrapPrimary(r.nextInt(3)));
             case 1 -> {
+                // the own agent's reports most often, so that the bootstrap can complete
+                int observer = r.nextBoolean() ? node : r.nextInt(4);
                 Health h = Health.forNumber(r.nextInt(4));
-                c.setReport(io.raftpool.proto.ReportObservation.newBuilder().setObservation(
-                        observation(r.nextInt(3), r.nextBoolean() ? node : r.nextInt(2), h,
-                                r.nextBoolean() ? BackendRole.PRIMARY : BackendRole.STANDBY, r.nextBoolean(), "random")
-                                .toBuilder().setAtMs(T0 + step * 100L).setWalLsn(r.nextInt(1000)).build()));
+                BackendRole role = r.nextBoolean() ? BackendRole.PRIMARY : BackendRole.STANDBY;
+                c.setReport(ReportObservation.newBuilder().setObservation(
+                        observation(observer, node, h, role, r.nextBoolean(), "random").toBuilder()
+                                .setAtMs(T0 + step * 100L).setWalLsn(r.nextInt(1000)).build()));
             }
             // role primary is given only by the bootstrap and by promotion_done; no decider marks it
             case 2 -> c.setMark(MarkBackend.newBuilder().setNodeId(node)
@@ -674,7 +707,8 @@ class TransitionsTest {
             // callers name the committed primary as the old one (LeaderDuties, AdminActions), or the
             // old primary of the failed operation when there is no primary
             case 3 -> c.setBeginFailover(BeginFailover.newBuilder()
-                    .setKind(Operation.Kind.forNumber(1 + r.nextInt(3))).setNewEpoch(epoch).setTarget(node)
+                    .setKind(Operation.Kind.forNumber(1 + r.nextInt(3))).setNewEpoch(epoch)
+                    .setTarget(r.nextInt(4) > 0 && primary >= 0 && primary < 3 ? (primary + 1 + r.nextInt(2)) % 3 : node)
                     .setOldPrimary(s.getPrimary().getPhase() == PrimaryPhase.PHASE_NONE && s.hasOperation()
                             ? s.getOperation().getOldPrimary() : primary)
                     .setReason("random"));
@@ -708,12 +742,11 @@ class TransitionsTest {
         return s.getEvents(s.getEventsCount() - 1);
     }
 
-    private static String oneLine(Command c) {
-        return c.getKindCase() + " " + com.google.protobuf.TextFormat.shortDebugString(c);
-    }
-
-    private static String tail(StringBuilder trace, int lines) {
-        String[] all = trace.toString().split("\n");
-        return String.join("\n", java.util.Arrays.asList(all).subList(Math.max(0, all.length - lines), all.length));
+    private static String tail(List<Command> trace, int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = Math.max(0, trace.size() - n); i < trace.size(); i++) {
+            b.append(i).append(": ").append(TextFormat.shortDebugString(trace.get(i))).append('\n');
+        }
+        return b.toString();
     }
 }

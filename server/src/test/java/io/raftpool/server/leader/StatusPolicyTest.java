@@ -1,0 +1,185 @@
+package io.raftpool.server.leader;
+
+import static io.raftpool.server.state.States.everyoneSees;
+import static io.raftpool.server.state.States.observed;
+import static io.raftpool.server.state.States.twoPlusOne;
+import static io.raftpool.server.state.States.withBackend;
+import static io.raftpool.server.state.States.withPrimary;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.raftpool.proto.BackendRole;
+import io.raftpool.proto.BackendStatus;
+import io.raftpool.proto.ClusterState;
+import io.raftpool.proto.Health;
+import io.raftpool.proto.MarkBackend;
+import io.raftpool.proto.PrimaryPhase;
+import io.raftpool.server.state.States;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which backends the leader marks up or down. Two+one cluster: node 0 the active primary, node
+ * 1 a streaming standby, node 2 the witness; every agent alive and seeing everything healthy
+ * unless a case says otherwise.
+ */
+class StatusPolicyTest {
+    static final long NOW = 100_000;
+    static final long AGENT_TIMEOUT = 750;
+
+    /** Every listed agent heard 100 ms ago; every other one of nodes 0..3 last heard 10 s ago (dead). */
+    static Liveness alive(Integer... ids) {
+        Map<Integer, Long> heard = new HashMap<>();
+        for (int id = 0; id < 4; id++) {
+            heard.put(id, NOW - 10_000);
+        }
+        for (int id : ids) {
+            heard.put(id, NOW - 100);
+        }
+        return new Liveness(heard, NOW, AGENT_TIMEOUT);
+    }
+
+    static ClusterState unreachableBy(ClusterState s, int subject, int... observers) {
+        ClusterState out = s;
+        for (int o : observers) {
+            out = observed(out, o, subject, Health.UNREACHABLE, BackendRole.ROLE_UNKNOWN, false, "connection refused");
+        }
+        return out;
+    }
+
+    static ClusterState ownSees(ClusterState s, int node, Health h, BackendRole role, boolean streaming) {
+        return observed(s, node, node, h, role, streaming, h == Health.NOT_RUNNING ? "postmaster is not running" : "own");
+    }
+
+    static ClusterState standbyDown(ClusterState s) {
+        return withBackend(s, 1, b -> b.setStatus(BackendStatus.DOWN));
+    }
+
+    static Stream<Arguments> situations() {
+        ClusterState ok = twoPlusOne();
+        return Stream.of(
+                Arguments.of("everything healthy", ok, alive(0, 1, 2), List.of()),
+                // down: certain evidence
+                Arguments.of("standby's own agent sees no postmaster",
+                        ownSees(ok, 1, Health.NOT_RUNNING, BackendRole.ROLE_UNKNOWN, false), alive(0, 1, 2),
+                        List.of("1 DOWN")),
+                Arguments.of("a dead own agent's old 'no postmaster' is not evidence",
+                        ownSees(ok, 1, Health.NOT_RUNNING, BackendRole.ROLE_UNKNOWN, false), alive(0, 2), List.of()),
+                // down: corroborated evidence
+                Arguments.of("two live agents cannot reach it and its own agent is silent",
+                        unreachableBy(ok, 1, 0, 2), alive(0, 2), List.of("1 DOWN")),
+                Arguments.of("two live agents cannot reach it and its own agent agrees",
+                        unreachableBy(ok, 1, 0, 1, 2), alive(0, 1, 2), List.of("1 DOWN")),
+                Arguments.of("one other agent and the own agent cannot reach it",
+                        unreachableBy(ok, 1, 1, 2), alive(0, 1, 2), List.of("1 DOWN")),
+                Arguments.of("two agents cannot reach it but its own live agent sees it healthy (two-signal rule)",
+                        unreachableBy(ok, 1, 0, 2), alive(0, 1, 2), List.of()),
+                Arguments.of("only one agent cannot reach it",
+                        unreachableBy(ok, 1, 2), alive(0, 2), List.of()),
+                Arguments.of("the second report is from a dead agent",
+                        unreachableBy(ok, 1, 0, 2), alive(0), List.of()),
+                Arguments.of("a standby already down is not marked again",
+                        standbyDown(unreachableBy(ok, 1, 0, 2)), alive(0, 2), List.of()),
+                Arguments.of("a standby being rebuilt is left to the recovery",
+                        withBackend(unreachableBy(ok, 1, 0, 2), 1, b -> b.setStatus(BackendStatus.RECOVERING)),
+                        alive(0, 2), List.of()),
+                // the primary: failover's decision
+                Arguments.of("the active primary is not marked down here",
+                        ownSees(ok, 0, Health.NOT_RUNNING, BackendRole.ROLE_UNKNOWN, false), alive(0, 1, 2), List.of()),
+                Arguments.of("the promoting target is not marked down here",
+                        ownSees(withPrimary(ok, 1, 2, PrimaryPhase.PROMOTING), 1, Health.NOT_RUNNING,
+                                BackendRole.ROLE_UNKNOWN, false), alive(0, 1, 2), List.of()),
+                Arguments.of("with no primary, the failed target can be marked down",
+                        ownSees(withPrimary(ok, 1, 2, PrimaryPhase.PHASE_NONE), 1, Health.NOT_RUNNING,
+                                BackendRole.ROLE_UNKNOWN, false), alive(0, 1, 2), List.of("1 DOWN")),
+                // up
+                Arguments.of("a down standby streaming again is marked up",
+                        standbyDown(ok), alive(0, 1, 2), List.of("1 UP")),
+                Arguments.of("a never-seen standby streaming is marked up",
+                        withBackend(ok, 1, b -> b.setStatus(BackendStatus.STATUS_UNKNOWN)), alive(0, 1, 2),
+                        List.of("1 UP")),
+                Arguments.of("a down standby running but not streaming stays down",
+                        ownSees(standbyDown(ok), 1, Health.HEALTHY, BackendRole.STANDBY, false), alive(0, 1, 2),
+                        List.of()),
+                Arguments.of("a down standby that needs recovery stays down",
+                        withBackend(standbyDown(ok), 1, b -> b.setNeedsRecovery(true)), alive(0, 1, 2), List.of()),
+                Arguments.of("a down standby whose agent is dead stays down",
+                        standbyDown(ok), alive(0, 2), List.of()),
+                Arguments.of("a down standby running as a primary stays down",
+                        ownSees(standbyDown(ok), 1, Health.HEALTHY, BackendRole.PRIMARY, false), alive(0, 1, 2),
+                        List.of()),
+                Arguments.of("a standby being rebuilt is not marked up by its streaming",
+                        withBackend(ok, 1, b -> b.setStatus(BackendStatus.RECOVERING)), alive(0, 1, 2), List.of()),
+                Arguments.of("up-marking needs the own agent: others seeing it stream are not enough",
+                        observed(standbyDown(ok), 1, 1, Health.UNREACHABLE, BackendRole.ROLE_UNKNOWN, false, "x"),
+                        alive(0, 1, 2), List.of()),
+                Arguments.of("a down active primary running as primary is marked up",
+                        withBackend(ok, 0, b -> b.setStatus(BackendStatus.DOWN)), alive(0, 1, 2), List.of("0 UP")),
+                Arguments.of("a down active primary running as a standby stays down",
+                        ownSees(withBackend(ok, 0, b -> b.setStatus(BackendStatus.DOWN)), 0, Health.HEALTHY,
+                                BackendRole.STANDBY, true), alive(0, 1, 2), List.of()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("situations")
+    void marksFollowTheEvidence(String name, ClusterState state, Liveness liveness, List<String> expected) {
+        List<MarkBackend> marks = StatusPolicy.decide(state, liveness);
+
+        assertThat(marks).extracting(m -> m.getNodeId() + " " + m.getStatus()).containsExactlyElementsOf(expected);
+        assertThat(marks).allSatisfy(m -> {
+            assertThat(m.getReason()).isNotBlank();
+            assertThat(m.getRole()).isEqualTo(BackendRole.ROLE_UNKNOWN);
+        });
+    }
+
+    @Test
+    void certainEvidenceQuotesTheOwnAgent() {
+        ClusterState s = ownSees(twoPlusOne(), 1, Health.NOT_RUNNING, BackendRole.ROLE_UNKNOWN, false);
+
+        assertThat(StatusPolicy.downEvidence(s, 1, alive(0, 1, 2)))
+                .contains("its agent sees no PostgreSQL process (postmaster is not running)");
+    }
+
+    @Test
+    void corroboratedEvidenceNamesEveryLiveAgentAndASilentOwnAgent() {
+        ClusterState s = unreachableBy(twoPlusOne(), 1, 0, 2);
+
+        assertThat(StatusPolicy.downEvidence(s, 1, alive(0, 2))).hasValueSatisfying(why -> assertThat(why)
+                .isEqualTo("2 agents cannot reach it (agent 0: connection refused; agent 2: connection refused);"
+                        + " its own agent is silent"));
+    }
+
+    @Test
+    void anAgentHeardExactlyAtTheTimeoutStillCounts() {
+        Liveness edge = new Liveness(Map.of(0, NOW - AGENT_TIMEOUT, 2, NOW - AGENT_TIMEOUT - 1), NOW, AGENT_TIMEOUT);
+
+        assertThat(edge.alive(0)).isTrue();
+        assertThat(edge.alive(2)).isFalse();
+        assertThat(edge.alive(7)).as("never heard").isFalse();
+        assertThat(edge.lastHeard(7)).isEmpty();
+    }
+
+    @Test
+    void reportsByEveryAgentOfADeadServerWithAllAgentsAliveMarkItDown() {
+        ClusterState s = everyoneSees(twoPlusOne(), 1, Health.UNREACHABLE, "timeout after 1000ms");
+
+        assertThat(StatusPolicy.decide(s, alive(0, 1, 2))).singleElement().satisfies(m -> {
+            assertThat(m.getNodeId()).isEqualTo(1);
+            assertThat(m.getReason()).startsWith("3 agents cannot reach it");
+        });
+    }
+
+    @Test
+    void aStateWithMoreStandbysIsJudgedPerServer() {
+        ClusterState s = unreachableBy(States.cluster(3, 1), 2, 0, 1, 3);
+        s = withBackend(s, 1, b -> b.setStatus(BackendStatus.DOWN));
+
+        assertThat(StatusPolicy.decide(s, alive(0, 1, 3))).extracting(m -> m.getNodeId() + " " + m.getStatus())
+                .containsExactly("1 UP", "2 DOWN");
+    }
+}
