@@ -18,6 +18,7 @@ public record ClusterConfig(
         ProxySettings proxy,
         Optional<VipSettings> vip,
         AdminSettings admin,
+        HookSettings hooks,
         List<NodeConfig> nodes,
         Path source,
         int bootstrapPrimary) {

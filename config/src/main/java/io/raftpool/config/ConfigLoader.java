@@ -162,6 +162,7 @@ public final class ConfigLoader {
         ProxySettings proxy = readProxy(root.sectionOrEmpty("proxy"));
         Optional<VipSettings> vip = root.section("vip").map(ConfigLoader::readVip);
         AdminSettings admin = readAdmin(root.sectionOrEmpty("admin"));
+        HookSettings hooks = readHooks(root.sectionOrEmpty("hooks"));
         PostgresDefaults pgDefaults = readPostgresDefaults(root.sectionOrEmpty("postgres"));
 
         List<NodeEntry> entries = new ArrayList<>();
@@ -207,7 +208,7 @@ public final class ConfigLoader {
         ordered.sort(Comparator.comparingInt(NodeConfig::id));
         int primary = bootstrapPrimary.orElse(
                 ordered.stream().filter(n -> !n.witness()).map(NodeConfig::id).findFirst().orElse(-1));
-        return new ClusterConfig(name, raft, health, failover, replication, proxy, vip, admin, ordered,
+        return new ClusterConfig(name, raft, health, failover, replication, proxy, vip, admin, hooks, ordered,
                 source, primary);
     }
 
@@ -269,6 +270,32 @@ public final class ConfigLoader {
                 s.duration("call_timeout", AdminSettings.DEFAULTS.callTimeout(), Duration.ofMillis(100), HOUR));
         s.finish();
         return a;
+    }
+
+    private static HookSettings readHooks(YamlSection s) {
+        HookSettings d = HookSettings.DEFAULTS;
+        HookSettings h = new HookSettings(
+                s.duration("timeout", d.timeout(), Duration.ofMillis(100), HOUR),
+                hookCommand(s, "before_promote"),
+                s.bool("before_promote_must_succeed", d.beforePromoteMustSucceed()),
+                hookCommand(s, "after_failover"),
+                hookCommand(s, "follow_primary"));
+        s.finish();
+        return h;
+    }
+
+    private static Optional<String> hookCommand(YamlSection s, String key) {
+        Optional<String> command = s.string(key);
+        command.ifPresent(c -> {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{([a-z_]+)}").matcher(c);
+            while (m.find()) {
+                if (!HookSettings.PLACEHOLDERS.contains(m.group(1))) {
+                    s.problem(key, "unknown placeholder {" + m.group(1) + "}; allowed: "
+                            + new java.util.TreeSet<>(HookSettings.PLACEHOLDERS).stream().map(p -> "{" + p + "}").toList());
+                }
+            }
+        });
+        return command;
     }
 
     private static VipSettings readVip(YamlSection s) {

@@ -274,7 +274,7 @@ public final class LocalCluster implements AutoCloseable {
             Optional<ClusterState> s = state();
             if (s.isPresent()) {
                 last = s;
-                if (condition.test(s.get())) {
+                if (holds(condition, s.get())) {
                     return s.get();
                 }
             }
@@ -283,6 +283,15 @@ public final class LocalCluster implements AutoCloseable {
         throw new HarnessException("timed out after " + timeout.toSeconds() + " s waiting for " + what
                 + "; last state seen: " + last.map(LocalCluster::summary).orElse("no agent answered")
                 + "; logs in " + dir.resolve("logs"));
+    }
+
+    /** A condition that cannot be evaluated yet (a process still starting) does not hold yet. */
+    private static boolean holds(Predicate<ClusterState> condition, ClusterState s) {
+        try {
+            return condition.test(s);
+        } catch (RuntimeException | AssertionError e) {
+            return false;
+        }
     }
 
     /** One primary active, every server up, every standby streaming. */

@@ -1,11 +1,32 @@
 package io.raftpool.proxy;
 
 import io.raftpool.config.ClusterConfig;
+import io.raftpool.config.ConfigException;
+import io.raftpool.config.ConfigLoader;
+import io.raftpool.config.NodeProcessArgs;
 
 /** The entry point of {@code raftpool proxy --config F --node-id N}. */
 public final class ProxyMain {
 
     private ProxyMain() {}
+
+    /** {@code --config FILE --node-id N}; exits non-zero when the config or the ports are unusable. */
+    public static void main(String[] args) {
+        NodeProcessArgs a = NodeProcessArgs.parseOrExit("raftpool proxy", args);
+        NodeProcessArgs.setUpLogging("proxy " + a.nodeId());
+        try {
+            run(ConfigLoader.load(a.config()), a.nodeId());
+        } catch (ConfigException e) {
+            System.err.println("raftpool proxy: " + e.getMessage());
+            System.exit(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            System.err.println("raftpool proxy " + a.nodeId() + ": cannot run: " + e.getMessage());
+            System.exit(2);
+        }
+        System.exit(0);
+    }
 
     /**
      * Starts the proxy of {@code nodeId} and blocks until the JVM is asked to stop (the proxy

@@ -20,7 +20,7 @@ public final class AdminChecks {
             return unknown;
         }
         Backend b = ClusterStates.backend(s, node).orElseThrow();
-        if (s.getPrimary().getNodeId() == node) {
+        if (isPrimary(s, node)) {
             return Optional.of("node " + node + " is the primary already (epoch " + s.getPrimary().getEpoch() + ")");
         }
         if (s.getPrimary().getPhase() == PrimaryPhase.PROMOTING || s.getPrimary().getPhase() == PrimaryPhase.BOOTSTRAPPING) {
@@ -46,13 +46,21 @@ public final class AdminChecks {
             return unknown;
         }
         Backend b = ClusterStates.backend(s, node).orElseThrow();
-        if (detach && s.getPrimary().getNodeId() == node) {
+        if (detach && isPrimary(s, node)) {
             return Optional.of("node " + node + " is the primary; promote another node first (raftpool promote-node N)");
         }
         if (b.getDetached() == detach) {
             return Optional.of("node " + node + " is " + (detach ? "detached" : "attached") + " already");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the node is the primary or becoming it. After a failed promotion (phase none) the
+     * committed primary id still names the failed target, which is no primary at all.
+     */
+    private static boolean isPrimary(ClusterState s, int node) {
+        return s.getPrimary().getNodeId() == node && s.getPrimary().getPhase() != PrimaryPhase.PHASE_NONE;
     }
 
     private static Optional<String> backendOf(ClusterState s, int node) {

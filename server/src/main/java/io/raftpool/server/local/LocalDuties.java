@@ -2,7 +2,11 @@ package io.raftpool.server.local;
 
 import io.raftpool.config.ClusterConfig;
 import io.raftpool.config.NodeConfig;
+import io.raftpool.proto.AppendEvent;
 import io.raftpool.proto.Backend;
+import io.raftpool.proto.Event;
+import io.raftpool.server.hooks.HookRunner;
+import io.raftpool.server.hooks.HookValues;
 import io.raftpool.proto.BackendRole;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Command;
@@ -23,7 +27,9 @@ import io.raftpool.server.raft.AppliedState;
 import io.raftpool.server.raft.RaftNode;
 import io.raftpool.server.state.ClusterStates;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +63,12 @@ public final class LocalDuties implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean queued = new AtomicBoolean();
+    private final HookRunner hooks;
+    private final ExecutorService hookThreads = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hooks");
+        t.setDaemon(true);
+        return t;
+    });
     private boolean startupReconciled;
     private boolean fenced;
     private boolean protectedDataDir;
@@ -74,6 +86,7 @@ public final class LocalDuties implements AutoCloseable {
         this.health = health;
         this.clocks = clocks;
         this.startedMs = clocks.monoMs();
+        this.hooks = new HookRunner(config.hooks());
     }
 
     public void start() {
@@ -167,8 +180,14 @@ public final class LocalDuties implements AutoCloseable {
             pg.start(START_TIMEOUT);
         } else if (action instanceof LocalPlanner.Follow fo) {
             NodeInfo primary = node(s, fo.primary());
+            boolean hadUpstream = pg.standbySource().isPresent();
             LOG.info("following the new primary, node {} ({}:{})", primary.getId(), primary.getHost(), primary.getPgPort());
             pg.configureAsStandby(primary.getHost(), primary.getPgPort(), slot());
+            if (hadUpstream) {
+                int old = s.hasOperation() ? s.getOperation().getOldPrimary() : -1;
+                runHookInBackground(HookRunner.Hook.FOLLOW_PRIMARY,
+                        HookValues.of(s, self.id(), old, fo.primary(), s.getPrimary().getEpoch()));
+            }
         } else if (action instanceof LocalPlanner.ProtectDataDir) {
             protect(s);
         } else if (action instanceof LocalPlanner.StartupDone sd) {
@@ -195,6 +214,14 @@ public final class LocalDuties implements AutoCloseable {
     }
 
     private void promote(ClusterState s, long epoch) {
+        int oldPrimary = s.hasOperation() ? s.getOperation().getOldPrimary() : -1;
+        Map<String, String> hookValues = HookValues.of(s, self.id(), oldPrimary, self.id(), epoch);
+        Optional<HookRunner.Outcome> before = hooks.run(HookRunner.Hook.BEFORE_PROMOTE, hookValues);
+        before.ifPresent(this::recordHook);
+        if (before.isPresent() && !before.get().succeeded() && config.hooks().beforePromoteMustSucceed()) {
+            reportPromotionFailed(epoch, before.get().describe() + " (hooks.before_promote_must_succeed is on)");
+            return;
+        }
         LOG.info("promoting this server at epoch {}", epoch);
         Duration took;
         int timeline;
@@ -209,6 +236,20 @@ public final class LocalDuties implements AutoCloseable {
                 .setTimeline(timeline).setPromoteMs(took.toMillis())));
         LOG.info("promoted at epoch {} in {} ms, timeline {}", epoch, took.toMillis(), timeline);
         ensureSlots(s);
+        runHookInBackground(HookRunner.Hook.AFTER_FAILOVER, hookValues);
+    }
+
+    /** Hooks after the fact run beside the loop: a slow hook must not delay fencing or the next action. */
+    private void runHookInBackground(HookRunner.Hook hook, Map<String, String> values) {
+        if (hooks.template(hook).isPresent()) {
+            hookThreads.execute(() -> hooks.run(hook, values).ifPresent(this::recordHook));
+        }
+    }
+
+    private void recordHook(HookRunner.Outcome outcome) {
+        submit(Command.newBuilder().setAppendEvent(AppendEvent.newBuilder().setEvent(Event.newBuilder()
+                .setKind("hook").setNodeId(self.id()).setEpoch(hub.current().state().getPrimary().getEpoch())
+                .setMessage(outcome.describe() + " on node " + self.id()).setDurationMs(outcome.elapsedMs()))));
     }
 
     private void reportPromotionFailed(long epoch, String why) {
@@ -287,5 +328,6 @@ public final class LocalDuties implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
+        hookThreads.shutdownNow();
     }
 }
