@@ -100,6 +100,9 @@ class ConfigReferenceTest {
         if (value instanceof SecretRef s) {
             return s.isPresent() ? s.toString() : "none";
         }
+        if (value instanceof java.util.Optional<?> o) {
+            return o.isPresent() ? render(o.get()) : "none";
+        }
         return "`" + value + "`";
     }
 

@@ -147,7 +147,7 @@ class SettingValuesTest {
     static Stream<Arguments> unknownKeys() {
         return Stream.of(
                 Arguments.of("fail_over", "cluster, raft, health_check, failover, replication, proxy, vip, admin,"
-                        + " postgres, nodes"),
+                        + " hooks, postgres, nodes"),
                 Arguments.of("nodes[1].raftport", "id, name, host, raft_port, admin_port, agent_dir, witness, proxy,"
                         + " postgres"),
                 Arguments.of("nodes[1].postgres.datadir", "port, data_dir, bin_dir, os_user, priority, nofailover,"
