@@ -80,6 +80,7 @@ public final class LocalCluster implements AutoCloseable {
         private Path dir;
         private String name = "local";
         private boolean detached;
+        private java.util.function.IntFunction<String> hostOf = i -> "127.0.0.1";
         private final Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
 
         public Options postgresNodes(int n) {
@@ -111,6 +112,21 @@ public final class LocalCluster implements AutoCloseable {
 
         public Options name(String n) {
             this.name = n;
+            return this;
+        }
+
+        /**
+         * Node i listens on 127.0.0.(11+i) instead of 127.0.0.1, so that faults can cut the
+         * traffic between two nodes with firewall rules on their addresses.
+         */
+        public Options distinctLoopbackAddresses() {
+            this.hostOf = i -> "127.0.0." + (11 + i);
+            return this;
+        }
+
+        /** Node i's address, for clusters placed in network namespaces by the caller. */
+        public Options hosts(java.util.function.IntFunction<String> hostOfNode) {
+            this.hostOf = hostOfNode;
             return this;
         }
 
@@ -167,7 +183,8 @@ public final class LocalCluster implements AutoCloseable {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("cluster", new LinkedHashMap<>(Map.of("name", o.name)));
         Map<String, Object> postgres = new LinkedHashMap<>();
-        postgres.put("hba", List.of("host all all 127.0.0.1/32 trust", "host replication all 127.0.0.1/32 trust"));
+        String net = o.hostOf.apply(0).startsWith("127.") ? "127.0.0.0/8" : "samenet";
+        postgres.put("hba", List.of("host all all " + net + " trust", "host replication all " + net + " trust"));
         root.put("postgres", postgres);
         List<Map<String, Object>> nodeList = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
@@ -175,7 +192,7 @@ public final class LocalCluster implements AutoCloseable {
             Map<String, Object> n = new LinkedHashMap<>();
             n.put("id", i);
             n.put("name", witness ? (o.witnesses == 1 ? "witness" : "witness" + (i - o.postgresNodes + 1)) : "pgsql" + (i + 1));
-            n.put("host", "127.0.0.1");
+            n.put("host", o.hostOf.apply(i));
             n.put("raft_port", ports.get(i * 5));
             n.put("admin_port", ports.get(i * 5 + 1));
             n.put("agent_dir", dir.resolve("node" + i + "/agent").toString());

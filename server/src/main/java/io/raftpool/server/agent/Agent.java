@@ -17,6 +17,7 @@ import io.raftpool.server.local.LocalDuties;
 import io.raftpool.server.raft.AppliedState;
 import io.raftpool.server.raft.ClusterStateMachine;
 import io.raftpool.server.raft.RaftNode;
+import io.raftpool.server.vip.VipManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -45,6 +46,7 @@ public final class Agent implements AutoCloseable {
     private final LeaderDuties leader;
     private final HealthMonitor health;
     private final Optional<LocalDuties> local;
+    private final Optional<VipManager> vip;
     private final AdminService adminService;
     private final PeerAgents peers;
     private final Server adminServer;
@@ -71,6 +73,8 @@ public final class Agent implements AutoCloseable {
         this.local = self.postgres().isPresent()
                 ? Optional.of(new LocalDuties(config, nodeId, pg.localServer(), raft, hub, contact, health, clocks))
                 : Optional.empty();
+        this.vip = config.vip().map(v -> new VipManager(config, v, nodeId, contact,
+                () -> leader.isLeader() && raft.isLeaderReady(), raft::term, raft::submit, clocks));
         this.peers = new PeerAgents(config);
         this.adminService = new AdminService(new View(), new AdminActions(nodeId, raft, hub, clocks::wallMs));
         this.adminServer = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.adminPort()))
@@ -97,6 +101,7 @@ public final class Agent implements AutoCloseable {
         leader.start();
         health.start();
         local.ifPresent(LocalDuties::start);
+        vip.ifPresent(VipManager::start);
         timers.scheduleWithFixedDelay(contact::beat, 0, HEARTBEAT_PERIOD_MS, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::checkRaftAlive, 1, 1, TimeUnit.SECONDS);
     }
@@ -142,6 +147,7 @@ public final class Agent implements AutoCloseable {
     public void close() {
         LOG.info("agent {} stopping", self.id());
         timers.shutdownNow();
+        vip.ifPresent(VipManager::close);
         local.ifPresent(LocalDuties::close);
         health.close();
         leader.close();
@@ -216,6 +222,7 @@ public final class Agent implements AutoCloseable {
             Agent a = agent;
             if (a != null) {
                 a.leader.leaderReady();
+                a.vip.ifPresent(VipManager::leaderReady);
             }
         }
 
@@ -224,6 +231,7 @@ public final class Agent implements AutoCloseable {
             Agent a = agent;
             if (a != null) {
                 a.leader.notLeader();
+                a.vip.ifPresent(VipManager::notLeader);
             }
         }
 
@@ -232,6 +240,7 @@ public final class Agent implements AutoCloseable {
             Agent a = agent;
             if (a != null && leaderNode != a.self.id()) {
                 a.leader.notLeader();
+                a.vip.ifPresent(VipManager::notLeader);
             }
         }
 

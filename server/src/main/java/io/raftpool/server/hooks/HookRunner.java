@@ -1,16 +1,10 @@
 package io.raftpool.server.hooks;
 
 import io.raftpool.config.HookSettings;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.raftpool.server.shell.Shell;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +15,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HookRunner {
     private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
-    private static final int TAIL_LINES = 5;
 
     public enum Hook {
         BEFORE_PROMOTE("before_promote"), AFTER_FAILOVER("after_failover"), FOLLOW_PRIMARY("follow_primary");
@@ -67,8 +60,7 @@ public final class HookRunner {
         }
         String command = HookCommand.render(template.get(), values);
         LOG.info("running hook {}: {}", hook.key, command);
-        long start = System.nanoTime();
-        Outcome outcome = execute(hook, command, settings.timeout(), start);
+        Outcome outcome = execute(hook, command, settings.timeout());
         if (outcome.succeeded()) {
             LOG.info(outcome.describe());
         } else {
@@ -77,52 +69,8 @@ public final class HookRunner {
         return Optional.of(outcome);
     }
 
-    private static Outcome execute(Hook hook, String command, Duration timeout, long start) {
-        Process p;
-        try {
-            p = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            return new Outcome(hook, -1, elapsed(start), "cannot start /bin/sh: " + e.getMessage());
-        }
-        Deque<String> tail = new ArrayDeque<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    LOG.info("hook {}: {}", hook.key, line);
-                    synchronized (tail) {
-                        tail.addLast(line);
-                        if (tail.size() > TAIL_LINES) {
-                            tail.removeFirst();
-                        }
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process was killed: its output ends here
-            }
-        }, "hook-output");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                return new Outcome(hook, -1, elapsed(start), "timed out after " + timeout.toMillis() + " ms");
-            }
-            reader.join(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            return new Outcome(hook, -1, elapsed(start), "interrupted");
-        }
-        String last;
-        synchronized (tail) {
-            last = String.join(" | ", tail);
-        }
-        return new Outcome(hook, p.exitValue(), elapsed(start), last);
-    }
-
-    private static long elapsed(long start) {
-        return (System.nanoTime() - start) / 1_000_000;
+    private static Outcome execute(Hook hook, String command, Duration timeout) {
+        Shell.Result r = Shell.run(command, timeout, line -> LOG.info("hook {}: {}", hook.key, line));
+        return new Outcome(hook, r.exitCode(), r.elapsedMs(), r.tail());
     }
 }

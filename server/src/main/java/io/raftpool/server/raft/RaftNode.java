@@ -27,6 +27,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
@@ -151,6 +152,10 @@ public final class RaftNode implements Closeable {
             RaftClientReply reply;
             try {
                 reply = client.io().send(message);
+            } catch (StateMachineException e) {
+                // The blocking client throws the refusal from startTransaction rather than
+                // returning it in an unsuccessful reply.
+                throw new CompletionException(new CommandRefusedException(command.getKindCase().name(), rootMessage(e)));
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
@@ -185,6 +190,14 @@ public final class RaftNode implements Closeable {
                 throw new CompletionException(e);
             }
         }, callers);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     private static String describe(RaftClientReply reply) {
