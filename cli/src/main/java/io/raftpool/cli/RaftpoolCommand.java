@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
             PromoteNodeCommand.class,
             DetachNodeCommand.class,
             AttachNodeCommand.class,
+            RecoveryNodeCommand.class,
+            SwitchoverCommand.class,
             AgentCommand.class,
             ProxyCommand.class,
             DemoCommand.class,

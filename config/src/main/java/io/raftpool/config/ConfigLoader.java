@@ -241,7 +241,8 @@ public final class ConfigLoader {
                 s.duration("fence_timeout", d.fenceTimeout(), Duration.ofMillis(100), HOUR),
                 s.duration("fence_grace", d.fenceGrace(), Duration.ofMillis(50), HOUR),
                 s.duration("promote_timeout", d.promoteTimeout(), Duration.ofMillis(100), HOUR),
-                s.duration("agent_timeout", d.agentTimeout(), Duration.ofMillis(100), HOUR));
+                s.duration("agent_timeout", d.agentTimeout(), Duration.ofMillis(100), HOUR),
+                s.bool("auto_rejoin", d.autoRejoin()));
         s.finish();
         return f;
     }
@@ -279,7 +280,9 @@ public final class ConfigLoader {
                 hookCommand(s, "before_promote"),
                 s.bool("before_promote_must_succeed", d.beforePromoteMustSucceed()),
                 hookCommand(s, "after_failover"),
-                hookCommand(s, "follow_primary"));
+                hookCommand(s, "follow_primary"),
+                hookCommand(s, "before_recovery"),
+                hookCommand(s, "after_recovery"));
         s.finish();
         return h;
     }

@@ -34,7 +34,8 @@ class ScenarioExampleTest {
     void failoverTakesTheFileValuesAndDefaultsForTheRest() {
         assertThat(config.failover()).isEqualTo(new FailoverSettings(
                 true, Duration.ofSeconds(1), Duration.ofMillis(500),
-                FailoverSettings.DEFAULTS.promoteTimeout(), FailoverSettings.DEFAULTS.agentTimeout()));
+                FailoverSettings.DEFAULTS.promoteTimeout(), FailoverSettings.DEFAULTS.agentTimeout(),
+                FailoverSettings.DEFAULTS.autoRejoin()));
     }
 
     @Test

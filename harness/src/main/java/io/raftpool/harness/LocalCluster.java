@@ -54,22 +54,31 @@ public final class LocalCluster implements AutoCloseable {
     private AdminClient admin;
 
     private LocalCluster(Path dir, Path configPath, ClusterConfig config, boolean deleteOnClose, boolean withProxies,
-                         boolean detached) {
+                         boolean detached, java.util.function.IntFunction<List<String>> processPrefix) {
         this.dir = dir;
         this.configPath = configPath;
         this.config = config;
         this.deleteOnClose = deleteOnClose;
         for (NodeConfig n : config.nodes()) {
             List<String> args = List.of("--config", configPath.toString(), "--node-id", Integer.toString(n.id()));
+            List<String> prefix = processPrefix.apply(n.id());
             agents.put(n.id(), new ManagedProcess("agent " + n.id(),
-                    ManagedProcess.javaCommand(AGENT_MAIN, args, "192m", detached), dir.resolve("logs/agent-" + n.id() + ".log")));
+                    prefixed(prefix, ManagedProcess.javaCommand(AGENT_MAIN, args, "192m", detached)),
+                    dir.resolve("logs/agent-" + n.id() + ".log")));
             if (withProxies && n.proxy().isPresent()) {
                 proxies.put(n.id(), new ManagedProcess("proxy " + n.id(),
-                        ManagedProcess.javaCommand(PROXY_MAIN, args, "256m", detached), dir.resolve("logs/proxy-" + n.id() + ".log")));
+                        prefixed(prefix, ManagedProcess.javaCommand(PROXY_MAIN, args, "256m", detached)),
+                        dir.resolve("logs/proxy-" + n.id() + ".log")));
             }
             n.postgres().ifPresent(pg -> servers.put(n.id(),
                     new PostgresServer(ServerSettings.of(n, config.replication(), System.getenv()))));
         }
+    }
+
+    private static List<String> prefixed(List<String> prefix, List<String> command) {
+        List<String> all = new ArrayList<>(prefix);
+        all.addAll(command);
+        return all;
     }
 
     /** Options of a local cluster; the defaults are the design's scenario (2 servers + 1 witness). */
@@ -81,6 +90,9 @@ public final class LocalCluster implements AutoCloseable {
         private String name = "local";
         private boolean detached;
         private java.util.function.IntFunction<String> hostOf = i -> "127.0.0.1";
+        private java.util.function.IntFunction<List<String>> processPrefix = i -> List.of();
+        private int proxyRwPort;
+        private int proxyRoPort;
         private final Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
 
         public Options postgresNodes(int n) {
@@ -130,6 +142,26 @@ public final class LocalCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Words put before node i's agent and proxy command lines, e.g. {@code ip netns exec NS}
+         * to run them inside that node's network namespace (with {@link #hosts}); the command
+         * must exec the rest, so that the harness's pid is the process's own.
+         */
+        public Options processPrefix(java.util.function.IntFunction<List<String>> prefixOfNode) {
+            this.processPrefix = prefixOfNode;
+            return this;
+        }
+
+        /**
+         * Every node's proxy on the same two ports, as on real hosts: a client then reaches the
+         * read-write proxy at VIP:rw wherever the VIP is. Only for nodes on distinct hosts.
+         */
+        public Options proxyPorts(int readWrite, int readOnly) {
+            this.proxyRwPort = readWrite;
+            this.proxyRoPort = readOnly;
+            return this;
+        }
+
         /** Sets {@code section.key} in the config, e.g. {@code set("failover", "fence_timeout", "2s")}. */
         public Options set(String section, String key, Object value) {
             sections.computeIfAbsent(section, k -> new LinkedHashMap<>()).put(key, value);
@@ -174,7 +206,7 @@ public final class LocalCluster implements AutoCloseable {
             OsCommand os = OsCommand.forUser(n.requirePostgres().osUser());
             os.ensureDirectory(n.requirePostgres().dataDir().getParent(), "rwx------");
         }
-        return new LocalCluster(dir, configPath, config, temporary, o.proxies, o.detached);
+        return new LocalCluster(dir, configPath, config, temporary, o.proxies, o.detached, o.processPrefix);
     }
 
     private static void writeConfig(Options o, Path dir, Path configPath) {
@@ -196,7 +228,8 @@ public final class LocalCluster implements AutoCloseable {
             n.put("raft_port", ports.get(i * 5));
             n.put("admin_port", ports.get(i * 5 + 1));
             n.put("agent_dir", dir.resolve("node" + i + "/agent").toString());
-            n.put("proxy", new LinkedHashMap<>(Map.of("rw_port", ports.get(i * 5 + 2), "ro_port", ports.get(i * 5 + 3))));
+            n.put("proxy", new LinkedHashMap<>(Map.of("rw_port", o.proxyRwPort > 0 ? o.proxyRwPort : ports.get(i * 5 + 2),
+                    "ro_port", o.proxyRoPort > 0 ? o.proxyRoPort : ports.get(i * 5 + 3))));
             if (witness) {
                 n.put("witness", true);
             } else {

@@ -126,6 +126,7 @@ class FailoverIT {
     /** The current leader, after moving leadership away from {@code avoid} by restarting its agent. */
     static int leaderOtherThan(LocalCluster cluster, int avoid) {
         for (int attempt = 0; attempt < 5; attempt++) {
+            cluster.awaitState("a leader", BUDGET, st -> currentLeader(cluster) >= 0);
             int leader = currentLeader(cluster);
             if (leader != avoid) {
                 return leader;

@@ -10,6 +10,7 @@ import io.raftpool.proto.GetStateRequest;
 import io.raftpool.proto.NodeRequest;
 import io.raftpool.proto.RaftInfo;
 import io.raftpool.proto.StateView;
+import io.raftpool.proto.SwitchoverRequest;
 import io.raftpool.proto.WatchRequest;
 import io.raftpool.proto.WatchdogInfo;
 import java.io.Closeable;
@@ -104,6 +105,18 @@ public final class AdminClient implements Closeable {
 
     public ActionReply attachNode(NodeRequest request) {
         return act("AttachNode", request, stub -> stub.attachNode(request));
+    }
+
+    /** Rebuilds a server as a standby of the current primary; with wait, returns its outcome. */
+    public ActionReply recoverNode(NodeRequest request) {
+        return act("RecoverNode", request, stub -> stub.recoverNode(request));
+    }
+
+    /** A planned switch of the primary ({@code target} -1: the best standby). */
+    public ActionReply switchover(SwitchoverRequest request) {
+        Duration deadline = request.getWait() ? callTimeout.plusMillis(Math.max(0, request.getTimeoutMs())) : callTimeout;
+        return ask("Switchover(to " + (request.getTarget() < 0 ? "the best standby" : "node " + request.getTarget()) + ")",
+                agents, true, deadline, stub -> stub.switchover(request));
     }
 
     /**

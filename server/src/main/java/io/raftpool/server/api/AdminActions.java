@@ -1,7 +1,12 @@
 package io.raftpool.server.api;
 
 import io.raftpool.proto.ActionReply;
+import io.raftpool.proto.Backend;
+import io.raftpool.proto.BackendStatus;
 import io.raftpool.proto.BeginFailover;
+import io.raftpool.proto.BeginRecovery;
+import io.raftpool.proto.SwitchoverRequest;
+import io.raftpool.server.state.ClusterStates;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Command;
 import io.raftpool.proto.NodeRequest;
@@ -9,6 +14,7 @@ import io.raftpool.proto.Operation;
 import io.raftpool.proto.PrimaryPhase;
 import io.raftpool.proto.SetDetached;
 import io.raftpool.server.agent.StateHub;
+import io.raftpool.server.raft.AppliedState;
 import io.raftpool.server.raft.RaftNode;
 import java.time.Duration;
 import java.util.Optional;
@@ -54,22 +60,95 @@ public final class AdminActions {
         if (!r.getWait()) {
             return accepted("promotion of node " + r.getNodeId() + " started at epoch " + epoch, epoch);
         }
-        long deadline = System.nanoTime() + timeout(r).toNanos();
-        while (System.nanoTime() < deadline) {
-            ClusterState now = state.get();
-            if (now.getPrimary().getEpoch() != epoch) {
-                return refused("epoch moved on to " + now.getPrimary().getEpoch() + " while promoting node " + r.getNodeId());
-            }
-            if (now.getPrimary().getPhase() == PrimaryPhase.ACTIVE) {
-                return accepted("node " + r.getNodeId() + " is the primary at epoch " + epoch, epoch);
-            }
-            if (now.getPrimary().getPhase() == PrimaryPhase.PHASE_NONE) {
-                return refused("promotion of node " + r.getNodeId() + " failed: "
-                        + (now.getEventsCount() > 0 ? now.getEvents(now.getEventsCount() - 1).getMessage() : "see raftpool events"));
-            }
-            sleepQuietly(50);
+        ClusterState now = awaitState(timeout(r), st -> st.getPrimary().getEpoch() != epoch
+                || st.getPrimary().getPhase() != PrimaryPhase.PROMOTING);
+        if (now.getPrimary().getEpoch() != epoch) {
+            return refused("epoch moved on to " + now.getPrimary().getEpoch() + " while promoting node " + r.getNodeId());
+        }
+        if (now.getPrimary().getPhase() == PrimaryPhase.ACTIVE) {
+            return accepted("node " + r.getNodeId() + " is the primary at epoch " + epoch, epoch);
+        }
+        if (now.getPrimary().getPhase() == PrimaryPhase.PHASE_NONE) {
+            return refused("promotion of node " + r.getNodeId() + " failed: "
+                    + (now.getEventsCount() > 0 ? now.getEvents(now.getEventsCount() - 1).getMessage() : "see raftpool events"));
         }
         return refused("node " + r.getNodeId() + " was not promoted within " + timeout(r).toSeconds() + " s; see raftpool events");
+    }
+
+    public ActionReply recover(NodeRequest r) {
+        ClusterState s = state.get();
+        Optional<String> refusal = AdminChecks.recover(s, r.getNodeId());
+        if (refusal.isPresent()) {
+            return refused(refusal.get());
+        }
+        long epoch = s.getPrimary().getEpoch();
+        Command c = base().setBeginRecovery(BeginRecovery.newBuilder().setNodeId(r.getNodeId()).setEpoch(epoch)
+                .setSource(s.getPrimary().getNodeId()).setRequestedBy("recovery-node")).build();
+        Optional<String> failure = commit(c, timeout(r));
+        if (failure.isPresent()) {
+            return refused(failure.get());
+        }
+        if (!r.getWait()) {
+            return accepted("recovery of node " + r.getNodeId() + " from node " + s.getPrimary().getNodeId() + " started",
+                    epoch);
+        }
+        ClusterState end = awaitState(timeout(r), st -> st.getRecoveriesList().stream()
+                .noneMatch(x -> x.getNodeId() == r.getNodeId()));
+        Backend b = ClusterStates.backend(end, r.getNodeId()).orElseThrow();
+        if (end.getRecoveriesList().stream().anyMatch(x -> x.getNodeId() == r.getNodeId())) {
+            return refused("node " + r.getNodeId() + " is still being recovered after " + timeout(r).toSeconds()
+                    + " s; follow it with raftpool pool-nodes");
+        }
+        return b.getStatus() == BackendStatus.UP ? accepted("node " + r.getNodeId() + " is up: " + b.getStatusReason(), epoch)
+                : refused("recovery of node " + r.getNodeId() + " failed: " + b.getStatusReason());
+    }
+
+    public ActionReply switchover(SwitchoverRequest r) {
+        ClusterState s = state.get();
+        int target = r.getTarget() >= 0 ? r.getTarget() : AdminChecks.bestStandby(s);
+        Optional<String> refusal = AdminChecks.switchover(s, target);
+        if (refusal.isPresent()) {
+            return refused(refusal.get());
+        }
+        long epoch = s.getPrimary().getEpoch() + 1;
+        int old = s.getPrimary().getNodeId();
+        Duration timeout = r.getTimeoutMs() > 0 ? Duration.ofMillis(r.getTimeoutMs()) : DEFAULT_WAIT;
+        Command c = base().setBeginFailover(BeginFailover.newBuilder().setKind(Operation.Kind.SWITCHOVER)
+                .setNewEpoch(epoch).setTarget(target).setOldPrimary(old)
+                .setReason("switchover from node " + old + " to node " + target + " requested by an operator")
+                .setDetectedMs(wallMs.getAsLong())).build();
+        Optional<String> failure = commit(c, timeout);
+        if (failure.isPresent()) {
+            return refused(failure.get());
+        }
+        if (!r.getWait()) {
+            return accepted("switchover to node " + target + " started at epoch " + epoch, epoch);
+        }
+        ClusterState end = awaitState(timeout, st -> st.getPrimary().getEpoch() != epoch
+                || st.getPrimary().getPhase() != PrimaryPhase.PROMOTING);
+        if (end.getPrimary().getEpoch() == epoch && end.getPrimary().getPhase() == PrimaryPhase.ACTIVE) {
+            long pause = end.getPrimary().getSinceMs() - end.getEventsList().stream()
+                    .filter(e -> e.getEpoch() == epoch && e.getMessage().startsWith("switchover begins"))
+                    .mapToLong(io.raftpool.proto.Event::getAtMs).findFirst().orElse(end.getPrimary().getSinceMs());
+            return accepted("node " + target + " is the primary at epoch " + epoch + "; writes paused for " + pause
+                    + " ms; node " + old + " rejoins as its standby", epoch);
+        }
+        return refused("switchover to node " + target + " did not complete: see raftpool events");
+    }
+
+    private ClusterState awaitState(Duration timeout, java.util.function.Predicate<ClusterState> done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        AppliedState now = hub.current();
+        while (!done.test(now.state()) && System.nanoTime() < deadline) {
+            try {
+                hub.awaitIndex(now.index() + 1, Duration.ofMillis(200));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            now = hub.current();
+        }
+        return now.state();
     }
 
     public ActionReply setDetached(NodeRequest r, boolean detach) {
@@ -119,13 +198,5 @@ public final class AdminActions {
 
     private static ActionReply accepted(String what, long epoch) {
         return ActionReply.newBuilder().setAccepted(true).setMessage(what).setEpoch(epoch).build();
-    }
-
-    private static void sleepQuietly(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

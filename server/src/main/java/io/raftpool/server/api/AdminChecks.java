@@ -40,6 +40,65 @@ public final class AdminChecks {
         return Optional.empty();
     }
 
+    public static Optional<String> recover(ClusterState s, int node) {
+        Optional<String> unknown = backendOf(s, node);
+        if (unknown.isPresent()) {
+            return unknown;
+        }
+        if (s.getPrimary().getNodeId() == node) {
+            return Optional.of("node " + node + " is the primary; recovery-node rebuilds a standby or a failed server");
+        }
+        if (s.getPrimary().getPhase() != PrimaryPhase.ACTIVE) {
+            return Optional.of("there is no active primary to rebuild node " + node + " from (primary phase "
+                    + s.getPrimary().getPhase() + "); wait for the failover to finish");
+        }
+        if (s.getRecoveriesList().stream().anyMatch(r -> r.getNodeId() == node)) {
+            return Optional.of("node " + node + " is already being recovered; see raftpool pool-nodes");
+        }
+        return Optional.empty();
+    }
+
+    /** Refusal of a switchover to {@code target} (already resolved from "the best standby"). */
+    public static Optional<String> switchover(ClusterState s, int target) {
+        if (s.getPrimary().getPhase() != PrimaryPhase.ACTIVE) {
+            return Optional.of("the primary is not active (phase " + s.getPrimary().getPhase() + "); a switchover needs"
+                    + " a running primary");
+        }
+        if (target < 0) {
+            return Optional.of("no standby is up and streaming: nothing to switch over to");
+        }
+        Optional<String> unknown = backendOf(s, target);
+        if (unknown.isPresent()) {
+            return unknown;
+        }
+        if (s.getPrimary().getNodeId() == target) {
+            return Optional.of("node " + target + " is the primary already");
+        }
+        Backend b = ClusterStates.backend(s, target).orElseThrow();
+        if (b.getStatus() != BackendStatus.UP || !"streaming".equals(b.getReplicationState()) || b.getNeedsRecovery()
+                || b.getDetached()) {
+            return Optional.of("node " + target + " is not an up, attached, streaming standby ("
+                    + ClusterStates.statusName(b.getStatus()) + (b.getReplicationState().isEmpty() ? "" : ", "
+                    + b.getReplicationState()) + "); pick another with --to N");
+        }
+        if (s.getSyncMode() && !s.getSyncStandbysList().contains(target)) {
+            return Optional.of("node " + target + " is not a synchronous standby (those are " + s.getSyncStandbysList()
+                    + "); in sync mode only they can take over without losing acknowledged writes");
+        }
+        return Optional.empty();
+    }
+
+    /** The standby a switchover goes to when none is named: up, streaming, least lag, lowest id. */
+    public static int bestStandby(ClusterState s) {
+        return s.getBackendsList().stream()
+                .filter(b -> b.getNodeId() != s.getPrimary().getNodeId() && b.getStatus() == BackendStatus.UP
+                        && "streaming".equals(b.getReplicationState()) && !b.getNeedsRecovery() && !b.getDetached()
+                        && (!s.getSyncMode() || s.getSyncStandbysList().contains(b.getNodeId())))
+                .min(java.util.Comparator.comparingLong((Backend b) -> b.getLagBytes() < 0 ? Long.MAX_VALUE : b.getLagBytes())
+                        .thenComparingInt(Backend::getNodeId))
+                .map(Backend::getNodeId).orElse(-1);
+    }
+
     public static Optional<String> setDetached(ClusterState s, int node, boolean detach) {
         Optional<String> unknown = backendOf(s, node);
         if (unknown.isPresent()) {

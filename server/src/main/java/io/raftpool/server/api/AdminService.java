@@ -8,6 +8,7 @@ import io.raftpool.proto.GetStateRequest;
 import io.raftpool.proto.NodeRequest;
 import io.raftpool.proto.RaftInfo;
 import io.raftpool.proto.StateView;
+import io.raftpool.proto.SwitchoverRequest;
 import io.raftpool.proto.WatchRequest;
 import io.raftpool.proto.WatchdogInfo;
 import io.raftpool.server.raft.AppliedState;
@@ -113,6 +114,23 @@ public final class AdminService extends AdminGrpc.AdminImplBase implements AutoC
     @Override
     public void attachNode(NodeRequest request, StreamObserver<ActionReply> response) {
         answer(response, r -> actions.setDetached(r, false), request);
+    }
+
+    @Override
+    public void recoverNode(NodeRequest request, StreamObserver<ActionReply> response) {
+        answer(response, actions::recover, request);
+    }
+
+    @Override
+    public void switchover(SwitchoverRequest request, StreamObserver<ActionReply> response) {
+        ActionReply reply;
+        try {
+            reply = actions.switchover(request);
+        } catch (RuntimeException e) {
+            reply = ActionReply.newBuilder().setAccepted(false).setMessage("failed: " + e.getMessage()).build();
+        }
+        response.onNext(reply);
+        response.onCompleted();
     }
 
     private static void answer(StreamObserver<ActionReply> response, Function<NodeRequest, ActionReply> action,

@@ -17,7 +17,8 @@ public final class HookRunner {
     private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
 
     public enum Hook {
-        BEFORE_PROMOTE("before_promote"), AFTER_FAILOVER("after_failover"), FOLLOW_PRIMARY("follow_primary");
+        BEFORE_PROMOTE("before_promote"), AFTER_FAILOVER("after_failover"), FOLLOW_PRIMARY("follow_primary"),
+        BEFORE_RECOVERY("before_recovery"), AFTER_RECOVERY("after_recovery");
 
         public final String key;
 
@@ -49,6 +50,8 @@ public final class HookRunner {
             case BEFORE_PROMOTE -> settings.beforePromote();
             case AFTER_FAILOVER -> settings.afterFailover();
             case FOLLOW_PRIMARY -> settings.followPrimary();
+            case BEFORE_RECOVERY -> settings.beforeRecovery();
+            case AFTER_RECOVERY -> settings.afterRecovery();
         };
     }
 

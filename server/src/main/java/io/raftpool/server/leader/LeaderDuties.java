@@ -4,6 +4,8 @@ import io.raftpool.config.ClusterConfig;
 import io.raftpool.config.FailoverSettings;
 import io.raftpool.proto.AppendEvent;
 import io.raftpool.proto.BeginFailover;
+import io.raftpool.proto.BeginRecovery;
+import io.raftpool.proto.RecoveryFailed;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Command;
 import io.raftpool.proto.Event;
@@ -63,7 +65,10 @@ public final class LeaderDuties implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private static final long RECOVERY_STALL_MS = 30_000;
+    private static final long AUTO_REJOIN_RETRY_MS = 30_000;
     private final Map<Integer, Long> lastHeard = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> lastAutoRejoin = new HashMap<>();
     private final AtomicBoolean tickQueued = new AtomicBoolean();
     private volatile boolean leader;
     private volatile long term;
@@ -163,6 +168,7 @@ public final class LeaderDuties implements AutoCloseable {
             LOG.info("marking node {} {}: {}", m.getNodeId(), ClusterStates.statusName(m.getStatus()), m.getReason());
             submit(base().setMark(m));
         }
+        handleRecoveries(s, live);
         switch (s.getPrimary().getPhase()) {
             case ACTIVE -> handleActive(s, live);
             case PROMOTING -> handlePromoting(s);
@@ -188,6 +194,26 @@ public final class LeaderDuties implements AutoCloseable {
             return;
         }
         failover(s, live, f.primary(), f.reason(), f.evidence(), f.detectedAtMs(), Operation.Kind.FAILOVER);
+    }
+
+    private void handleRecoveries(ClusterState s, Liveness live) {
+        for (int node : RecoveryPolicy.stalled(s, live, RECOVERY_STALL_MS)) {
+            submit(base().setRecoveryFailed(RecoveryFailed.newBuilder().setNodeId(node).setReason(
+                    "its agent has been silent for over " + RECOVERY_STALL_MS / 1000 + " s")));
+        }
+        if (!config.failover().autoRejoin()) {
+            return;
+        }
+        for (int node : RecoveryPolicy.toRejoin(s, live)) {
+            Long last = lastAutoRejoin.get(node);
+            if (last != null && live.nowMs() - last < AUTO_REJOIN_RETRY_MS) {
+                continue;
+            }
+            lastAutoRejoin.put(node, live.nowMs());
+            LOG.info("auto_rejoin: rebuilding node {} as a standby of node {}", node, s.getPrimary().getNodeId());
+            submit(base().setBeginRecovery(BeginRecovery.newBuilder().setNodeId(node)
+                    .setEpoch(s.getPrimary().getEpoch()).setSource(s.getPrimary().getNodeId()).setRequestedBy("auto_rejoin")));
+        }
     }
 
     private void handleNoPrimary(ClusterState s, Liveness live) {

@@ -13,6 +13,12 @@ import io.raftpool.proto.Command;
 import io.raftpool.proto.NodeInfo;
 import io.raftpool.proto.PromotionDone;
 import io.raftpool.proto.PromotionFailed;
+import io.raftpool.proto.Recovery;
+import io.raftpool.proto.RecoveryDone;
+import io.raftpool.proto.RecoveryFailed;
+import io.raftpool.proto.RecoveryStep;
+import io.raftpool.proto.SwitchoverDemoted;
+import io.raftpool.server.postgres.ControlData;
 import io.raftpool.server.agent.Clocks;
 import io.raftpool.server.agent.MajorityContact;
 import io.raftpool.server.agent.StateHub;
@@ -26,6 +32,7 @@ import io.raftpool.server.postgres.StopMode;
 import io.raftpool.server.raft.AppliedState;
 import io.raftpool.server.raft.RaftNode;
 import io.raftpool.server.state.ClusterStates;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -190,11 +197,189 @@ public final class LocalDuties implements AutoCloseable {
             }
         } else if (action instanceof LocalPlanner.ProtectDataDir) {
             protect(s);
+        } else if (action instanceof LocalPlanner.Recover r) {
+            new RecoveryRun(r.recovery()).run();
+        } else if (action instanceof LocalPlanner.DemoteForSwitchover d) {
+            demoteForSwitchover(d.epoch());
+        } else if (action instanceof LocalPlanner.PromoteWhenCaughtUp p) {
+            ProbeResult now = pg.probe(config.healthCheck().timeout());
+            if (now.reachable() && now.inRecovery() && now.walLsn() >= p.finalLsn()) {
+                LOG.info("switchover: received WAL up to {} (old primary stopped at {}); promoting", now.walLsn(), p.finalLsn());
+                promote(s, p.epoch());
+            }
         } else if (action instanceof LocalPlanner.StartupDone sd) {
             LOG.info("agent start: {}", sd.why());
             startupReconciled = true;
         } else {
             throw new IllegalStateException("unhandled local action " + action);
+        }
+    }
+
+    /**
+     * The old primary of a switchover stops cleanly (fast shutdown: sessions are ended, and its
+     * WAL senders ship everything up to the shutdown checkpoint before it exits), then tells
+     * where its WAL ends. Its data directory is pointed at the new primary, to rejoin as its
+     * standby once the promotion is done.
+     */
+    private void demoteForSwitchover(long epoch) {
+        ClusterState s = hub.current().state();
+        long started = clocks.monoMs();
+        pg.stop(StopMode.FAST, STOP_TIMEOUT);
+        ControlData control = pg.controlData();
+        if (!control.cleanlyShutDown()) {
+            LOG.warn("switchover: this server was not shut down cleanly ({}); the target may miss its last transactions",
+                    control.clusterState());
+        }
+        NodeInfo target = node(s, s.getOperation().getTarget());
+        pg.configureAsStandby(target.getHost(), target.getPgPort(), slot());
+        LOG.info("switchover: stopped in {} ms at WAL {}; node {} promotes once it has that much", clocks.monoMs() - started,
+                control.checkpointLsn(), target.getId());
+        submit(Command.newBuilder().setSwitchoverDemoted(SwitchoverDemoted.newBuilder().setEpoch(epoch)
+                .setNodeId(self.id()).setFinalLsn(control.checkpointLsn())));
+    }
+
+    /**
+     * One run of a committed recovery of this server: stop it, pg_rewind from the primary (fast
+     * path), else move the data directory aside and pg_basebackup; start as a standby; wait until
+     * it streams; commit the outcome. Each phase is committed as it starts. If the recovery is
+     * voided meanwhile (a new epoch), it stops; if this agent dies, the next one starts over.
+     */
+    private final class RecoveryRun {
+        private final Recovery recovery;
+        private final long startedMs = clocks.monoMs();
+        private long lastProgressMs;
+
+        RecoveryRun(Recovery recovery) {
+            this.recovery = recovery;
+        }
+
+        void run() {
+            ClusterState s = hub.current().state();
+            NodeInfo source = node(s, recovery.getSource());
+            Map<String, String> hookValues = HookValues.of(s, self.id(), -1, source.getId(), recovery.getEpoch());
+            try {
+                hooks.run(HookRunner.Hook.BEFORE_RECOVERY, hookValues).ifPresent(LocalDuties.this::recordHook);
+                step("stopping", "", "");
+                pg.stop(StopMode.FAST, STOP_TIMEOUT);
+                String method = rewindOrCopy(source);
+                step("starting", "", method);
+                pg.start(START_TIMEOUT);
+                step("catching up", "", method);
+                awaitStreaming();
+                int timeline = pg.timeline(config.healthCheck().timeout());
+                removeAsideDirs();
+                long took = clocks.monoMs() - startedMs;
+                submitOrThrow(Command.newBuilder().setRecoveryDone(RecoveryDone.newBuilder().setNodeId(self.id())
+                        .setEpoch(recovery.getEpoch()).setMethod(method).setDurationMs(took).setTimeline(timeline)));
+                LOG.info("recovery done with {} in {} ms: streaming from node {}", method, took, source.getId());
+                protectedDataDir = false;
+                startupReconciled = true;
+                runHookInBackground(HookRunner.Hook.AFTER_RECOVERY, hookValues);
+            } catch (Voided v) {
+                LOG.info("recovery stopped: {}", v.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warn("recovery failed: {}", e.getMessage());
+                submit(Command.newBuilder().setRecoveryFailed(RecoveryFailed.newBuilder().setNodeId(self.id())
+                        .setEpoch(recovery.getEpoch()).setReason(e.getMessage() == null ? e.toString() : e.getMessage())));
+                backoffUntilMs = clocks.monoMs() + BACKOFF_MS;
+            }
+        }
+
+        private String rewindOrCopy(NodeInfo source) {
+            if (pg.isInitialized()) {
+                step("rewinding", "", "pg_rewind");
+                try {
+                    // pg_rewind first finishes crash recovery in single-user mode, which refuses a
+                    // data directory set up as a standby; the rewind writes the standby set-up again.
+                    pg.configureAsPrimary();
+                    pg.rewindFrom(source.getHost(), source.getPgPort(), slot(), false, this::progress);
+                    return "pg_rewind";
+                } catch (RuntimeException e) {
+                    LOG.warn("pg_rewind from node {} failed, copying with pg_basebackup instead: {}", source.getId(),
+                            e.getMessage());
+                }
+                pg.moveDataDirAside().ifPresent(aside -> {
+                    asideDir = aside;
+                    LOG.info("old data directory kept at {} until the rebuilt standby is up", aside);
+                });
+            }
+            step("basebackup", "", "pg_basebackup");
+            pg.baseBackupFrom(source.getHost(), source.getPgPort(), slot(), this::progress);
+            return "pg_basebackup";
+        }
+
+        private void progress(CopyProgress p) {
+            long now = clocks.monoMs();
+            if (now - lastProgressMs >= 1000) {
+                lastProgressMs = now;
+                String text = p.percent() + "% (" + p.doneKb() / 1024 + " of " + p.totalKb() / 1024 + " MB)";
+                LOG.info("recovery of node {}: {}", self.id(), text);
+                // runs on the copy's output thread: report, never throw
+                hub.current().state().getRecoveriesList().stream()
+                        .filter(r -> r.getNodeId() == self.id() && r.getEpoch() == recovery.getEpoch()).findFirst()
+                        .ifPresent(current -> submit(Command.newBuilder().setRecoveryStep(RecoveryStep.newBuilder()
+                                .setNodeId(self.id()).setEpoch(recovery.getEpoch()).setPhase(current.getPhase())
+                                .setProgress(text).setMethod(current.getMethod()))));
+            }
+        }
+
+        private void awaitStreaming() {
+            long deadline = clocks.monoMs() + START_TIMEOUT.toMillis();
+            while (clocks.monoMs() < deadline) {
+                current();
+                ProbeResult r = pg.probe(config.healthCheck().timeout());
+                if (r.streaming()) {
+                    return;
+                }
+                pause(200);
+            }
+            throw new IllegalStateException("the rebuilt standby does not stream after " + START_TIMEOUT.toSeconds()
+                    + " s; see its log " + pg.settings().logFile());
+        }
+
+        private void step(String phase, String progress, String method) {
+            current();
+            LOG.info("recovery of node {}: {}", self.id(), phase);
+            submitOrThrow(Command.newBuilder().setRecoveryStep(RecoveryStep.newBuilder().setNodeId(self.id())
+                    .setEpoch(recovery.getEpoch()).setPhase(phase).setProgress(progress).setMethod(method)));
+        }
+
+        /** The committed recovery, or {@link Voided} when it is gone or against another primary. */
+        private Recovery current() {
+            ClusterState s = hub.current().state();
+            return s.getRecoveriesList().stream()
+                    .filter(r -> r.getNodeId() == self.id() && r.getEpoch() == recovery.getEpoch()).findFirst()
+                    .orElseThrow(() -> new Voided("the recovery of epoch " + recovery.getEpoch() + " is no longer committed"));
+        }
+    }
+
+    /** The recovery this run works on was voided or finished by someone else. */
+    private static final class Voided extends RuntimeException {
+        Voided(String why) {
+            super(why);
+        }
+    }
+
+    private Path asideDir;
+
+    private void removeAsideDirs() {
+        if (asideDir != null) {
+            try {
+                pg.removeDir(asideDir);
+                LOG.info("removed the old data directory {}", asideDir);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot remove the old data directory {}: {}", asideDir, e.getMessage());
+            }
+            asideDir = null;
+        }
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 
@@ -315,13 +500,25 @@ public final class LocalDuties implements AutoCloseable {
     }
 
     private void submit(Command.Builder command) {
+        try {
+            submitOrThrow(command);
+        } catch (RuntimeException e) {
+            LOG.warn("{}", e.getMessage());
+        }
+    }
+
+    /** Commits and waits until this agent applied it too (the next round must see it). */
+    private void submitOrThrow(Command.Builder command) {
         Command c = command.setIssuedMs(clocks.wallMs()).setIssuer(self.id()).build();
         try {
-            raft.submit(c).get(10, TimeUnit.SECONDS);
+            long index = raft.submit(c).get(10, TimeUnit.SECONDS);
+            hub.awaitIndex(index, Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while committing " + c.getKindCase(), e);
         } catch (Exception e) {
-            LOG.warn("{} not committed: {}", c.getKindCase(), e.getMessage());
+            Throwable t = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException(c.getKindCase() + " not committed: " + t.getMessage(), e);
         }
     }
 

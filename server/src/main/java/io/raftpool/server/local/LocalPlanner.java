@@ -2,7 +2,9 @@ package io.raftpool.server.local;
 
 import io.raftpool.proto.Backend;
 import io.raftpool.proto.ClusterState;
+import io.raftpool.proto.Operation;
 import io.raftpool.proto.Primary;
+import io.raftpool.proto.Recovery;
 import io.raftpool.proto.PrimaryPhase;
 import io.raftpool.server.state.ClusterStates;
 import java.util.Optional;
@@ -57,6 +59,15 @@ public final class LocalPlanner {
 
     public record ProtectDataDir(int primary) implements Action {}
 
+    /** Rebuild this server as a standby of the current primary (a committed recovery for it). */
+    public record Recover(io.raftpool.proto.Recovery recovery) implements Action {}
+
+    /** Switchover, old primary: stop cleanly so the target receives every last byte of WAL. */
+    public record DemoteForSwitchover(long epoch) implements Action {}
+
+    /** Switchover, target: promote once received up to {@code finalLsn}. */
+    public record PromoteWhenCaughtUp(long epoch, long finalLsn) implements Action {}
+
     /** The reconciliation at agent start found nothing to start. */
     public record StartupDone(String why) implements Action {}
 
@@ -80,7 +91,13 @@ public final class LocalPlanner {
         }
         Primary p = s.getPrimary();
         boolean iAmPrimary = p.getNodeId() == f.self();
+        Operation op = s.getOperation();
+        boolean switchover = op.getKind() == Operation.Kind.SWITCHOVER && p.getPhase() == PrimaryPhase.PROMOTING
+                && op.getEpoch() == p.getEpoch();
 
+        if (switchover && op.getOldPrimary() == f.self() && op.getFinalLsn() == 0) {
+            return new DemoteForSwitchover(p.getEpoch());
+        }
         if (actingPrimary && !(iAmPrimary && p.getPhase() != PrimaryPhase.PHASE_NONE)) {
             return new StopStalePrimary("running as primary, but the committed primary is "
                     + (p.getNodeId() < 0 ? "nobody" : "node " + p.getNodeId()) + " at epoch " + p.getEpoch());
@@ -89,7 +106,16 @@ public final class LocalPlanner {
             if (!f.running()) {
                 return new PromotionImpossible(p.getEpoch(), "PostgreSQL is not running on node " + f.self());
             }
+            if (switchover) {
+                return op.getFinalLsn() == 0 ? new Nothing("switchover: waiting for the old primary to stop")
+                        : new PromoteWhenCaughtUp(p.getEpoch(), op.getFinalLsn());
+            }
             return new Promote(p.getEpoch());
+        }
+        Optional<Recovery> recovery = s.getRecoveriesList().stream().filter(r -> r.getNodeId() == f.self()).findFirst();
+        if (recovery.isPresent()) {
+            return recovery.get().getEpoch() == p.getEpoch() && p.getPhase() == PrimaryPhase.ACTIVE
+                    ? new Recover(recovery.get()) : new Nothing("recovery against an older primary; it will be voided");
         }
         if (iAmPrimary && p.getPhase() == PrimaryPhase.BOOTSTRAPPING) {
             return f.initialized() && f.running() ? new Nothing("bootstrapped; waiting for the first report")
@@ -114,6 +140,9 @@ public final class LocalPlanner {
         }
         if (b.getNeedsRecovery() && !f.running() && !f.protectedDataDir()) {
             return new ProtectDataDir(p.getNodeId());
+        }
+        if (!f.running() && b.getRejoin() && !b.getNeedsRecovery()) {
+            return new StartAsStandby(p.getNodeId());
         }
         if (!f.running()) {
             if (!f.startupReconciled()) {

@@ -337,6 +337,7 @@ public final class PostgresServer {
         requireStopped("pg_rewind");
         requireInitialized("rewind");
         ensureSlotOn(source);
+        checkpointOn(source);
         String sourceServer = "host=" + PgSyntax.conninfoValue(host) + " port=" + port + " user="
                 + PgSyntax.conninfoValue(settings.superuser()) + " dbname=postgres connect_timeout=10";
         List<String> argv = new ArrayList<>(List.of(settings.bin("pg_rewind").toString(),
@@ -351,6 +352,15 @@ public final class PostgresServer {
         os.run(command);
         dataDir.writeManagedFiles(settings, Optional.of(source));
         log.info("rewound PostgreSQL {} from {} in {} ms", settings.nodeName(), source, millisSince(startNanos));
+    }
+
+    /** pg_controldata of the data directory (meant for a stopped server). */
+    public ControlData controlData() {
+        requireInitialized("read pg_controldata of");
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        os.run(Command.of(DEFAULT_STEP_TIMEOUT, settings.bin("pg_controldata").toString(), settings.dataDir().toString())
+                .named("pg_controldata").onLine(lines::add));
+        return ControlData.parse(lines);
     }
 
     /**
@@ -516,6 +526,21 @@ public final class PostgresServer {
         } catch (SQLException e) {
             throw new PostgresException("cannot make replication slot " + source.slotName() + " on "
                     + endpoint.address() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A just-promoted primary records its new timeline in its control file only at its next
+     * checkpoint; until then pg_rewind would see "the same timeline" and rewind nothing.
+     */
+    private void checkpointOn(StandbySource source) {
+        PgEndpoint endpoint = new PgEndpoint(source.host(), source.port(), settings.superuser(),
+                settings.superuserPassword(), "postgres");
+        try (Connection c = PgProbe.connect(endpoint, CONNECT_TIMEOUT)) {
+            c.createStatement().execute("CHECKPOINT");
+        } catch (SQLException e) {
+            throw new PostgresException("cannot run CHECKPOINT on " + endpoint.address() + " before pg_rewind: "
+                    + e.getMessage(), e);
         }
     }
 

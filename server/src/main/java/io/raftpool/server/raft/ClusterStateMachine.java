@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
@@ -20,12 +21,14 @@ import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,16 +77,34 @@ public final class ClusterStateMachine extends BaseStateMachine {
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
         storage.init(raftStorage);
-        loadLatestSnapshot();
+        getLifeCycle().startAndTransition(this::loadLatestSnapshot, IOException.class);
+    }
+
+    /**
+     * Ratis pauses the state machine before it installs a snapshot from the leader and checks
+     * that it is paused before {@link #reinitialize}; the base class does neither.
+     */
+    @Override
+    public void pause() {
+        if (getLifeCycleState() == LifeCycle.State.RUNNING) {
+            getLifeCycle().transition(LifeCycle.State.PAUSING);
+            getLifeCycle().transition(LifeCycle.State.PAUSED);
+        }
     }
 
     @Override
     public void reinitialize() throws IOException {
         loadLatestSnapshot();
+        if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
     }
 
     private void loadLatestSnapshot() throws IOException {
-        SingleFileSnapshotInfo snapshot = storage.getLatestSnapshot();
+        // Scan the directory, not the storage's cached latest: after a snapshot was installed
+        // from the leader, the cache still names this server's own older one.
+        SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
         if (snapshot == null) {
             return;
         }
@@ -113,7 +134,10 @@ public final class ClusterStateMachine extends BaseStateMachine {
         File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
         try {
             Files.write(file.toPath(), snap.state().toByteArray());
-            MD5FileUtil.computeAndSaveMd5ForFile(file);
+            MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+            // Ratis sends a lagging follower the snapshot the storage names as latest: without
+            // this it keeps naming the first one, even after retention deleted its file.
+            storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
         } catch (IOException e) {
             throw new IOException("cannot write the snapshot " + file + " at term " + last.getTerm() + " index "
                     + last.getIndex() + ": " + e.getMessage(), e);

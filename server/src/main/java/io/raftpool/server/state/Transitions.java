@@ -4,6 +4,9 @@ import io.raftpool.proto.Backend;
 import io.raftpool.proto.BackendRole;
 import io.raftpool.proto.BackendStatus;
 import io.raftpool.proto.BeginFailover;
+import io.raftpool.proto.BeginRecovery;
+import io.raftpool.proto.SetSyncStandbys;
+import io.raftpool.proto.SwitchoverDemoted;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Command;
 import io.raftpool.proto.Event;
@@ -103,6 +106,36 @@ public final class Transitions {
                 return requireNode(state, command.getLeaderAnnounce().getNodeId(), "leader");
             case APPEND_EVENT:
                 return Optional.empty();
+            case BEGIN_RECOVERY:
+                return validateBeginRecovery(state, command.getBeginRecovery());
+            case RECOVERY_STEP:
+                return requireRecovery(state, command.getRecoveryStep().getNodeId(), command.getRecoveryStep().getEpoch());
+            case RECOVERY_DONE:
+                return requireRecovery(state, command.getRecoveryDone().getNodeId(), command.getRecoveryDone().getEpoch())
+                        .or(() -> command.getRecoveryDone().getEpoch() == state.getPrimary().getEpoch()
+                                && state.getPrimary().getPhase() == PrimaryPhase.ACTIVE ? Optional.empty()
+                                : Optional.of("recovery_done: the primary changed since the recovery began"));
+            case RECOVERY_FAILED:
+                return requireRecovery(state, command.getRecoveryFailed().getNodeId(), -1);
+            case SWITCHOVER_DEMOTED: {
+                SwitchoverDemoted d = command.getSwitchoverDemoted();
+                Operation op = state.getOperation();
+                if (op.getKind() != Operation.Kind.SWITCHOVER || op.getEpoch() != d.getEpoch()
+                        || op.getOldPrimary() != d.getNodeId() || state.getPrimary().getPhase() != PrimaryPhase.PROMOTING) {
+                    return Optional.of("switchover_demoted: no switchover at epoch " + d.getEpoch() + " from node "
+                            + d.getNodeId() + " is in progress");
+                }
+                return Optional.empty();
+            }
+            case SET_SYNC_STANDBYS: {
+                for (int id : command.getSetSyncStandbys().getNodesList()) {
+                    Optional<String> p = requireBackend(state, id);
+                    if (p.isPresent()) {
+                        return p;
+                    }
+                }
+                return Optional.empty();
+            }
             default:
                 return Optional.of("unknown command kind " + command.getKindCase());
         }
@@ -128,6 +161,12 @@ public final class Transitions {
                     command.getLeaderAnnounce().getTerm(), now);
             case APPEND_EVENT -> withEvent(state.toBuilder(), command.getAppendEvent().getEvent().toBuilder().setAtMs(now))
                     .build();
+            case BEGIN_RECOVERY -> Recoveries.begin(state, command.getBeginRecovery(), now);
+            case RECOVERY_STEP -> Recoveries.step(state, command.getRecoveryStep(), now);
+            case RECOVERY_DONE -> Recoveries.done(state, command.getRecoveryDone(), now);
+            case RECOVERY_FAILED -> Recoveries.failed(state, command.getRecoveryFailed(), now);
+            case SWITCHOVER_DEMOTED -> switchoverDemoted(state, command.getSwitchoverDemoted(), now);
+            case SET_SYNC_STANDBYS -> setSyncStandbys(state, command.getSetSyncStandbys(), now);
             default -> state;
         };
     }
@@ -211,6 +250,9 @@ public final class Transitions {
         }
         if (statusChanged) {
             backend.setStatus(m.getStatus()).setStatusChangedMs(now).setStatusReason(m.getReason());
+            if (m.getStatus() == BackendStatus.UP) {
+                backend.setRejoin(false);
+            }
         }
         if (roleChanged) {
             backend.setRole(m.getRole()).setRoleChangedMs(now);
@@ -239,15 +281,18 @@ public final class Transitions {
                 .setTerm(term));
         int old = ClusterStates.indexOfBackend(state, f.getOldPrimary());
         if (old >= 0 && f.getOldPrimary() != f.getTarget()) {
-            // Like pgpool, the failed-over primary is shown as a standby (down, needing recovery):
-            // that is what it will be once rebuilt.
-            Backend.Builder ob = b.getBackends(old).toBuilder().setNeedsRecovery(true)
+            // Like pgpool, the replaced primary is shown as a standby: that is what it will be once
+            // rebuilt (failover, promote-node) or restarted after its clean stop (switchover).
+            boolean switchover = f.getKind() == Operation.Kind.SWITCHOVER;
+            Backend.Builder ob = b.getBackends(old).toBuilder().setNeedsRecovery(!switchover)
                     .setRole(BackendRole.STANDBY).setRoleChangedMs(now).setReplicationState("");
-            if (f.getKind() == Operation.Kind.FAILOVER && ob.getStatus() != BackendStatus.DOWN) {
-                ob.setStatus(BackendStatus.DOWN).setStatusChangedMs(now).setStatusReason(f.getReason());
+            if (ob.getStatus() != BackendStatus.DOWN) {
+                ob.setStatus(BackendStatus.DOWN).setStatusChangedMs(now).setStatusReason(switchover
+                        ? "switchover: handing over to node " + f.getTarget() : f.getReason());
             }
             b.setBackends(old, ob);
         }
+        Recoveries.voidAll(b, now, "the primary changed (epoch " + f.getNewEpoch() + ") during the recovery");
         String label = kindName(f.getKind());
         String evidence = f.getEvidenceCount() == 0 ? "" : " [" + String.join("; ", f.getEvidenceList()) + "]";
         return withEvent(b, event(now, label, f.getTarget(), f.getNewEpoch(),
@@ -283,6 +328,31 @@ public final class Transitions {
         b.setOperation(state.getOperation().toBuilder().setPhase("promotion failed").setPhaseSinceMs(now));
         return withEvent(b, event(now, "failover", f.getNodeId(), f.getEpoch(),
                 "promotion of node " + f.getNodeId() + " at epoch " + f.getEpoch() + " failed: " + f.getReason())).build();
+    }
+
+    private static ClusterState switchoverDemoted(ClusterState state, SwitchoverDemoted d, long now) {
+        ClusterState.Builder b = state.toBuilder();
+        b.setOperation(state.getOperation().toBuilder().setFinalLsn(d.getFinalLsn())
+                .setPhase("old primary stopped; target catching up").setPhaseSinceMs(now));
+        int i = ClusterStates.indexOfBackend(state, d.getNodeId());
+        b.setBackends(i, b.getBackends(i).toBuilder().setRejoin(true).setWalLsn(d.getFinalLsn()));
+        return withEvent(b, event(now, "switchover", d.getNodeId(), d.getEpoch(), "node " + d.getNodeId()
+                + " stopped cleanly at WAL " + formatLsn(d.getFinalLsn()) + "; node " + state.getOperation().getTarget()
+                + " promotes once it has received that much")).build();
+    }
+
+    private static ClusterState setSyncStandbys(ClusterState state, SetSyncStandbys s, long now) {
+        java.util.List<Integer> nodes = s.getNodesList().stream().sorted().distinct().toList();
+        if (nodes.equals(state.getSyncStandbysList().stream().sorted().toList()) && state.getSyncMode()) {
+            return state;
+        }
+        ClusterState.Builder b = state.toBuilder().setSyncMode(true).clearSyncStandbys().addAllSyncStandbys(nodes);
+        return withEvent(b, event(now, "sync", -1, state.getPrimary().getEpoch(),
+                "synchronous standbys are now " + (nodes.isEmpty() ? "none" : "nodes " + nodes) + ": " + s.getReason())).build();
+    }
+
+    static String formatLsn(long lsn) {
+        return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xffffffffL).toUpperCase();
     }
 
     private static ClusterState setVip(ClusterState state, SetVip v, long now) {
@@ -333,6 +403,36 @@ public final class Transitions {
                 "node " + nodeId + " is the Raft leader at term " + term + previous)).build();
     }
 
+    private static Optional<String> validateBeginRecovery(ClusterState state, BeginRecovery r) {
+        Optional<String> backend = requireBackend(state, r.getNodeId());
+        if (backend.isPresent()) {
+            return backend;
+        }
+        if (state.getPrimary().getNodeId() == r.getNodeId()) {
+            return Optional.of("node " + r.getNodeId() + " is the primary; only a standby or a failed server is recovered");
+        }
+        if (state.getPrimary().getPhase() != PrimaryPhase.ACTIVE) {
+            return Optional.of("there is no active primary to recover node " + r.getNodeId() + " from");
+        }
+        if (r.getEpoch() != state.getPrimary().getEpoch() || r.getSource() != state.getPrimary().getNodeId()) {
+            return Optional.of("begin_recovery: epoch " + r.getEpoch() + " / source " + r.getSource()
+                    + " is not the current primary (node " + state.getPrimary().getNodeId() + ", epoch "
+                    + state.getPrimary().getEpoch() + ")");
+        }
+        if (Recoveries.find(state, r.getNodeId()).isPresent()) {
+            return Optional.of("node " + r.getNodeId() + " is already being recovered");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> requireRecovery(ClusterState state, int node, long epoch) {
+        Optional<io.raftpool.proto.Recovery> r = Recoveries.find(state, node);
+        if (r.isEmpty() || (epoch >= 0 && r.get().getEpoch() != epoch)) {
+            return Optional.of("no recovery of node " + node + (epoch >= 0 ? " at epoch " + epoch : "") + " is in progress");
+        }
+        return Optional.empty();
+    }
+
     private static boolean isPromoting(ClusterState state, long epoch, int node) {
         Primary p = state.getPrimary();
         return p.getEpoch() == epoch && p.getNodeId() == node && p.getPhase() == PrimaryPhase.PROMOTING;
@@ -362,11 +462,11 @@ public final class Transitions {
         };
     }
 
-    private static Event.Builder event(long now, String kind, int node, long epoch, String message) {
+    static Event.Builder event(long now, String kind, int node, long epoch, String message) {
         return Event.newBuilder().setAtMs(now).setKind(kind).setNodeId(node).setEpoch(epoch).setMessage(message);
     }
 
-    private static ClusterState.Builder withEvent(ClusterState.Builder b, Event.Builder e) {
+    static ClusterState.Builder withEvent(ClusterState.Builder b, Event.Builder e) {
         b.addEvents(e.setSeq(b.getNextEventSeq()));
         b.setNextEventSeq(b.getNextEventSeq() + 1);
         while (b.getEventsCount() > MAX_EVENTS) {

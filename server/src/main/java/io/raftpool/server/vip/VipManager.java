@@ -9,6 +9,8 @@ import io.raftpool.server.agent.MajorityContact;
 import io.raftpool.server.shell.Shell;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +60,14 @@ public final class VipManager implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    // The announcement runs apart from the loop: a gratuitous ARP takes about a second (Debian's
+    // arping waits for replies that never come), and the loop must stay free to drop the VIP
+    // within its window (S5) in the meantime.
+    private final ExecutorService announcer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "vip-arping");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean holding;
     private volatile long upNotBeforeMs = Long.MAX_VALUE;
     private volatile long heldTerm = -1;
@@ -72,7 +82,23 @@ public final class VipManager implements AutoCloseable {
         this.submit = submit;
         this.clocks = clocks;
         this.dropAfterMs = config.raft().electionTimeoutMax().toMillis();
-        this.waitAfterElectionMs = dropAfterMs + 2 * CHECK_MS + 200;
+        this.waitAfterElectionMs = waitAfterElectionMs(config.raft().electionTimeoutMin().toMillis(), dropAfterMs);
+    }
+
+    /**
+     * How long a new leader waits before it brings the VIP up. An old leader cut off from the
+     * majority drops it when its contact is older than {@code electionMax}, or when Ratis steps
+     * it down, whichever comes first. The contact alone is not enough: a leader's linearizable
+     * read needs no new heartbeat round when nothing was committed since its last one (Ratis
+     * 3.2 ReadIndexHeartbeats), so a cut-off leader of an idle cluster keeps "confirming" its
+     * contact until it steps down, which Ratis does up to two election timeouts (max) after a
+     * majority last answered (it checks every electionMax). Followers elect someone at least
+     * electionMin after they last heard from it. Measured in VipIT: the old leader dropped the
+     * VIP 0.85 to 1.1 s after being cut off, by the step-down.
+     */
+    static long waitAfterElectionMs(long electionMinMs, long electionMaxMs) {
+        long oldLeaderGoneMs = Math.max(electionMaxMs, 2 * electionMaxMs - electionMinMs);
+        return oldLeaderGoneMs + 2 * CHECK_MS + 200;
     }
 
     public void start() {
@@ -84,12 +110,20 @@ public final class VipManager implements AutoCloseable {
     /** This agent just became leader: the VIP may come up once an old holder surely dropped it. */
     public void leaderReady() {
         upNotBeforeMs = clocks.monoMs() + waitAfterElectionMs;
-        loop.execute(this::check);
+        checkSoon();
     }
 
     public void notLeader() {
         upNotBeforeMs = Long.MAX_VALUE;
-        loop.execute(this::check);
+        checkSoon();
+    }
+
+    private void checkSoon() {
+        try {
+            loop.execute(this::check);
+        } catch (RejectedExecutionException e) {
+            // closed: Ratis still calls back while the agent shuts down, and close() released the VIP
+        }
     }
 
     public boolean holding() {
@@ -118,12 +152,16 @@ public final class VipManager implements AutoCloseable {
         holding = true;
         heldTerm = term.getAsLong();
         LOG.info("VIP {}/{} is up on {} (term {})", vip.address(), vip.prefix(), vip.networkInterface(), heldTerm);
+        announcer.execute(this::announce);
+        submit.apply(Command.newBuilder().setIssuedMs(clocks.wallMs()).setIssuer(nodeId)
+                .setSetVip(SetVip.newBuilder().setNodeId(nodeId).setAddress(vip.address()).setTerm(heldTerm)).build());
+    }
+
+    private void announce() {
         Shell.Result arp = Shell.run(vip.render(vip.arpingCommand()), COMMAND_TIMEOUT, line -> LOG.debug("arping: {}", line));
         if (!arp.succeeded()) {
             LOG.warn("gratuitous ARP for {} failed (exit {}): {}", vip.address(), arp.exitCode(), arp.tail());
         }
-        submit.apply(Command.newBuilder().setIssuedMs(clocks.wallMs()).setIssuer(nodeId)
-                .setSetVip(SetVip.newBuilder().setNodeId(nodeId).setAddress(vip.address()).setTerm(heldTerm)).build());
     }
 
     private void release(String why) {
@@ -145,8 +183,14 @@ public final class VipManager implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
-        if (holding) {
-            release("agent shutdown");
+        announcer.shutdownNow();
+        try {
+            // A check still running may be bringing the VIP up right now; let it finish, so that
+            // the release below cannot come before the address is added.
+            loop.awaitTermination(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        release("agent shutdown");
     }
 }

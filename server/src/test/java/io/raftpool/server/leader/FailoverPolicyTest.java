@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The failover decision: is the primary failed, who may replace it, and who does. */
 class FailoverPolicyTest {
     static final FailoverSettings SETTINGS = new FailoverSettings(true, Duration.ofMillis(1000), Duration.ofMillis(500),
-            Duration.ofSeconds(10), Duration.ofMillis(750));
+            Duration.ofSeconds(10), Duration.ofMillis(750), false);
 
     // ---------------------------------------------------------------------------------------
     // assess

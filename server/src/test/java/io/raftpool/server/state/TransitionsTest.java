@@ -15,6 +15,7 @@ import io.raftpool.proto.Backend;
 import io.raftpool.proto.BackendRole;
 import io.raftpool.proto.BackendStatus;
 import io.raftpool.proto.BeginFailover;
+import io.raftpool.proto.BeginRecovery;
 import io.raftpool.proto.ClearNeedsRecovery;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Command;
@@ -28,9 +29,14 @@ import io.raftpool.proto.Operation;
 import io.raftpool.proto.PrimaryPhase;
 import io.raftpool.proto.PromotionDone;
 import io.raftpool.proto.PromotionFailed;
+import io.raftpool.proto.RecoveryDone;
+import io.raftpool.proto.RecoveryFailed;
+import io.raftpool.proto.RecoveryStep;
 import io.raftpool.proto.ReportObservation;
 import io.raftpool.proto.SetDetached;
+import io.raftpool.proto.SetSyncStandbys;
 import io.raftpool.proto.SetVip;
+import io.raftpool.proto.SwitchoverDemoted;
 import com.google.protobuf.TextFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -290,28 +296,30 @@ class TransitionsTest {
         assertThat(Transitions.apply(twoPlusOne(), c).getOperation().getDetectedMs()).isEqualTo(T0 + 100);
     }
 
+    static Stream<Arguments> replacedPrimaries() {
+        return Stream.of(
+                Arguments.of(Operation.Kind.FAILOVER, true, "primary failed"),
+                Arguments.of(Operation.Kind.PROMOTE, true, "primary failed"),
+                Arguments.of(Operation.Kind.SWITCHOVER, false, "switchover: handing over to node 1"));
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("operatorKinds")
-    void anOperatorsPromotionTakesTheOldPrimaryOutOfServiceAsAStandbyNeedingRecovery(Operation.Kind kind) {
+    @MethodSource("replacedPrimaries")
+    void theReplacedPrimaryIsShownAsADownStandbySoThereIsNeverASecondUpPrimary(Operation.Kind kind,
+                                                                              boolean needsRecovery, String reason) {
         ClusterState next = Transitions.apply(twoPlusOne(), beginFailover(kind, 2, 1, 0));
 
         Backend old = next.getBackends(0);
-        assertThat(old.getNeedsRecovery()).as("not routed to, never promoted, until rebuilt").isTrue();
         assertThat(old.getRole()).isEqualTo(BackendRole.STANDBY);
         assertThat(old.getRoleChangedMs()).isEqualTo(T0 + 100);
+        assertThat(old.getStatus()).isEqualTo(BackendStatus.DOWN);
+        assertThat(old.getStatusReason()).isEqualTo(reason);
+        assertThat(old.getNeedsRecovery()).as("diverged: must be rebuilt (a switchover stops it cleanly first)")
+                .isEqualTo(needsRecovery);
         assertThat(next.getOperation().getKind()).isEqualTo(kind);
-        assertThat(lastEvent(next).getKind()).isEqualTo(kind == Operation.Kind.PROMOTE ? "promote" : "switchover");
+        assertThat(lastEvent(next).getKind()).isEqualTo(Transitions.kindName(kind));
         ClusterState done = Transitions.apply(next, promotionDone(2, 1));
         assertThat(upPrimaries(done)).containsExactly(1);
-    }
-
-    @Test
-    void aFailedOverPrimaryIsShownAsADownStandbyThatNeedsRecovery() {
-        ClusterState next = Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0));
-
-        assertThat(next.getBackends(0).getRole()).isEqualTo(BackendRole.STANDBY);
-        assertThat(next.getBackends(0).getStatus()).isEqualTo(BackendStatus.DOWN);
-        assertThat(next.getBackends(0).getNeedsRecovery()).isTrue();
     }
 
     @Test
@@ -333,10 +341,6 @@ class TransitionsTest {
 
         assertThat(next.getBackendsList()).isEqualTo(s.getBackendsList());
         assertThat(lastEvent(next).getMessage()).doesNotContain("in place of");
-    }
-
-    static Stream<Operation.Kind> operatorKinds() {
-        return Stream.of(Operation.Kind.PROMOTE, Operation.Kind.SWITCHOVER);
     }
 
     @ParameterizedTest(name = "new epoch {0}")
@@ -632,7 +636,7 @@ class TransitionsTest {
     private static final int STEPS = 200;
 
     /**
-     * Random sequences of commands of every kind, with random (often stale, sometimes unknown)
+     * Random sequences of commands of every kind (recovery and switchover steps included), with random (often stale, sometimes unknown)
      * nodes, epochs and terms, applied from the empty state. After every step: apply did not
      * throw, left its input untouched, gave the same result twice, returned the input itself
      * when validate refused; never two up primaries while a primary is active; the epoch never
@@ -688,7 +692,7 @@ class TransitionsTest {
         int node = roll < 8 ? r.nextInt(3) : roll == 8 ? 3 : 4 + r.nextInt(3) - 2;   // mostly backends; witness; unknown
         long epoch = s.getPrimary().getEpoch() + (r.nextBoolean() ? 1 : r.nextInt(4) - 1);
         int primary = s.getPrimary().getNodeId();
-        int kind = step == 0 && r.nextInt(5) > 0 ? 0 : r.nextInt(11);
+        int kind = step == 0 && r.nextInt(5) > 0 ? 0 : r.nextInt(17);
         switch (kind) {
             case 0 -> c.setInitCluster(RANDOM_INIT.toBuilder().setBootstrapPrimary(r.nextInt(3)));
             case 1 -> {
@@ -723,6 +727,20 @@ class TransitionsTest {
             case 7 -> c.setSetDetached(SetDetached.newBuilder().setNodeId(node).setDetached(r.nextBoolean()));
             case 8 -> c.setClearNeedsRecovery(ClearNeedsRecovery.newBuilder().setNodeId(node).setReason("random"));
             case 9 -> c.setLeaderAnnounce(LeaderAnnounce.newBuilder().setNodeId(node).setTerm(r.nextInt(6)));
+            case 11 -> c.setBeginRecovery(BeginRecovery.newBuilder().setNodeId(node)
+                    .setEpoch(r.nextBoolean() ? s.getPrimary().getEpoch() : epoch)
+                    .setSource(r.nextBoolean() ? primary : r.nextInt(3)).setRequestedBy("random"));
+            case 12 -> c.setRecoveryStep(RecoveryStep.newBuilder().setNodeId(node)
+                    .setEpoch(r.nextBoolean() ? s.getPrimary().getEpoch() : epoch).setPhase("pg_rewind").setMethod("rewind"));
+            case 13 -> c.setRecoveryDone(RecoveryDone.newBuilder().setNodeId(node)
+                    .setEpoch(r.nextBoolean() ? s.getPrimary().getEpoch() : epoch).setMethod("rewind").setTimeline(epoch));
+            case 14 -> c.setRecoveryFailed(RecoveryFailed.newBuilder().setNodeId(node)
+                    .setEpoch(r.nextBoolean() ? s.getPrimary().getEpoch() : epoch).setReason("random"));
+            case 15 -> c.setSwitchoverDemoted(SwitchoverDemoted.newBuilder()
+                    .setEpoch(r.nextBoolean() ? s.getPrimary().getEpoch() : epoch)
+                    .setNodeId(r.nextBoolean() && s.hasOperation() ? s.getOperation().getOldPrimary() : node)
+                    .setFinalLsn(r.nextInt(1000)));
+            case 16 -> c.setSetSyncStandbys(SetSyncStandbys.newBuilder().addNodes(node).setReason("random"));
             default -> c.setAppendEvent(AppendEvent.newBuilder().setEvent(Event.newBuilder().setKind("test")
                     .setSeq(r.nextInt(5)).setMessage("random")));
         }

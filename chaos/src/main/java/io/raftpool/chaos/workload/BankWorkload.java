@@ -1,0 +1,153 @@
+package io.raftpool.chaos.workload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftpool.chaos.checker.AvailabilityChecker;
+import io.raftpool.chaos.checker.BankChecker;
+import io.raftpool.chaos.checker.Checker;
+import io.raftpool.chaos.checker.SinglePrimaryChecker;
+import io.raftpool.chaos.history.History;
+import io.raftpool.chaos.history.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Jepsen's bank: transfers between a few accounts in SERIALIZABLE transactions (never below
+ * zero); reads see every balance at once. Every read must sum to the starting total.
+ */
+public final class BankWorkload implements Workload {
+    public static final String NAME = "bank";
+    static final String TRANSFER = "transfer";
+    static final String READ = "read";
+    static final int ACCOUNTS = 5;
+    static final long BALANCE = 100;
+    static final int MAX_AMOUNT = 5;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public JsonNode setup(Connection c, boolean syncReplication) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("create table if not exists chaos_bank (id int primary key, balance bigint not null)");
+            s.execute("insert into chaos_bank (id, balance) select g, " + BALANCE + " from generate_series(0, "
+                    + (ACCOUNTS - 1) + ") g on conflict (id) do nothing");
+        }
+        return Json.object().put("workload", NAME).put("replication", syncReplication ? "sync" : "async")
+                .put("accounts", ACCOUNTS).put("balance", BALANCE);
+    }
+
+    @Override
+    public Invocation next(int client, long seq, Random rnd) {
+        if (rnd.nextInt(5) == 0) {
+            return new Invocation(READ, null);
+        }
+        int from = rnd.nextInt(ACCOUNTS);
+        int to = (from + 1 + rnd.nextInt(ACCOUNTS - 1)) % ACCOUNTS;
+        return new Invocation(TRANSFER, Json.object().put("from", from).put("to", to).put("amount", 1 + rnd.nextInt(MAX_AMOUNT)));
+    }
+
+    @Override
+    public Applied apply(Connection c, Invocation op, Phase phase) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+            return op.f().equals(READ) ? read(c, phase) : transfer(c, op.value(), phase);
+        } finally {
+            if (!c.isClosed()) {
+                try {
+                    c.rollback(); // after a commit there is nothing to roll back; after an error, the transaction ends
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // the connection is broken; the caller throws it away
+                }
+            }
+        }
+    }
+
+    private static Applied transfer(Connection c, JsonNode t, Phase phase) throws SQLException {
+        int from = t.get("from").asInt();
+        int to = t.get("to").asInt();
+        long amount = t.get("amount").asLong();
+        long balance;
+        try (PreparedStatement ps = c.prepareStatement("select balance from chaos_bank where id = ?")) {
+            ps.setInt(1, from);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                balance = rs.getLong(1);
+            }
+        }
+        if (balance < amount) {
+            return Applied.fail("insufficient funds: account " + from + " has " + balance + ", transfer of " + amount);
+        }
+        try (PreparedStatement ps = c.prepareStatement("update chaos_bank set balance = balance + ? where id = ?")) {
+            ps.setLong(1, -amount);
+            ps.setInt(2, from);
+            ps.executeUpdate();
+            ps.setLong(1, amount);
+            ps.setInt(2, to);
+            ps.executeUpdate();
+        }
+        int port;
+        long timeline;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select inet_server_port(), " + TIMELINE_SQL)) {
+            rs.next();
+            port = rs.getInt(1);
+            timeline = rs.getLong(2);
+        }
+        phase.sendingDecidingRequest();
+        c.commit();
+        return Applied.ok(t, port, timeline);
+    }
+
+    private static Applied read(Connection c, Phase phase) throws SQLException {
+        ObjectNode balances = Json.object();
+        int port;
+        long timeline;
+        try (Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select id, balance from chaos_bank order by id")) {
+                while (rs.next()) {
+                    balances.put(Integer.toString(rs.getInt(1)), rs.getLong(2));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("select inet_server_port(), case when pg_is_in_recovery() then -1 else "
+                    + TIMELINE_SQL + " end")) {
+                rs.next();
+                port = rs.getInt(1);
+                timeline = rs.getLong(2);
+            }
+        }
+        phase.sendingDecidingRequest();
+        c.commit();
+        return Applied.ok(Json.object().set("balances", balances), port, timeline);
+    }
+
+    @Override
+    public JsonNode finalRead(Connection c) throws SQLException {
+        ObjectNode balances = Json.object();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select id, balance from chaos_bank order by id")) {
+            while (rs.next()) {
+                balances.put(Integer.toString(rs.getInt(1)), rs.getLong(2));
+            }
+        }
+        return Json.object().set("balances", balances);
+    }
+
+    @Override
+    public Set<String> writeFs() {
+        return Set.of(TRANSFER);
+    }
+
+    @Override
+    public List<Checker> checkers(History history) {
+        return List.of(new BankChecker(), new SinglePrimaryChecker(writeFs()), new AvailabilityChecker(writeFs()));
+    }
+}
