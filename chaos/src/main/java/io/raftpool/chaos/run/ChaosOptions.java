@@ -26,7 +26,7 @@ public record ChaosOptions(int nodes, String workload, NemesisSpec nemesis, Dura
     public static final int MAX_NODES = 9;
 
     public ChaosOptions {
-        config = copy(config);
+        config = frozen(config);
         agentJavaOptions = List.copyOf(agentJavaOptions);
         List<String> problems = new ArrayList<>();
         if (nodes < 3 || nodes > MAX_NODES) {
@@ -133,5 +133,11 @@ public record ChaosOptions(int nodes, String workload, NemesisSpec nemesis, Dura
         Map<String, Map<String, Object>> c = new LinkedHashMap<>();
         m.forEach((k, v) -> c.put(k, new LinkedHashMap<>(v)));
         return c;
+    }
+
+    private static Map<String, Map<String, Object>> frozen(Map<String, Map<String, Object>> m) {
+        Map<String, Map<String, Object>> c = new LinkedHashMap<>();
+        m.forEach((k, v) -> c.put(k, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(v))));
+        return java.util.Collections.unmodifiableMap(c);
     }
 }

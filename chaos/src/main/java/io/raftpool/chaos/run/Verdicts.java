@@ -1,0 +1,39 @@
+package io.raftpool.chaos.run;
+
+import io.raftpool.chaos.checker.Checker;
+import io.raftpool.chaos.checker.Validity;
+import io.raftpool.chaos.checker.Verdict;
+import io.raftpool.chaos.history.History;
+import io.raftpool.chaos.history.HistoryJson;
+import io.raftpool.chaos.workload.Workload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Judges a history with its workload's checkers; the workload is named by the history's setup. */
+public final class Verdicts {
+    public static final String NAME = "raftpool chaos";
+
+    private Verdicts() {}
+
+    public static Verdict check(History h) {
+        Optional<String> workload = h.lastControl("setup").map(c -> c.completion().value().path("workload").asText(""));
+        if (workload.isEmpty() || workload.get().isEmpty()) {
+            return new Verdict(NAME, Validity.UNKNOWN, List.of("the history has no successful setup: the workload is not"
+                    + " known and nothing ran"), List.of(), Map.of(), List.of());
+        }
+        Workload w = Workload.byName(workload.get());
+        return Checker.all(NAME, w.checkers(h)).check(h);
+    }
+
+    /** Checks the history.jsonl of a finished run again (e.g. after changing a checker). */
+    public static Verdict recheck(Path dir) {
+        Path file = dir.resolve("history.jsonl");
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException("no history.jsonl in " + dir.toAbsolutePath() + ": is it a chaos run directory?");
+        }
+        return check(HistoryJson.read(file));
+    }
+}
