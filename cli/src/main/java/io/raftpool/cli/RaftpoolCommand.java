@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             AgentCommand.class,
             ProxyCommand.class,
             DemoCommand.class,
+            ChaosCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class RaftpoolCommand implements Callable<Integer> {

@@ -252,8 +252,10 @@ public final class ConfigLoader {
         ReplicationSettings.Mode mode = s.enumValue("mode", ReplicationSettings.Mode.class, d.mode());
         String user = s.string("user", d.user());
         SecretRef password = s.secret("password");
+        ReplicationSettings.SyncPolicy policy = s.enumValue("sync_policy", ReplicationSettings.SyncPolicy.class,
+                d.syncPolicy());
         s.finish();
-        return new ReplicationSettings(mode, user, password);
+        return new ReplicationSettings(mode, user, password, policy);
     }
 
     private static ProxySettings readProxy(YamlSection s) {

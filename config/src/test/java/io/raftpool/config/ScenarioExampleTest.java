@@ -41,7 +41,8 @@ class ScenarioExampleTest {
     @Test
     void replicationPasswordIsAFileReferenceNotTheSecret() {
         assertThat(config.replication()).isEqualTo(new ReplicationSettings(ReplicationSettings.Mode.ASYNC,
-                "replicator", SecretRef.file(Path.of("/etc/raftpool/replication.password"))));
+                "replicator", SecretRef.file(Path.of("/etc/raftpool/replication.password")),
+                ReplicationSettings.SyncPolicy.AVAILABILITY));
     }
 
     @Test

@@ -156,7 +156,7 @@ class SettingValuesTest {
                 Arguments.of("postgres.port", "bin_dir, os_user, superuser, superuser_password_file,"
                         + " superuser_password_env, parameters, hba"),
                 Arguments.of("raft.heartbeat", "election_timeout_min, election_timeout_max, snapshot_every"),
-                Arguments.of("replication.slots", "mode, user, password_file, password_env"));
+                Arguments.of("replication.slots", "mode, user, password_file, password_env, sync_policy"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -373,6 +373,11 @@ public final class LocalCluster implements AutoCloseable {
                     .append(be.getReplicationState().isEmpty() ? "" : "/" + be.getReplicationState())
                     .append(be.getNeedsRecovery() ? "/needs-recovery" : "");
         }
+        int from = Math.max(0, s.getEventsCount() - 6);
+        b.append("; last events:");
+        for (int i = from; i < s.getEventsCount(); i++) {
+            b.append("\n    [").append(s.getEvents(i).getKind()).append("] ").append(s.getEvents(i).getMessage());
+        }
         return b.toString();
     }
 

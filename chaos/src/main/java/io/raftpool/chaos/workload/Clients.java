@@ -42,7 +42,8 @@ public final class Clients {
     /**
      * @param targets      the addresses the clients connect to, tried in turn (the proxies, or
      *                     one server directly for the rogue self-test)
-     * @param firstProcess process number of the first client; client k starts as firstProcess + k
+     * @param firstProcess process number of the first client; client k starts as firstProcess + k, and
+     *                     names itself so to the workload (whose ids are unique per client name)
      * @param ratePerClient operations per second per client
      * @param deadlineNs   history time after which no new operation starts
      */
@@ -122,7 +123,7 @@ public final class Clients {
                 if (stopped.get() || history.now() >= deadlineNs) {
                     break;
                 }
-                Invocation inv = workload.next(client, seq++, rnd);
+                Invocation inv = workload.next(firstProcess + client, seq++, rnd); // ids unique across client groups
                 Endpoints.Endpoint ep = targets.get(target);
                 Op invoked = history.invoke(process, inv.f(), inv.value(), ep.node());
                 Phase phase = new Phase();

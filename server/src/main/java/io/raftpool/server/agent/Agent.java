@@ -67,8 +67,8 @@ public final class Agent implements AutoCloseable {
         this.contact = new MajorityContact(raft::heartbeat, System::nanoTime, 1000);
         Clocks clocks = Clocks.SYSTEM;
         PostgresAccess pg = new PostgresAccess(config, self);
-        this.leader = new LeaderDuties(config, nodeId, raft, this::state, pg::candidateProbe, clocks::monoMs, clocks::wallMs);
-        this.health = new HealthMonitor(config, nodeId, this::state, pg::probe, pg::localPostmasterRunning, raft::submit,
+        this.leader = new LeaderDuties(config, nodeId, raft, this::state, pg, clocks::monoMs, clocks::wallMs);
+        this.health = new HealthMonitor(config, nodeId, this::state, pg::healthProbe, pg::localPostmasterRunning, raft::submit,
                 clocks::wallMs);
         this.local = self.postgres().isPresent()
                 ? Optional.of(new LocalDuties(config, nodeId, pg.localServer(), raft, hub, contact, health, clocks))

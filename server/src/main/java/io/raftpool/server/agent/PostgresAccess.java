@@ -6,6 +6,7 @@ import io.raftpool.config.PostgresConfig;
 import io.raftpool.proto.NodeInfo;
 import io.raftpool.server.health.ProbeOutcome;
 import io.raftpool.server.leader.FailoverPolicy;
+import io.raftpool.server.leader.LeaderDuties;
 import io.raftpool.server.postgres.Password;
 import io.raftpool.server.postgres.PgProbe;
 import io.raftpool.server.postgres.PostgresServer;
@@ -20,7 +21,7 @@ import java.util.Optional;
  * How this agent reaches PostgreSQL: its own server (through the one process runner) and every
  * server of the cluster for probes, as each node's configured superuser.
  */
-final class PostgresAccess {
+final class PostgresAccess implements LeaderDuties.CandidateProber {
     private final Optional<PostgresServer> local;
     private final Map<Integer, Login> logins = new HashMap<>();
 
@@ -51,13 +52,31 @@ final class PostgresAccess {
         return PgProbe.probe(node.getHost(), node.getPgPort(), login.user(), login.password(), timeout);
     }
 
-    ProbeOutcome probe(NodeInfo node, Duration timeout) {
+    ProbeOutcome healthProbe(NodeInfo node, Duration timeout) {
         return toOutcome(rawProbe(node, timeout));
     }
 
-    FailoverPolicy.CandidateProbe candidateProbe(NodeInfo node, Duration timeout) {
+    @Override
+    public FailoverPolicy.CandidateProbe probe(NodeInfo node, Duration timeout) {
         ProbeResult r = rawProbe(node, timeout);
         return new FailoverPolicy.CandidateProbe(r.reachable(), r.inRecovery(), r.walLsn(), r.error().orElse(""));
+    }
+
+    @Override
+    public java.util.Optional<java.util.Map<Integer, String>> replication(io.raftpool.proto.ClusterState state,
+                                                                        NodeInfo primary, Duration timeout) {
+        ProbeResult r = rawProbe(primary, timeout);
+        if (!r.reachable() || r.inRecovery()) {
+            return java.util.Optional.empty();
+        }
+        java.util.Map<Integer, String> streaming = new java.util.HashMap<>();
+        for (ProbeResult.Replica replica : r.replicas()) {
+            if (replica.state().equals("streaming")) {
+                state.getNodesList().stream().filter(n -> n.getName().equals(replica.applicationName()))
+                        .findFirst().ifPresent(n -> streaming.put(n.getId(), replica.syncState()));
+            }
+        }
+        return java.util.Optional.of(streaming);
     }
 
     static ProbeOutcome toOutcome(ProbeResult r) {

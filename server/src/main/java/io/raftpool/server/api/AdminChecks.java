@@ -37,6 +37,10 @@ public final class AdminChecks {
         if (b.getDetached()) {
             return Optional.of("node " + node + " is detached; attach it first: raftpool attach-node " + node);
         }
+        if (s.getSyncMode() && !s.getSyncStandbysList().contains(node)) {
+            return Optional.of("node " + node + " is not a committed synchronous standby (those are "
+                    + s.getSyncStandbysList() + "); in sync mode promoting it could lose acknowledged writes");
+        }
         return Optional.empty();
     }
 

@@ -13,7 +13,8 @@ public final class ClusterInit {
         InitCluster.Builder b = InitCluster.newBuilder()
                 .setClusterName(config.name())
                 .setConfigVersion(1)
-                .setBootstrapPrimary(config.bootstrapPrimary());
+                .setBootstrapPrimary(config.bootstrapPrimary())
+                .setSyncMode(config.replication().mode() == io.raftpool.config.ReplicationSettings.Mode.SYNC);
         for (NodeConfig n : config.nodes()) {
             b.addNodes(nodeInfo(n));
         }

@@ -91,6 +91,9 @@ public final class FailoverPolicy {
                     || b.getDetached() || b.getNeedsRecovery() || !liveness.alive(b.getNodeId())) {
                 continue;
             }
+            if (state.getSyncMode() && !state.getSyncStandbysList().contains(b.getNodeId())) {
+                continue; // S3: only a committed synchronous standby holds every acknowledged commit
+            }
             Optional<NodeInfo> node = ClusterStates.node(state, b.getNodeId());
             if (node.isEmpty() || node.get().getNofailover()) {
                 continue;
@@ -126,7 +129,8 @@ public final class FailoverPolicy {
     /** Why no candidate qualifies, for the event log. */
     public static String whyNoCandidate(ClusterState state, List<Integer> eligible, Map<Integer, CandidateProbe> probes) {
         if (eligible.isEmpty()) {
-            return "no standby is up, attached, caught up by its own agent and allowed to fail over";
+            return state.getSyncMode() ? "no committed synchronous standby (" + state.getSyncStandbysList()
+                    + ") is up with a live agent" : "no standby is up, attached, with a live agent and allowed to fail over";
         }
         List<String> reasons = new ArrayList<>();
         for (int id : eligible) {

@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import io.raftpool.config.ReplicationSettings;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -51,6 +53,12 @@ public final class LeaderDuties implements AutoCloseable {
     /** Asks a candidate's PostgreSQL for its WAL position at decision time. */
     public interface CandidateProber {
         FailoverPolicy.CandidateProbe probe(NodeInfo node, Duration timeout);
+
+        /**
+         * The standbys streaming from the primary now, node id to sync_state (pg_stat_replication);
+         * empty when the primary does not answer.
+         */
+        Optional<Map<Integer, String>> replication(ClusterState state, NodeInfo primary, Duration timeout);
     }
 
     private final ClusterConfig config;
@@ -74,6 +82,7 @@ public final class LeaderDuties implements AutoCloseable {
     private volatile long term;
     private String lastWaitLogged = "";
     private long promotingSeenAtMs = -1;
+    private long lastSyncCheckMs;
     private long promotingSeenEpoch = -1;
 
     public LeaderDuties(ClusterConfig config, int nodeId, RaftNode raft, Supplier<ClusterState> state,
@@ -169,6 +178,7 @@ public final class LeaderDuties implements AutoCloseable {
             submit(base().setMark(m));
         }
         handleRecoveries(s, live);
+        handleSync(s);
         switch (s.getPrimary().getPhase()) {
             case ACTIVE -> handleActive(s, live);
             case PROMOTING -> handlePromoting(s);
@@ -194,6 +204,24 @@ public final class LeaderDuties implements AutoCloseable {
             return;
         }
         failover(s, live, f.primary(), f.reason(), f.evidence(), f.detectedAtMs(), Operation.Kind.FAILOVER);
+    }
+
+    private void handleSync(ClusterState s) {
+        if (!s.getSyncMode() || s.getPrimary().getPhase() != PrimaryPhase.ACTIVE) {
+            return;
+        }
+        long now = monoMs.getAsLong();
+        if (now - lastSyncCheckMs < config.healthCheck().period().toMillis()) {
+            return;
+        }
+        lastSyncCheckMs = now;
+        Optional<Map<Integer, String>> replication = prober.replication(s,
+                ClusterStates.node(s, s.getPrimary().getNodeId()).orElseThrow(), config.healthCheck().timeout());
+        boolean strict = config.replication().syncPolicy() == ReplicationSettings.SyncPolicy.STRICT;
+        SyncPolicy.next(s, replication, strict).ifPresent(change -> {
+            LOG.info("sync: {}", change.getReason());
+            submit(base().setSetSyncStandbys(change));
+        });
     }
 
     private void handleRecoveries(ClusterState s, Liveness live) {

@@ -32,7 +32,11 @@ import io.raftpool.server.postgres.StopMode;
 import io.raftpool.server.raft.AppliedState;
 import io.raftpool.server.raft.RaftNode;
 import io.raftpool.server.state.ClusterStates;
+import io.raftpool.config.ReplicationSettings;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -79,6 +83,7 @@ public final class LocalDuties implements AutoCloseable {
     private boolean startupReconciled;
     private boolean fenced;
     private boolean protectedDataDir;
+    private String appliedSyncSetting;
     private long backoffUntilMs;
     private String lastNothing = "";
 
@@ -117,6 +122,7 @@ public final class LocalDuties implements AutoCloseable {
                 return;
             }
             act(action);
+            reconcileSyncSetting();
         } catch (RuntimeException e) {
             backoffUntilMs = clocks.monoMs() + BACKOFF_MS;
             LOG.warn("local action failed, retrying in {} ms: {}", BACKOFF_MS, e.getMessage());
@@ -212,6 +218,31 @@ public final class LocalDuties implements AutoCloseable {
             startupReconciled = true;
         } else {
             throw new IllegalStateException("unhandled local action " + action);
+        }
+    }
+
+    /**
+     * Sync mode, on the primary: synchronous_standby_names follows the committed target (S3:
+     * the leader commits a standby as synchronous only after this server reports it so).
+     */
+    private void reconcileSyncSetting() {
+        ClusterState s = hub.current().state();
+        Optional<String> wanted = SyncSetting.forPrimary(s, self.id(),
+                config.replication().syncPolicy() == ReplicationSettings.SyncPolicy.STRICT);
+        if (wanted.isEmpty() || wanted.get().equals(appliedSyncSetting) || !pg.isRunning()) {
+            return;
+        }
+        applySyncSetting(wanted.get());
+    }
+
+    private void applySyncSetting(String value) {
+        try (Connection c = pg.connect(config.healthCheck().timeout()); Statement st = c.createStatement()) {
+            st.execute("ALTER SYSTEM SET synchronous_standby_names = '" + value.replace("'", "''") + "'");
+            st.execute("SELECT pg_reload_conf()");
+            appliedSyncSetting = value;
+            LOG.info("sync: synchronous_standby_names = '{}'", value);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot set synchronous_standby_names: " + e.getMessage(), e);
         }
     }
 
@@ -412,6 +443,9 @@ public final class LocalDuties implements AutoCloseable {
         int timeline;
         try {
             took = pg.promote(config.failover().promoteTimeout());
+            // A copied postgresql.auto.conf may name this very server as the standby to wait for.
+            SyncSetting.forPromoted(s, config.replication().syncPolicy() == ReplicationSettings.SyncPolicy.STRICT)
+                    .ifPresent(this::applySyncSetting);
             timeline = pg.timeline(config.healthCheck().timeout());
         } catch (RuntimeException e) {
             reportPromotionFailed(epoch, e.getMessage());

@@ -72,6 +72,11 @@ public final class Transitions {
                 return requireBackend(state, command.getMark().getNodeId());
             case BEGIN_FAILOVER: {
                 BeginFailover b = command.getBeginFailover();
+                if (state.getSyncMode() && b.getKind() == Operation.Kind.FAILOVER
+                        && !state.getSyncStandbysList().contains(b.getTarget())) {
+                    return Optional.of("begin_failover: node " + b.getTarget() + " is not a committed synchronous standby "
+                            + state.getSyncStandbysList() + "; in sync mode only those may be promoted (S3)");
+                }
                 if (b.getNewEpoch() != state.getPrimary().getEpoch() + 1) {
                     return Optional.of("begin_failover: epoch " + b.getNewEpoch() + " is not the next epoch (committed "
                             + state.getPrimary().getEpoch() + ")");
@@ -179,6 +184,7 @@ public final class Transitions {
                 .setFormatVersion(FORMAT_VERSION)
                 .setClusterName(init.getClusterName())
                 .setConfigVersion(init.getConfigVersion())
+                .setSyncMode(init.getSyncMode())
                 .addAllNodes(init.getNodesList());
         for (NodeInfo n : init.getNodesList()) {
             if (n.getWitness()) {
@@ -293,6 +299,8 @@ public final class Transitions {
             b.setBackends(old, ob);
         }
         Recoveries.voidAll(b, now, "the primary changed (epoch " + f.getNewEpoch() + ") during the recovery");
+        // No standby is synchronous with the new primary yet: none may be promoted until one is.
+        b.clearSyncStandbys().clearSyncTarget();
         String label = kindName(f.getKind());
         String evidence = f.getEvidenceCount() == 0 ? "" : " [" + String.join("; ", f.getEvidenceList()) + "]";
         return withEvent(b, event(now, label, f.getTarget(), f.getNewEpoch(),
@@ -343,12 +351,22 @@ public final class Transitions {
 
     private static ClusterState setSyncStandbys(ClusterState state, SetSyncStandbys s, long now) {
         java.util.List<Integer> nodes = s.getNodesList().stream().sorted().distinct().toList();
-        if (nodes.equals(state.getSyncStandbysList().stream().sorted().toList()) && state.getSyncMode()) {
+        boolean sameNodes = nodes.equals(state.getSyncStandbysList().stream().sorted().toList());
+        boolean sameTarget = s.hasTarget() == state.hasSyncTarget()
+                && (!s.hasTarget() || s.getTarget() == state.getSyncTarget());
+        if (sameNodes && sameTarget) {
             return state;
         }
-        ClusterState.Builder b = state.toBuilder().setSyncMode(true).clearSyncStandbys().addAllSyncStandbys(nodes);
-        return withEvent(b, event(now, "sync", -1, state.getPrimary().getEpoch(),
-                "synchronous standbys are now " + (nodes.isEmpty() ? "none" : "nodes " + nodes) + ": " + s.getReason())).build();
+        ClusterState.Builder b = state.toBuilder().clearSyncStandbys().addAllSyncStandbys(nodes);
+        if (s.hasTarget()) {
+            b.setSyncTarget(s.getTarget());
+        } else {
+            b.clearSyncTarget();
+        }
+        String what = "synchronous standbys: " + (nodes.isEmpty() ? "none" : "nodes " + nodes) + ", primary waits for "
+                + (s.hasTarget() ? "node " + s.getTarget() : "no standby");
+        return withEvent(b, event(now, "sync", s.hasTarget() ? s.getTarget() : -1, state.getPrimary().getEpoch(),
+                what + ": " + s.getReason())).build();
     }
 
     static String formatLsn(long lsn) {

@@ -27,7 +27,7 @@ class ServerSettingsTest {
         PostgresConfig pg = new PostgresConfig(5433, Path.of("/var/lib/pg/raftpool"), Path.of("/usr/lib/pg/bin"),
                 "postgres", "admin", SecretRef.env("SU_PW"), 1, false, Map.of("work_mem", "8MB"), List.of());
         ReplicationSettings replication = new ReplicationSettings(ReplicationSettings.Mode.ASYNC, "repl",
-                SecretRef.env("REPL_PW"));
+                SecretRef.env("REPL_PW"), ReplicationSettings.SyncPolicy.AVAILABILITY);
 
         ServerSettings s = ServerSettings.of("pgsql1", "10.0.0.11", pg, replication,
                 Map.of("SU_PW", "s3cret", "REPL_PW", "r3pl"));
