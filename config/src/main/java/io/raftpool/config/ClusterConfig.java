@@ -19,6 +19,7 @@ public record ClusterConfig(
         Optional<VipSettings> vip,
         AdminSettings admin,
         HookSettings hooks,
+        SecuritySettings security,
         List<NodeConfig> nodes,
         Path source,
         int bootstrapPrimary) {

@@ -163,6 +163,7 @@ public final class ConfigLoader {
         Optional<VipSettings> vip = root.section("vip").map(ConfigLoader::readVip);
         AdminSettings admin = readAdmin(root.sectionOrEmpty("admin"));
         HookSettings hooks = readHooks(root.sectionOrEmpty("hooks"));
+        YamlSection securitySection = root.sectionOrEmpty("security");
         PostgresDefaults pgDefaults = readPostgresDefaults(root.sectionOrEmpty("postgres"));
 
         List<NodeEntry> entries = new ArrayList<>();
@@ -177,6 +178,8 @@ public final class ConfigLoader {
             readNode(n, pgDefaults).ifPresent(entries::add);
         }
         root.finish();
+        SecuritySettings security = SecurityReader.read(securitySection,
+                entries.stream().anyMatch(e -> e.node().proxy().isPresent()));
 
         NodeRules.check(entries, problems);
         List<NodeConfig> nodes = entries.stream().map(NodeEntry::node).toList();
@@ -208,7 +211,7 @@ public final class ConfigLoader {
         ordered.sort(Comparator.comparingInt(NodeConfig::id));
         int primary = bootstrapPrimary.orElse(
                 ordered.stream().filter(n -> !n.witness()).map(NodeConfig::id).findFirst().orElse(-1));
-        return new ClusterConfig(name, raft, health, failover, replication, proxy, vip, admin, hooks, ordered,
+        return new ClusterConfig(name, raft, health, failover, replication, proxy, vip, admin, hooks, security, ordered,
                 source, primary);
     }
 
@@ -395,6 +398,8 @@ public final class ConfigLoader {
         }
         Optional<Integer> raftPort = s.requiredInteger("raft_port", 1, 65535);
         Optional<Integer> adminPort = s.requiredInteger("admin_port", 1, 65535);
+        int metricsPort = s.integer("metrics_port", 0, 65535, 0);
+        int adminSqlPort = s.integer("admin_sql_port", 0, 65535, 0);
         Path agentDir = s.string("agent_dir").map(Path::of)
                 .orElse(Path.of("/var/lib/raftpool", name.isEmpty() ? "agent" : name));
         if (!agentDir.isAbsolute()) {
@@ -422,7 +427,8 @@ public final class ConfigLoader {
             return Optional.empty();
         }
         NodeConfig node = new NodeConfig(id.get(), name, host, raftPort.get(), adminPort.get(), agentDir, proxy,
-                witness ? Optional.empty() : postgres);
+                witness ? Optional.empty() : postgres, metricsPort,
+                adminSqlPort);
         return Optional.of(new NodeEntry(s.path(), node, witness));
     }
 

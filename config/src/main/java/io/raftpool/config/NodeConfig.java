@@ -6,6 +6,9 @@ import java.util.Optional;
 /**
  * One node: an agent (always), its proxy (optional) and its PostgreSQL server (absent on a
  * witness, which only votes and observes).
+ *
+ * @param metricsPort where the agent serves its Prometheus metrics; 0: it serves none
+ * @param adminSqlPort where the agent serves its PostgreSQL-protocol admin console; 0: none
  */
 public record NodeConfig(
         int id,
@@ -15,7 +18,9 @@ public record NodeConfig(
         int adminPort,
         Path agentDir,
         Optional<ProxyPorts> proxy,
-        Optional<PostgresConfig> postgres) {
+        Optional<PostgresConfig> postgres,
+        int metricsPort,
+        int adminSqlPort) {
 
     public boolean witness() {
         return postgres.isEmpty();
@@ -27,6 +32,11 @@ public record NodeConfig(
 
     public String adminAddress() {
         return host + ":" + adminPort;
+    }
+
+    /** Whether the node's agent serves the PostgreSQL-protocol admin console ({@code admin_sql_port}). */
+    public boolean hasAdminConsole() {
+        return adminSqlPort > 0;
     }
 
     public PostgresConfig requirePostgres() {

@@ -34,6 +34,10 @@ final class NodeRules {
             }
             claim(ports, n.host(), n.raftPort(), at + ".raft_port", problems);
             claim(ports, n.host(), n.adminPort(), at + ".admin_port", problems);
+            claim(ports, n.host(), n.adminSqlPort(), at + ".admin_sql_port", problems);
+            if (n.metricsPort() != 0) {
+                claim(ports, n.host(), n.metricsPort(), at + ".metrics_port", problems);
+            }
             n.proxy().ifPresent(p -> {
                 claim(ports, n.host(), p.rwPort(), at + ".proxy.rw_port", problems);
                 claim(ports, n.host(), p.roPort(), at + ".proxy.ro_port", problems);

@@ -81,7 +81,9 @@ class ConfigReferenceTest {
     }
 
     private static List<String> keysAcceptedAt(String path) {
-        ConfigYaml config = ConfigYaml.valid().set("vip", Map.of("address", "10.0.0.1", "interface", "lo"));
+        // every optional section present, so that its keys can be probed (security.tokens[0].*)
+        ConfigYaml config = ConfigYaml.valid().set("vip", Map.of("address", "10.0.0.1", "interface", "lo"))
+                .set("security.tokens", List.of(Map.of("name", "ops", "role", "admin", "hash", SecurityConfigTest.HASH)));
         String probe = path.isEmpty() ? PROBE : path + "." + PROBE;
         String prefix = "test.yaml: " + probe + ": unknown key; allowed here: ";
         String problem = config.set(probe, 1).problems().stream().filter(p -> p.startsWith(prefix))
@@ -99,6 +101,9 @@ class ConfigReferenceTest {
         }
         if (value instanceof SecretRef s) {
             return s.isPresent() ? s.toString() : "none";
+        }
+        if (value instanceof List<?> l && l.isEmpty()) {
+            return "none";
         }
         if (value instanceof java.util.Optional<?> o) {
             return o.isPresent() ? render(o.get()) : "none";

@@ -31,6 +31,8 @@ final class ConfigYaml {
                 host: 127.0.0.1
                 raft_port: 7400
                 admin_port: 7410
+                metrics_port: 7420
+                admin_sql_port: 7430
                 agent_dir: /tmp/raftpool/pg0
                 proxy: { rw_port: 9990, ro_port: 9980, metrics_port: 9970 }
                 postgres: { port: 5430, data_dir: /tmp/raftpool/pg0/data }
@@ -39,6 +41,8 @@ final class ConfigYaml {
                 host: 127.0.0.1
                 raft_port: 7401
                 admin_port: 7411
+                metrics_port: 7421
+                admin_sql_port: 7431
                 agent_dir: /tmp/raftpool/pg1
                 proxy: { rw_port: 9991, ro_port: 9981, metrics_port: 9971 }
                 postgres: { port: 5431, data_dir: /tmp/raftpool/pg1/data }

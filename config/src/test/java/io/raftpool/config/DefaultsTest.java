@@ -48,7 +48,8 @@ class DefaultsTest {
     @Test
     void theWalkCoversEverySettingsSection() {
         assertThat(settingsSections().map(a -> (String) a.get()[0]))
-                .containsExactlyInAnyOrder("raft", "health_check", "failover", "replication", "proxy", "admin", "hooks");
+                .containsExactlyInAnyOrder("raft", "health_check", "failover", "replication", "proxy", "admin", "hooks",
+                        "security");
     }
 
     @Test
@@ -78,6 +79,8 @@ class DefaultsTest {
                 row("agent_dir: /var/lib/raftpool/<name>", c -> c.requireNode(7).agentDir(),
                         Path.of("/var/lib/raftpool/a")),
                 row("no proxy section: no proxy", c -> c.requireNode(9).proxy().isPresent(), false),
+                row("metrics_port: 0 (the agent serves no metrics)", c -> c.requireNode(9).metricsPort(), 0),
+                row("admin_sql_port: 0 (no admin console)", c -> c.requireNode(9).adminSqlPort(), 0),
                 row("proxy.metrics_port: 0 (off)", c -> c.requireNode(7).proxy().orElseThrow().metricsPort(), 0),
                 row("postgres.bin_dir: $PG_BIN or the newest installed", c -> pg(c).binDir(),
                         ConfigLoader.defaultBinDir()),

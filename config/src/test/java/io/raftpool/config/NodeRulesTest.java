@@ -32,7 +32,7 @@ class NodeRulesTest {
     }
 
     private static final List<String> PORT_KEYS = List.of(
-            "raft_port", "admin_port", "proxy.rw_port", "proxy.ro_port", "proxy.metrics_port", "postgres.port");
+            "raft_port", "admin_port", "metrics_port", "admin_sql_port", "proxy.rw_port", "proxy.ro_port", "proxy.metrics_port", "postgres.port");
 
     static Stream<Arguments> twoPortKeysOfOneNode() {
         List<Arguments> pairs = new ArrayList<>();
@@ -73,11 +73,25 @@ class NodeRulesTest {
     }
 
     @Test
+    void anAdminConsolePortZeroMeansOffAndMayRepeat() {
+        ClusterConfig config = valid.set("nodes[0].admin_sql_port", 0).set("nodes[1].admin_sql_port", 0).load();
+
+        assertThat(config.nodes()).extracting(NodeConfig::hasAdminConsole).containsExactly(false, false, false);
+    }
+
+    @Test
     void metricsPortZeroMeansOffAndMayRepeat() {
         ClusterConfig config = valid.set("nodes[0].proxy.metrics_port", 0).set("nodes[1].proxy.metrics_port", 0).load();
 
         assertThat(config.nodes()).flatExtracting(n -> n.proxy().stream().map(NodeConfig.ProxyPorts::metricsPort).toList())
                 .containsExactly(0, 0);
+    }
+
+    @Test
+    void anAgentMetricsPortZeroMeansOffAndMayRepeat() {
+        ClusterConfig config = valid.set("nodes[0].metrics_port", 0).set("nodes[1].metrics_port", 0).load();
+
+        assertThat(config.nodes()).extracting(NodeConfig::metricsPort).containsExactly(0, 0, 0);
     }
 
     @Test

@@ -10,10 +10,13 @@ public final class ProxyMain {
 
     private ProxyMain() {}
 
-    /** {@code --config FILE --node-id N}; exits non-zero when the config or the ports are unusable. */
+    /**
+     * {@code --config FILE --node-id N [--log-format text|json]}; exits non-zero when the config or
+     * the ports are unusable.
+     */
     public static void main(String[] args) {
         NodeProcessArgs a = NodeProcessArgs.parseOrExit("raftpool proxy", args);
-        NodeProcessArgs.setUpLogging("proxy " + a.nodeId());
+        NodeProcessArgs.setUpLogging("proxy " + a.nodeId(), a.nodeId(), a.logFormat());
         try {
             run(ConfigLoader.load(a.config()), a.nodeId());
         } catch (ConfigException e) {

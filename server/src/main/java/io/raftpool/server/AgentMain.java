@@ -3,12 +3,13 @@ package io.raftpool.server;
 import io.raftpool.config.ClusterConfig;
 import io.raftpool.config.ConfigException;
 import io.raftpool.config.ConfigLoader;
+import io.raftpool.config.LogFormat;
 import io.raftpool.config.NodeProcessArgs;
 import io.raftpool.server.agent.Agent;
 import java.nio.file.Path;
 
 /**
- * {@code raftpool agent --config F --node-id N}: runs one agent in the foreground until it is
+ * {@code raftpool agent --config F --node-id N [--log-format text|json]}: runs one agent in the foreground until it is
  * stopped (SIGTERM/Ctrl-C). Exits non-zero when the config is bad or the agent cannot go on,
  * so that a supervisor (systemd, the demo, the test harness) sees it and can restart it.
  */
@@ -17,12 +18,12 @@ public final class AgentMain {
 
     public static void main(String[] args) {
         NodeProcessArgs a = NodeProcessArgs.parseOrExit("raftpool agent", args);
-        System.exit(run(a.config(), a.nodeId()));
+        System.exit(run(a.config(), a.nodeId(), a.logFormat()));
     }
 
-    /** Runs the agent until it stops; returns the process exit code. */
-    public static int run(Path configFile, int nodeId) {
-        NodeProcessArgs.setUpLogging("agent " + nodeId);
+    /** Runs the agent until it stops, logging in {@code logFormat}; returns the process exit code. */
+    public static int run(Path configFile, int nodeId, LogFormat logFormat) {
+        NodeProcessArgs.setUpLogging("agent " + nodeId, nodeId, logFormat);
         ClusterConfig config;
         try {
             config = ConfigLoader.load(configFile);

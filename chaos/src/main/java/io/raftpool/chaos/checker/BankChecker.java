@@ -6,7 +6,6 @@ import io.raftpool.chaos.history.History.Completed;
 import io.raftpool.chaos.history.Op;
 import io.raftpool.chaos.history.OpType;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,8 +73,7 @@ public final class BankChecker implements Checker {
             return Optional.of("no balances in the read");
         }
         Map<Integer, Long> seen = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = balances.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : balances.properties()) {
             seen.put(Integer.parseInt(e.getKey()), e.getValue().asLong());
         }
         List<String> issues = new ArrayList<>();

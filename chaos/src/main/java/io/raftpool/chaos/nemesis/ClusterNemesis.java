@@ -1,6 +1,7 @@
 package io.raftpool.chaos.nemesis;
 
 import io.raftpool.chaos.Progress;
+import io.raftpool.chaos.StateLine;
 import io.raftpool.chaos.net.Cmd;
 import io.raftpool.chaos.net.Link;
 import io.raftpool.chaos.net.NetFilter;
@@ -337,7 +338,7 @@ public final class ClusterNemesis {
         while (System.nanoTime() < deadline) {
             s = cluster.state();
             if (s.isPresent() && LocalCluster.healthy(s.get()) && allProcessesAlive()) {
-                return new HealResult(true, LocalCluster.summary(s.get()), millisSince(start), List.of());
+                return new HealResult(true, StateLine.of(s.get()), millisSince(start), List.of());
             }
             blockers.clear();
             for (int n : allNodes()) {
@@ -357,7 +358,7 @@ public final class ClusterNemesis {
         }
         s = cluster.state();
         boolean healed = s.isPresent() && LocalCluster.healthy(s.get()) && allProcessesAlive();
-        return new HealResult(healed, s.map(LocalCluster::summary).orElse("no agent answered"), millisSince(start),
+        return new HealResult(healed, s.map(StateLine::of).orElse("no agent answered"), millisSince(start),
                 healed ? List.of() : List.copyOf(new LinkedHashSet<>(blockers)));
     }
 

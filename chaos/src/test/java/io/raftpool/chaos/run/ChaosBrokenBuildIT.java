@@ -41,8 +41,8 @@ class ChaosBrokenBuildIT {
     void withoutTheProtectionAgainstAStalePrimaryTheSinglePrimaryCheckerFindsTheSplitBrain() {
         boolean realSwitch = agentsHaveTheSwitch() && NetFilter.unavailableReason().isEmpty();
         ChaosOptions options = ChaosOptions.defaults("single-primary", realSwitch ? "partition-primary" : "unsafe-rogue-primary",
-                        Duration.ofSeconds(25), 7L, ChaosRuns.freshDir("broken-build"))
-                .withFaults(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(5))
+                        Duration.ofSeconds(20), 7L, ChaosRuns.freshDir("broken-build"))
+                .withFaults(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(4))
                 .withRecoveryTimeout(Duration.ofSeconds(60));
         if (realSwitch) {
             options = options.withAgentJavaOptions(List.of("-D" + SWITCH + "=true"));

@@ -19,15 +19,15 @@ import org.junit.jupiter.api.Test;
  * 4 clients of the single-primary workload through the proxies, the primary's postmaster
  * killed with SIGKILL once, healed with recovery-node. The build fails if a checker finds an
  * anomaly, if the cluster does not heal, or if the fault did not cause a failover at all.
- * About 75 s; the run directory stays in target/chaos-runs.
+ * About 70 s (half of it the cluster's start); the run directory stays in target/chaos-runs.
  */
 class ChaosSmokeIT {
 
     @Test
     void aKilledPrimaryIsReplacedWithoutAnyAnomalyAndTheClusterHeals() throws Exception {
         Path dir = ChaosRuns.freshDir("smoke");
-        ChaosOptions options = ChaosOptions.defaults("single-primary", "kill-primary", Duration.ofSeconds(25), 20261126L, dir)
-                .withFaults(Duration.ofSeconds(8), Duration.ofSeconds(10), Duration.ofSeconds(5))
+        ChaosOptions options = ChaosOptions.defaults("single-primary", "kill-primary", Duration.ofSeconds(20), 20261126L, dir)
+                .withFaults(Duration.ofSeconds(8), Duration.ofSeconds(5), Duration.ofSeconds(4))
                 .withRecoveryTimeout(Duration.ofSeconds(60));
         assertThat(options.schedule().faults()).hasSize(1);
 

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -260,12 +261,23 @@ public final class PostgresServer {
                 log.info("{}: already a primary, nothing to promote", settings.nodeName());
                 return Duration.ZERO;
             }
-            boolean promoted;
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_promote(true, ?)")) {
-                ps.setInt(1, waitSeconds);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    promoted = rs.getBoolean(1);
+            // pg_promote(wait => true) checks for the end of recovery only every 100 ms; asking
+            // ourselves every 5 ms takes that much off every failover.
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT pg_promote(false)");
+            }
+            boolean promoted = false;
+            long deadline = startNanos + Duration.ofSeconds(waitSeconds).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!PgProbe.inRecovery(c)) {
+                    promoted = true;
+                    break;
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new PostgresException("interrupted while waiting for " + settings.nodeName() + " to promote", e);
                 }
             }
             if (!promoted) {

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Benchmarks of raftpool on a local cluster (real PostgreSQL, agents, proxies on this machine).
+# Usage:
+#   bench/run.sh raft [runs]               commit latency of one state change; re-election after SIGKILL of the leader
+#   bench/run.sh failover [runs] [stop|node]  failover time seen by a client through a proxy, by phase
+#   bench/run.sh recovery [runs]           recovery-node (pg_rewind and pg_basebackup paths, pgbench scale 10)
+#                                          and the switchover write pause
+# Results are recorded in docs/benchmarks.md with the command that produced them.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$ROOT/raftpool" --version >/dev/null   # builds the jar when needed
+case "${1:-}" in
+  raft) main=RaftBench ;;
+  failover) main=FailoverBench ;;
+  recovery) main=RecoveryBench ;;
+  *) echo "usage: bench/run.sh raft|failover|recovery [args...]  (the proxy's pgbench run: proxy/bench/pgbench-proxy.sh)" >&2; exit 2 ;;
+esac
+shift
+exec java -cp "$ROOT/cli/target/raftpool.jar" "io.raftpool.harness.bench.$main" "$@"
