@@ -14,5 +14,5 @@ import java.time.Duration;
 public record FailoverSettings(boolean auto, Duration fenceTimeout, Duration fenceGrace,
                                Duration promoteTimeout, Duration agentTimeout, boolean autoRejoin) {
     public static final FailoverSettings DEFAULTS = new FailoverSettings(
-            true, Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofMillis(750), false);
+            true, Duration.ofMillis(1500), Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofMillis(750), false);
 }

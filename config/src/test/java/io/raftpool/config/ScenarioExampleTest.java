@@ -33,7 +33,7 @@ class ScenarioExampleTest {
     @Test
     void failoverTakesTheFileValuesAndDefaultsForTheRest() {
         assertThat(config.failover()).isEqualTo(new FailoverSettings(
-                true, Duration.ofSeconds(1), Duration.ofMillis(500),
+                true, Duration.ofMillis(1500), Duration.ofMillis(500),
                 FailoverSettings.DEFAULTS.promoteTimeout(), FailoverSettings.DEFAULTS.agentTimeout(),
                 FailoverSettings.DEFAULTS.autoRejoin()));
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.raftpool.api.AdminClient;
 import io.raftpool.config.ClusterConfig;
 import io.raftpool.config.ConfigLoader;
+import io.raftpool.config.LogFormat;
 import io.raftpool.config.NodeConfig;
 import io.raftpool.proto.Backend;
 import io.raftpool.proto.BackendRole;
@@ -54,13 +55,15 @@ public final class LocalCluster implements AutoCloseable {
     private AdminClient admin;
 
     private LocalCluster(Path dir, Path configPath, ClusterConfig config, boolean deleteOnClose, boolean withProxies,
-                         boolean detached, java.util.function.IntFunction<List<String>> processPrefix) {
+                         boolean detached, java.util.function.IntFunction<List<String>> processPrefix,
+                         LogFormat logFormat) {
         this.dir = dir;
         this.configPath = configPath;
         this.config = config;
         this.deleteOnClose = deleteOnClose;
         for (NodeConfig n : config.nodes()) {
-            List<String> args = List.of("--config", configPath.toString(), "--node-id", Integer.toString(n.id()));
+            List<String> args = List.of("--config", configPath.toString(), "--node-id", Integer.toString(n.id()),
+                    "--log-format", logFormat.label());
             List<String> prefix = processPrefix.apply(n.id());
             agents.put(n.id(), new ManagedProcess("agent " + n.id(),
                     prefixed(prefix, ManagedProcess.javaCommand(AGENT_MAIN, args, "192m", detached)),
@@ -93,6 +96,8 @@ public final class LocalCluster implements AutoCloseable {
         private java.util.function.IntFunction<List<String>> processPrefix = i -> List.of();
         private int proxyRwPort;
         private int proxyRoPort;
+        private boolean metrics;
+        private LogFormat logFormat = LogFormat.TEXT;
         private final Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
 
         public Options postgresNodes(int n) {
@@ -162,6 +167,18 @@ public final class LocalCluster implements AutoCloseable {
             return this;
         }
 
+        /** Every agent and proxy serves Prometheus metrics, each on a free port ({@code metrics_port} in the config). */
+        public Options metrics(boolean on) {
+            this.metrics = on;
+            return this;
+        }
+
+        /** How the agents and proxies write their logs ({@code --log-format}); default text. */
+        public Options logFormat(LogFormat format) {
+            this.logFormat = format;
+            return this;
+        }
+
         /** Sets {@code section.key} in the config, e.g. {@code set("failover", "fence_timeout", "2s")}. */
         public Options set(String section, String key, Object value) {
             sections.computeIfAbsent(section, k -> new LinkedHashMap<>()).put(key, value);
@@ -206,12 +223,13 @@ public final class LocalCluster implements AutoCloseable {
             OsCommand os = OsCommand.forUser(n.requirePostgres().osUser());
             os.ensureDirectory(n.requirePostgres().dataDir().getParent(), "rwx------");
         }
-        return new LocalCluster(dir, configPath, config, temporary, o.proxies, o.detached, o.processPrefix);
+        return new LocalCluster(dir, configPath, config, temporary, o.proxies, o.detached, o.processPrefix, o.logFormat);
     }
 
     private static void writeConfig(Options o, Path dir, Path configPath) {
         int nodes = o.postgresNodes + o.witnesses;
-        List<Integer> ports = FreePorts.take(nodes * 5);
+        int perNode = o.metrics ? 7 : 5;
+        List<Integer> ports = FreePorts.take(nodes * perNode);
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("cluster", new LinkedHashMap<>(Map.of("name", o.name)));
         Map<String, Object> postgres = new LinkedHashMap<>();
@@ -225,15 +243,23 @@ public final class LocalCluster implements AutoCloseable {
             n.put("id", i);
             n.put("name", witness ? (o.witnesses == 1 ? "witness" : "witness" + (i - o.postgresNodes + 1)) : "pgsql" + (i + 1));
             n.put("host", o.hostOf.apply(i));
-            n.put("raft_port", ports.get(i * 5));
-            n.put("admin_port", ports.get(i * 5 + 1));
+            int at = i * perNode;
+            n.put("raft_port", ports.get(at));
+            n.put("admin_port", ports.get(at + 1));
+            if (o.metrics) {
+                n.put("metrics_port", ports.get(at + 5));
+            }
             n.put("agent_dir", dir.resolve("node" + i + "/agent").toString());
-            n.put("proxy", new LinkedHashMap<>(Map.of("rw_port", o.proxyRwPort > 0 ? o.proxyRwPort : ports.get(i * 5 + 2),
-                    "ro_port", o.proxyRoPort > 0 ? o.proxyRoPort : ports.get(i * 5 + 3))));
+            Map<String, Object> proxy = new LinkedHashMap<>(Map.of("rw_port", o.proxyRwPort > 0 ? o.proxyRwPort : ports.get(at + 2),
+                    "ro_port", o.proxyRoPort > 0 ? o.proxyRoPort : ports.get(at + 3)));
+            if (o.metrics) {
+                proxy.put("metrics_port", ports.get(at + 6));
+            }
+            n.put("proxy", proxy);
             if (witness) {
                 n.put("witness", true);
             } else {
-                n.put("postgres", new LinkedHashMap<>(Map.of("port", ports.get(i * 5 + 4),
+                n.put("postgres", new LinkedHashMap<>(Map.of("port", ports.get(at + 4),
                         "data_dir", dir.resolve("node" + i + "/pg/data").toString())));
             }
             nodeList.add(n);
@@ -332,7 +358,35 @@ public final class LocalCluster implements AutoCloseable {
         }
         throw new HarnessException("timed out after " + timeout.toSeconds() + " s waiting for " + what
                 + "; last state seen: " + last.map(LocalCluster::summary).orElse("no agent answered")
-                + "; logs in " + dir.resolve("logs"));
+                + "; logs kept in " + keepLogs());
+    }
+
+    /**
+     * Copies the agents', proxies' and PostgreSQL servers' logs to target/cluster-logs/ of the
+     * working directory, which outlives the cluster's temporary directory: what a failed test
+     * (in CI too) leaves to look at.
+     */
+    public Path keepLogs() {
+        Path to = Path.of("target", "cluster-logs", dir.getFileName().toString()).toAbsolutePath();
+        try {
+            Files.createDirectories(to);
+            try (Stream<Path> logs = Files.list(dir.resolve("logs"))) {
+                for (Path p : logs.toList()) {
+                    Files.copy(p, to.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            for (NodeConfig n : config.postgresNodes()) {
+                Path pgLog = ServerSettings.defaultLogFile(n.requirePostgres().dataDir());
+                if (Files.exists(pgLog)) {
+                    Files.copy(pgLog, to.resolve("postgres-" + n.id() + ".log"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Files.copy(configPath, to.resolve("raftpool.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            return dir.resolve("logs");
+        }
+        return to;
     }
 
     /** A condition that cannot be evaluated yet (a process still starting) does not hold yet. */

@@ -25,6 +25,8 @@ public final class NetworkLab implements AutoCloseable {
     private static final Duration IP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(5);
 
+    private static Optional<String> probeResult;
+
     private final NetworkPlan plan;
     private final Thread cleanupOnExit;
     // Only what this lab created is deleted: a name that existed already belongs to someone else.
@@ -36,7 +38,7 @@ public final class NetworkLab implements AutoCloseable {
         this.cleanupOnExit = new Thread(this::removeAll, "network-lab-cleanup " + plan.prefix());
     }
 
-    /** Why this machine cannot build a lab (not root, no ip command), or empty when it can. */
+    /** Why this machine cannot build a lab (not root, no ip command, namespaces refused), or empty when it can. */
     public static Optional<String> unavailableReason() {
         if (!Preflight.isRoot()) {
             return Optional.of("network namespaces need root (running as " + System.getProperty("user.name") + ")");
@@ -44,7 +46,22 @@ public final class NetworkLab implements AutoCloseable {
         if (!onPath("ip")) {
             return Optional.of("the ip command is missing; install it with `apt-get install -y iproute2`");
         }
-        return Optional.empty();
+        return canCreateNamespaces();
+    }
+
+    /** Root is not always enough (a container without CAP_SYS_ADMIN): try one, and remove it. */
+    private static synchronized Optional<String> canCreateNamespaces() {
+        if (probeResult == null) {
+            String probe = NetworkPlan.random(1, new SecureRandom()).prefix() + "-probe";
+            Exec.Result add = Exec.run(IP_TIMEOUT, NetworkPlan.addNamespace(probe));
+            if (add.ok()) {
+                Exec.run(IP_TIMEOUT, NetworkPlan.deleteNamespace(probe));
+                probeResult = Optional.empty();
+            } else {
+                probeResult = Optional.of("`ip netns add` fails here: " + add.output().strip());
+            }
+        }
+        return probeResult;
     }
 
     /** Builds a lab of {@code nodes} node namespaces plus a client namespace, under a fresh random prefix. */
@@ -133,7 +150,13 @@ public final class NetworkLab implements AutoCloseable {
      */
     public static String arpingTemplate() {
         if (!onPath("arping") && Preflight.isRoot() && onPath("apt-get")) {
-            Exec.Result r = Exec.run(INSTALL_TIMEOUT, "apt-get", "install", "-y", "-q", "arping");
+            List<String> install = List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-q",
+                    "arping");
+            Exec.Result r = Exec.run(INSTALL_TIMEOUT, install);
+            if (!r.ok()) { // the package lists may be missing, as on a fresh image
+                Exec.run(INSTALL_TIMEOUT, "apt-get", "update", "-q");
+                r = Exec.run(INSTALL_TIMEOUT, install);
+            }
             if (!r.ok()) {
                 System.err.println("harness: could not install arping (the VIP moves without announcements): "
                         + r.output().strip());

@@ -134,7 +134,8 @@ class FailoverIT {
             cluster.agent(avoid).kill();
             cluster.awaitState("a new leader", BUDGET, st -> currentLeader(cluster) >= 0 && currentLeader(cluster) != avoid);
             cluster.agent(avoid).start();
-            cluster.awaitHealthy(BUDGET);
+            cluster.awaitState("agent " + avoid + " back in the group", BUDGET, st -> cluster.admin()
+                    .getRaftInfo(cluster.config().requireNode(avoid).adminAddress()).getLeaderId() >= 0);
         }
         throw new AssertionError("leadership stayed on node " + avoid);
     }

@@ -182,7 +182,8 @@ class VipIT {
         String last = "nothing tried";
         while (System.nanoTime() < deadline) {
             Optional<ClusterState> before = admin.state();
-            Exec.Result write = psqlThroughVip("set client_min_messages = warning", "create table if not exists vip_writes (id serial primary key, note text)",
+            Exec.Result write = psqlThroughVip("set client_min_messages = warning",
+                    "create table if not exists vip_writes (id serial primary key, note text)",
                     "insert into vip_writes (note) values ('through the vip') returning host(inet_server_addr())");
             Optional<ClusterState> after = admin.state();
             OptionalInt primary = samePrimary(before, after);

@@ -32,16 +32,19 @@ import java.util.function.Function;
  * detach, attach) move on only when the agent certainly did not act on them (it could not be
  * reached, or it answered UNAVAILABLE); after a timeout they stop with
  * {@link OutcomeUnknownException}, and an agent's error answer stops them with
- * {@link RequestRejectedException}. When no agent answers: {@link ClusterUnreachableException}.
+ * {@link RequestRejectedException}, as does a refusal of the caller itself (no or a wrong
+ * token, a role that does not allow the call), reads included. When no agent answers:
+ * {@link ClusterUnreachableException}.
  *
  * <p>Thread-safe. Channels are opened on first use and shut down by {@link #close()}.
  */
 public final class AdminClient implements Closeable {
     private final List<AgentAddress> agents;
     private final Duration callTimeout;
+    private final AdminCredentials credentials;
     private final Map<AgentAddress, ManagedChannel> channels = new ConcurrentHashMap<>();
 
-    private AdminClient(List<AgentAddress> agents, Duration callTimeout) {
+    private AdminClient(List<AgentAddress> agents, Duration callTimeout, AdminCredentials credentials) {
         if (agents.isEmpty()) {
             throw new IllegalArgumentException("no agent addresses given; at least one host:port is needed");
         }
@@ -50,16 +53,29 @@ public final class AdminClient implements Closeable {
         }
         this.agents = List.copyOf(agents);
         this.callTimeout = callTimeout;
+        this.credentials = credentials;
     }
 
-    /** A client that asks the agents in the order given ({@code host:port} each). */
+    /** A client that asks the agents in the order given ({@code host:port} each), in plaintext. */
     public static AdminClient connect(List<String> addresses, Duration callTimeout) {
-        return new AdminClient(addresses.stream().map(AgentAddress::parse).distinct().toList(), callTimeout);
+        return connect(addresses, callTimeout, AdminCredentials.plaintext());
+    }
+
+    /** The same, with TLS and a token as the cluster's security settings ask ({@link AdminCredentials}). */
+    public static AdminClient connect(List<String> addresses, Duration callTimeout, AdminCredentials credentials) {
+        return new AdminClient(addresses.stream().map(AgentAddress::parse).distinct().toList(), callTimeout,
+                credentials);
     }
 
     /** A client that asks {@code preferred} first (e.g. the local agent), then the others in order. */
     public static AdminClient connect(String preferred, List<String> addresses, Duration callTimeout) {
         return connect(attemptOrder(preferred, addresses), callTimeout);
+    }
+
+    /** The same, with these credentials. */
+    public static AdminClient connect(String preferred, List<String> addresses, Duration callTimeout,
+                                      AdminCredentials credentials) {
+        return connect(attemptOrder(preferred, addresses), callTimeout, credentials);
     }
 
     static List<String> attemptOrder(String preferred, List<String> addresses) {
@@ -150,14 +166,15 @@ public final class AdminClient implements Closeable {
         List<CallFailure> failures = new ArrayList<>();
         for (AgentAddress agent : order) {
             try {
-                return call.apply(AdminGrpc.newBlockingStub(channel(agent))
+                return call.apply(credentials.apply(AdminGrpc.newBlockingStub(channel(agent)))
                         .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS));
             } catch (StatusRuntimeException e) {
                 CallFailure failure = CallFailure.of(agent.toString(), e.getStatus(), deadline);
                 if (changesState && failure.kind() == CallFailure.Kind.MAYBE_DONE) {
                     throw new OutcomeUnknownException(request, failures, failure);
                 }
-                if (changesState && failure.kind() == CallFailure.Kind.REFUSED) {
+                if ((changesState && failure.kind() == CallFailure.Kind.REFUSED) || failure.refusedCaller()) {
+                    // who the caller is counts the same at every agent: asking the next would not help
                     throw new RequestRejectedException(request, failure);
                 }
                 failures.add(failure);
@@ -167,12 +184,11 @@ public final class AdminClient implements Closeable {
     }
 
     private AdminGrpc.AdminStub asyncStub(AgentAddress agent) {
-        return AdminGrpc.newStub(channel(agent));
+        return credentials.apply(AdminGrpc.newStub(channel(agent)));
     }
 
     private ManagedChannel channel(AgentAddress agent) {
-        return channels.computeIfAbsent(agent, a -> NettyChannelBuilder.forAddress(a.host(), a.port())
-                .usePlaintext()
+        return channels.computeIfAbsent(agent, a -> credentials.configure(NettyChannelBuilder.forAddress(a.host(), a.port()))
                 // shorter than the call timeout, so an agent that cannot be reached is reported as
                 // such (and an action may move on) rather than as a timeout with an unknown outcome
                 .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(50, callTimeout.toMillis() / 2))

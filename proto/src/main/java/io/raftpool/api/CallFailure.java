@@ -28,6 +28,11 @@ public record CallFailure(String address, Status.Code code, String detail, Kind 
                 kind(status, connectError));
     }
 
+    /** The agent refused the caller (no or a wrong token, or a role that does not allow the call). */
+    public boolean refusedCaller() {
+        return code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED;
+    }
+
     static Kind kind(Status status, Throwable connectError) {
         return switch (status.getCode()) {
             // a server-sent UNAVAILABLE carries no local cause; a broken connection mid-call does

@@ -98,7 +98,7 @@ public final class Proxy implements AutoCloseable {
             }
         }, tick, tick, TimeUnit.MILLISECONDS);
         watcher = new StateWatcher(options.agents(), options.nodeId(), new WatchPolicy(options.settings().staleAfter()),
-                options.settings().connectTimeout(), clock, workers, transport, this::onView);
+                options.settings().connectTimeout(), clock, workers, transport, this::onView, options.credentials());
         watcher.start();
         log.info("proxy of node {} started ({}): read-write port {}, read-only port {}, metrics {}, agents {}",
                 options.nodeId(), transport.name(), readWritePort(), readOnlyPort(),

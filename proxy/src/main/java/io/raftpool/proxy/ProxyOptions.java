@@ -1,9 +1,12 @@
 package io.raftpool.proxy;
 
+import io.raftpool.api.AdminCredentials;
+import io.raftpool.api.TlsFileException;
 import io.raftpool.config.ClusterConfig;
 import io.raftpool.config.ConfigException;
 import io.raftpool.config.NodeConfig;
 import io.raftpool.config.ProxySettings;
+import io.raftpool.config.SecuritySettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -16,6 +19,7 @@ import java.util.OptionalInt;
  *                    so that clients reach the proxy through the VIP as well as the node's own
  * @param metricsPort empty: no metrics endpoint
  * @param agents      the agents to watch, in order of preference (the own node's first)
+ * @param credentials how the watch reaches them: plaintext, or TLS with the proxy's token
  */
 public record ProxyOptions(
         int nodeId,
@@ -25,10 +29,18 @@ public record ProxyOptions(
         OptionalInt metricsPort,
         List<AgentAddress> agents,
         ProxySettings settings,
-        MonotonicClock clock) {
+        MonotonicClock clock,
+        AdminCredentials credentials) {
 
     public ProxyOptions {
         agents = List.copyOf(agents);
+    }
+
+    /** Options that watch the agents in plaintext (a cluster with security off). */
+    public ProxyOptions(int nodeId, String bindHost, int readWritePort, int readOnlyPort, OptionalInt metricsPort,
+                        List<AgentAddress> agents, ProxySettings settings, MonotonicClock clock) {
+        this(nodeId, bindHost, readWritePort, readOnlyPort, metricsPort, agents, settings, clock,
+                AdminCredentials.plaintext());
     }
 
     public static ProxyOptions from(ClusterConfig config, int nodeId) {
@@ -45,6 +57,23 @@ public record ProxyOptions(
         }
         OptionalInt metrics = ports.metricsPort() > 0 ? OptionalInt.of(ports.metricsPort()) : OptionalInt.empty();
         return new ProxyOptions(nodeId, "0.0.0.0", ports.rwPort(), ports.roPort(), metrics, agents,
-                config.proxy(), MonotonicClock.SYSTEM);
+                config.proxy(), MonotonicClock.SYSTEM, credentials(config));
+    }
+
+    /**
+     * How a proxy calls the agents: plaintext when security.tls is off; else TLS trusting the
+     * cluster's CA, with the token of security.proxy_token_file (or _env) when there is one.
+     */
+    static AdminCredentials credentials(ClusterConfig config) {
+        SecuritySettings security = config.security();
+        if (!security.tls()) {
+            return AdminCredentials.plaintext();
+        }
+        try {
+            AdminCredentials tls = AdminCredentials.tls(security.caFile().orElseThrow(), "security.ca_file");
+            return security.proxyToken().resolve().map(tls::withToken).orElse(tls);
+        } catch (TlsFileException e) {
+            throw new ConfigException(config.source() + ": " + e.getMessage());
+        }
     }
 }

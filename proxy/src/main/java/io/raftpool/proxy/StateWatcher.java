@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.raftpool.api.AdminCredentials;
 import io.raftpool.proto.AdminGrpc;
 import io.raftpool.proto.StateView;
 import io.raftpool.proto.WatchRequest;
@@ -41,6 +42,7 @@ final class StateWatcher implements AutoCloseable {
     private final EventLoopGroup group;
     private final Transport transport;
     private final Predicate<AgentView> onView;
+    private final AdminCredentials credentials;
     private final List<ManagedChannel> channels = new ArrayList<>();
 
     private int current = -1;
@@ -55,7 +57,8 @@ final class StateWatcher implements AutoCloseable {
     private ScheduledFuture<?> supervisor;
 
     StateWatcher(List<AgentAddress> agents, int watcherNodeId, WatchPolicy policy, Duration connectTimeout,
-                 MonotonicClock clock, EventLoopGroup group, Transport transport, Predicate<AgentView> onView) {
+                 MonotonicClock clock, EventLoopGroup group, Transport transport, Predicate<AgentView> onView,
+                 AdminCredentials credentials) {
         if (agents.isEmpty()) {
             throw new IllegalArgumentException("a proxy needs at least one agent to watch; the config lists none");
         }
@@ -68,13 +71,13 @@ final class StateWatcher implements AutoCloseable {
         this.loop = group.next();
         this.transport = transport;
         this.onView = onView;
+        this.credentials = credentials;
     }
 
     void start() {
         loop.execute(() -> {
             for (AgentAddress a : agents) {
-                channels.add(NettyChannelBuilder.forAddress(a.host(), a.port())
-                        .usePlaintext()
+                channels.add(credentials.configure(NettyChannelBuilder.forAddress(a.host(), a.port()))
                         .eventLoopGroup(group)
                         .channelType(transport.socketChannel())
                         .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
@@ -117,7 +120,7 @@ final class StateWatcher implements AutoCloseable {
         ManagedChannel channel = channels.get(index);
         // our own backoff decides when to try again; gRPC's would wait up to two minutes
         channel.resetConnectBackoff();
-        AdminGrpc.newStub(channel).watchState(request, new ClientResponseObserver<WatchRequest, StateView>() {
+        credentials.apply(AdminGrpc.newStub(channel)).watchState(request, new ClientResponseObserver<WatchRequest, StateView>() {
             @Override
             public void beforeStart(ClientCallStreamObserver<WatchRequest> requestStream) {
                 // called by watchState itself, on this loop, before the call starts

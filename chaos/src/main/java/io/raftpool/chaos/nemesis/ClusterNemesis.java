@@ -39,11 +39,12 @@ import java.util.stream.Collectors;
  */
 public final class ClusterNemesis {
     private static final Duration PG_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration AGENT_UP = Duration.ofSeconds(30);
+    /** A starting agent may take this long to answer (a JVM start on a busy machine is slow). */
+    private static final Duration AGENT_UP = Duration.ofSeconds(60);
     private static final Duration RECOVER_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration FAILOVER_WAIT = Duration.ofSeconds(60);
     /** An action on a node is not repeated within this time during the final heal. */
-    private static final Duration REPEAT_AFTER = Duration.ofSeconds(15);
+    private static final Duration REPEAT_AFTER = Duration.ofSeconds(30);
 
     /** Starts clients that write straight to one server (the rogue self-test), until stopped. */
     @FunctionalInterface
@@ -112,12 +113,18 @@ public final class ClusterNemesis {
         return switch (f.kind()) {
             case KILL_PRIMARY, KILL_STANDBY -> {
                 int n = choice.single();
-                long pid = cluster.postgres(n).postmasterPid().orElse(-1);
+                java.util.OptionalLong pid = cluster.postgres(n).postmasterPid();
+                if (pid.isEmpty()) {
+                    yield new Effect(f, nodes, false, "skipped: node " + n + "'s postmaster is not running");
+                }
                 cluster.postgres(n).kill();
-                yield new Effect(f, nodes, true, "kill -9 of node " + n + "'s postmaster (pid " + pid + ")");
+                yield new Effect(f, nodes, true, "kill -9 of node " + n + "'s postmaster (pid " + pid.getAsLong() + ")");
             }
             case STOP_PRIMARY, STOP_STANDBY -> {
                 int n = choice.single();
+                if (!cluster.postgres(n).isRunning()) {
+                    yield new Effect(f, nodes, false, "skipped: node " + n + "'s PostgreSQL is not running");
+                }
                 cluster.postgres(n).stop(StopMode.IMMEDIATE, PG_TIMEOUT);
                 yield new Effect(f, nodes, true, "pg_ctl stop -m immediate of node " + n);
             }
@@ -268,11 +275,17 @@ public final class ClusterNemesis {
         progress.line("nemesis: heal node " + n + ": " + step.text());
         try {
             switch (step) {
-                case START_AGENT -> cluster.agent(n).start();
+                case START_AGENT -> {
+                    cluster.agent(n).start();
+                    awaitAgent(n);
+                }
                 case START_PROXY -> cluster.proxy(n).start();
                 case RESTART_AGENT_FOR_PRIMARY -> {
                     cluster.agent(n).stop(Duration.ofSeconds(10));
                     cluster.agent(n).start();
+                    awaitAgent(n);
+                    // it starts its primary once it is in contact with the majority again
+                    await(AGENT_UP, () -> cluster.postgres(n).isRunning());
                 }
                 case START_STANDBY_BY_HAND -> startByHand(n);
                 case RECOVER -> {
@@ -377,10 +390,12 @@ public final class ClusterNemesis {
     private HealPlan.NodeFacts nodeFacts(int n, Optional<ClusterState> s) {
         boolean hasPg = cluster.config().requireNode(n).postgres().isPresent();
         ManagedProcess proxy = cluster.proxies().get(n);
+        int primary = s.map(st -> st.getPrimary().getNodeId()).orElse(-1);
+        boolean primaryRunning = primary >= 0 && cluster.config().node(primary).flatMap(NodeConfig::postgres).isPresent()
+                && cluster.postgres(primary).isRunning();
         return new HealPlan.NodeFacts(n, hasPg, cluster.agent(n).isAlive(), proxy == null || proxy.isAlive(),
-                hasPg && cluster.postgres(n).isRunning(), s.flatMap(st -> ClusterStates.backend(st, n)),
-                s.map(st -> st.getPrimary().getNodeId()).orElse(-1),
-                s.map(st -> st.getPrimary().getPhase()).orElse(PrimaryPhase.PHASE_NONE));
+                hasPg && cluster.postgres(n).isRunning(), s.flatMap(st -> ClusterStates.backend(st, n)), primary,
+                s.map(st -> st.getPrimary().getPhase()).orElse(PrimaryPhase.PHASE_NONE), primaryRunning);
     }
 
     /** The node that says it is the Raft leader in the newest term, -1 when none does. */

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * What to do to bring one node back, as an operator would, from what is known about it: a pure
  * function. Killed processes are started; a stopped standby is started by hand; a failed-over
- * primary (it needs recovery) is rebuilt with recovery-node; a primary that is down while no
+ * primary (it needs recovery) is rebuilt with recovery-node once the primary it copies from
+ * runs; a primary that is down while no
  * failover replaced it is brought back by restarting its agent, which starts its own primary
  * when it starts (and only then).
  */
@@ -39,9 +40,11 @@ public final class HealPlan {
      *
      * @param backend        its server as committed (empty for a witness, or when no agent answered)
      * @param primaryNode    the committed primary, -1 when none
+     * @param primaryRunning whether the committed primary's PostgreSQL runs (a rebuild copies from it)
      */
     public record NodeFacts(int node, boolean hasPostgres, boolean agentAlive, boolean proxyAlive, boolean pgRunning,
-                            Optional<Backend> backend, int primaryNode, PrimaryPhase primaryPhase) {}
+                            Optional<Backend> backend, int primaryNode, PrimaryPhase primaryPhase,
+                            boolean primaryRunning) {}
 
     public static List<Step> plan(NodeFacts f) {
         List<Step> steps = new ArrayList<>();
@@ -58,7 +61,9 @@ public final class HealPlan {
         Backend b = f.backend().get();
         boolean isPrimary = f.primaryNode() == f.node();
         if (b.getNeedsRecovery() && !isPrimary) {
-            steps.add(Step.RECOVER);
+            if (f.primaryRunning() && f.primaryPhase() == PrimaryPhase.ACTIVE) {
+                steps.add(Step.RECOVER); // else first the primary must be back: a rebuild copies from it
+            }
         } else if (!f.pgRunning()) {
             if (isPrimary && f.primaryPhase() == PrimaryPhase.ACTIVE) {
                 steps.add(Step.RESTART_AGENT_FOR_PRIMARY);

@@ -91,6 +91,7 @@ public final class ChaosRun {
 
         NetFilter net = null;
         LocalCluster cluster = null;
+        Thread exitHook = null;
         HistoryRecorder recorder = null;
         EventCollector events = null;
         ClusterNemesis.HealResult heal = new ClusterNemesis.HealResult(false, "the run stopped before the final heal", 0,
@@ -106,6 +107,7 @@ public final class ChaosRun {
                 net = NetFilter.setup(runId, addresses, progress::line);
             }
             cluster = startCluster(dir, net);
+            exitHook = stopOnExit(dir, cluster, net);
             recorder = new HistoryRecorder(Optional.of(dir.resolve("history.jsonl")), System::nanoTime,
                     System::currentTimeMillis);
             events = new EventCollector(cluster, recorder::now, progress);
@@ -121,12 +123,12 @@ public final class ChaosRun {
             error = Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
             progress.line("run stopped early: " + error.get());
             if (recorder == null) {
-                teardown(dir, cluster, net, events);
+                teardown(dir, cluster, net, events, exitHook);
                 throw e;
             }
         } finally {
             if (recorder != null) {
-                teardown(dir, cluster, net, events);
+                teardown(dir, cluster, net, events, exitHook);
                 recorder.close();
             }
         }
@@ -332,7 +334,28 @@ public final class ChaosRun {
         }
     }
 
-    private void teardown(Path dir, LocalCluster cluster, NetFilter net, EventCollector events) {
+    /** If the JVM is ended (Ctrl-C, SIGTERM) during the run, the cluster and the network faults go with it. */
+    private Thread stopOnExit(Path dir, LocalCluster cluster, NetFilter net) {
+        Thread hook = new Thread(() -> {
+            progress.line("interrupted: stopping the cluster and removing the network faults");
+            cluster.close();
+            copyLogs(dir, cluster);
+            if (net != null) {
+                net.close();
+            }
+        }, "chaos-stop-on-exit");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    private void teardown(Path dir, LocalCluster cluster, NetFilter net, EventCollector events, Thread exitHook) {
+        if (exitHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(exitHook);
+            } catch (IllegalStateException e) {
+                return; // the JVM is shutting down: the hook does the teardown
+            }
+        }
         if (events != null) {
             events.stop();
         }

@@ -15,7 +15,8 @@ class HealPlanTest {
     private static final Backend DIVERGED = Backend.newBuilder().setNodeId(1).setNeedsRecovery(true).build();
 
     private static List<Step> plan(boolean agent, boolean proxy, boolean pgRunning, Backend b, int primary, PrimaryPhase phase) {
-        return HealPlan.plan(new HealPlan.NodeFacts(1, true, agent, proxy, pgRunning, Optional.ofNullable(b), primary, phase));
+        return HealPlan.plan(new HealPlan.NodeFacts(1, true, agent, proxy, pgRunning, Optional.ofNullable(b), primary, phase,
+                true));
     }
 
     @Test
@@ -41,6 +42,13 @@ class HealPlanTest {
     }
 
     @Test
+    void aRebuildWaitsForThePrimaryItCopiesFrom() {
+        assertThat(HealPlan.plan(new HealPlan.NodeFacts(1, true, true, true, false, Optional.of(DIVERGED), 0,
+                PrimaryPhase.ACTIVE, false))).isEmpty();
+        assertThat(plan(true, true, false, DIVERGED, 0, PrimaryPhase.PROMOTING)).isEmpty();
+    }
+
+    @Test
     void aDownPrimaryThatNoFailoverReplacedComesBackThroughItsAgent() {
         assertThat(plan(true, true, false, STANDBY, 1, PrimaryPhase.ACTIVE)).containsExactly(Step.RESTART_AGENT_FOR_PRIMARY);
         // while it is being promoted, nothing is touched
@@ -50,7 +58,7 @@ class HealPlanTest {
     @Test
     void aWitnessOrAnUnknownStateOnlyGetsItsProcesses() {
         assertThat(HealPlan.plan(new HealPlan.NodeFacts(2, false, true, true, false, Optional.empty(), 0,
-                PrimaryPhase.ACTIVE))).isEmpty();
+                PrimaryPhase.ACTIVE, true))).isEmpty();
         assertThat(plan(true, true, false, null, -1, PrimaryPhase.PHASE_NONE)).isEmpty();
     }
 }

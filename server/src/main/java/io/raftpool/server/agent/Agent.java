@@ -1,7 +1,9 @@
 package io.raftpool.server.agent;
 
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
+import io.raftpool.api.AdminCredentials;
 import io.raftpool.config.ClusterConfig;
 import io.raftpool.config.ConfigLoader;
 import io.raftpool.config.NodeConfig;
@@ -11,9 +13,15 @@ import io.raftpool.proto.StateView;
 import io.raftpool.proto.WatchdogInfo;
 import io.raftpool.server.api.AdminActions;
 import io.raftpool.server.api.AdminService;
+import io.raftpool.server.api.RequestLimits;
+import io.raftpool.server.console.AdminConsole;
+import io.raftpool.server.security.ApiAccess;
+import io.raftpool.server.security.AuthCounters;
+import io.raftpool.server.security.NodeTls;
 import io.raftpool.server.health.HealthMonitor;
 import io.raftpool.server.leader.LeaderDuties;
 import io.raftpool.server.local.LocalDuties;
+import io.raftpool.server.metrics.AgentMetrics;
 import io.raftpool.server.raft.AppliedState;
 import io.raftpool.server.raft.ClusterStateMachine;
 import io.raftpool.server.raft.RaftNode;
@@ -48,8 +56,13 @@ public final class Agent implements AutoCloseable {
     private final Optional<LocalDuties> local;
     private final Optional<VipManager> vip;
     private final AdminService adminService;
+    private final AgentMetrics metrics;
+    private final long startedWallMs;
     private final PeerAgents peers;
     private final Server adminServer;
+    private final Optional<NodeTls> tls;
+    private final ApiAccess access;
+    private volatile AdminConsole console;
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> {
         Thread t = new Thread(r, "agent-timers");
         t.setDaemon(true);
@@ -63,24 +76,25 @@ public final class Agent implements AutoCloseable {
         this.self = config.requireNode(nodeId);
         LeaderRelay relay = new LeaderRelay();
         ClusterStateMachine stateMachine = new ClusterStateMachine(relay);
-        this.raft = new RaftNode(config, nodeId, stateMachine);
+        this.tls = NodeTls.load(config, nodeId);
+        this.access = new ApiAccess(config.security());
+        this.raft = new RaftNode(config, nodeId, stateMachine, tls.map(NodeTls::raft));
         this.contact = new MajorityContact(raft::heartbeat, System::nanoTime, 1000);
         Clocks clocks = Clocks.SYSTEM;
         PostgresAccess pg = new PostgresAccess(config, self);
+        this.startedWallMs = clocks.wallMs();
+        this.metrics = new AgentMetrics(this::state, this::raftInfo, this::vipHeld, System::nanoTime, startedWallMs);
         this.leader = new LeaderDuties(config, nodeId, raft, this::state, pg, clocks::monoMs, clocks::wallMs);
-        this.health = new HealthMonitor(config, nodeId, this::state, pg::healthProbe, pg::localPostmasterRunning, raft::submit,
+        this.health = new HealthMonitor(config, nodeId, this::state, metrics.timed(pg::healthProbe), pg::localPostmasterRunning, raft::submit,
                 clocks::wallMs);
         this.local = self.postgres().isPresent()
                 ? Optional.of(new LocalDuties(config, nodeId, pg.localServer(), raft, hub, contact, health, clocks))
                 : Optional.empty();
         this.vip = config.vip().map(v -> new VipManager(config, v, nodeId, contact,
                 () -> leader.isLeader() && raft.isLeaderReady(), raft::term, raft::submit, clocks));
-        this.peers = new PeerAgents(config);
+        this.peers = new PeerAgents(config, tls.map(NodeTls::peerCredentials).orElse(AdminCredentials.plaintext()));
         this.adminService = new AdminService(new View(), new AdminActions(nodeId, raft, hub, clocks::wallMs));
-        this.adminServer = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.adminPort()))
-                .addService(adminService)
-                .maxInboundMessageSize(1 << 20)
-                .build();
+        this.adminServer = adminServer(self, adminService, tls, access);
         relay.bind(this);
     }
 
@@ -96,14 +110,43 @@ public final class Agent implements AutoCloseable {
         LOG.info("agent {} ({}) starting: raft {}, admin {}{}", self.id(), self.name(), self.raftAddress(),
                 self.adminAddress(), self.witness() ? ", witness" : ", PostgreSQL on " + self.host() + ":"
                         + self.requirePostgres().port());
+        hub.subscribe(new CommittedEventLog(startedWallMs));
+        hub.subscribe(metrics.promotionCounter());
+        if (self.metricsPort() > 0) {
+            metrics.serve(self.host(), self.metricsPort(), self.id());
+            LOG.info("agent {} serves metrics on http://{}:{}/metrics", self.id(), self.host(), self.metricsPort());
+        }
         raft.start();
         adminServer.start();
+        if (self.hasAdminConsole()) {
+            console = AdminConsole.start(self.host(), self.adminSqlPort(), new ConsoleSource(), tls.map(NodeTls::console),
+                    new AdminConsole.Login(access.required(), access::consolePassword));
+        }
         leader.start();
         health.start();
         local.ifPresent(LocalDuties::start);
         vip.ifPresent(VipManager::start);
         timers.scheduleWithFixedDelay(contact::beat, 0, HEARTBEAT_PERIOD_MS, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::checkRaftAlive, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The admin API server: TLS with this node's certificate when security.tls is on (an agent's
+     * client certificate is checked when shown), the token check when security.auth is on, and
+     * no request larger than {@link RequestLimits#MAX_MESSAGE_BYTES}.
+     */
+    private static Server adminServer(NodeConfig self, AdminService service, Optional<NodeTls> tls, ApiAccess access) {
+        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.adminPort()))
+                .addService(access.interceptor().map(i -> ServerInterceptors.intercept(service, i))
+                        .orElseGet(service::bindService))
+                .maxInboundMessageSize(RequestLimits.MAX_MESSAGE_BYTES);
+        tls.ifPresent(t -> b.sslContext(t.adminServer()));
+        return b.build();
+    }
+
+    /** Admin calls and console logins let in or refused by the token check (security.auth). */
+    public AuthCounters authCounters() {
+        return access.counters();
     }
 
     /** Called when this agent cannot go on (its Raft server closed itself): the supervisor restarts it. */
@@ -153,6 +196,9 @@ public final class Agent implements AutoCloseable {
         leader.close();
         adminService.close();
         adminServer.shutdownNow();
+        if (console != null) {
+            console.close();
+        }
         peers.close();
         try {
             raft.close();
@@ -160,11 +206,29 @@ public final class Agent implements AutoCloseable {
             LOG.warn("raft server did not close cleanly: {}", e.getMessage());
         }
         hub.close();
+        metrics.close();
         stopped.countDown();
     }
 
     private RaftInfo raftInfo() {
         return raft.raftInfo(contact.ageMs());
+    }
+
+    private boolean vipHeld() {
+        return vip.map(VipManager::holding).orElse(false);
+    }
+
+    /** What the admin console shows: the committed state and the watchdog view. */
+    private final class ConsoleSource implements AdminConsole.Source {
+        @Override
+        public ClusterState state() {
+            return Agent.this.state();
+        }
+
+        @Override
+        public WatchdogInfo watchdogInfo() {
+            return peers.watchdogInfo(self.id(), Agent.this.raftInfo(), Agent.this.state());
+        }
     }
 
     private final class View implements AdminService.AgentView {

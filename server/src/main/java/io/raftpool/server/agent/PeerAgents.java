@@ -2,6 +2,7 @@ package io.raftpool.server.agent;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.raftpool.api.AdminCredentials;
 import io.raftpool.config.ClusterConfig;
 import io.raftpool.config.NodeConfig;
 import io.raftpool.proto.AdminGrpc;
@@ -22,11 +23,18 @@ final class PeerAgents implements AutoCloseable {
 
     private final ClusterConfig config;
     private final Map<Integer, ManagedChannel> channels = new HashMap<>();
+    private final AdminCredentials credentials;
 
     PeerAgents(ClusterConfig config) {
+        this(config, AdminCredentials.plaintext());
+    }
+
+    /** With TLS on, {@code credentials} show this agent's certificate: the others let an agent in without a token. */
+    PeerAgents(ClusterConfig config, AdminCredentials credentials) {
         this.config = config;
+        this.credentials = credentials;
         for (NodeConfig n : config.nodes()) {
-            channels.put(n.id(), NettyChannelBuilder.forAddress(n.host(), n.adminPort()).usePlaintext().build());
+            channels.put(n.id(), credentials.configure(NettyChannelBuilder.forAddress(n.host(), n.adminPort())).build());
         }
     }
 
@@ -69,7 +77,7 @@ final class PeerAgents implements AutoCloseable {
 
     private AgentStatus ask(NodeConfig n) {
         try {
-            RaftInfo info = AdminGrpc.newBlockingStub(channels.get(n.id()))
+            RaftInfo info = credentials.apply(AdminGrpc.newBlockingStub(channels.get(n.id())))
                     .withDeadlineAfter(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                     .getRaftInfo(GetStateRequest.getDefaultInstance());
             return status(n, info, true, "");

@@ -78,6 +78,9 @@ public final class AdminService extends AdminGrpc.AdminImplBase implements AutoC
      */
     @Override
     public void watchState(WatchRequest request, StreamObserver<StateView> response) {
+        if (invalid(RequestLimits.check(request), response)) {
+            return;
+        }
         ServerCallStreamObserver<StateView> stream = (ServerCallStreamObserver<StateView>) response;
         long every = request.getHeartbeatMs() <= 0 ? DEFAULT_HEARTBEAT_MS : Math.max(MIN_HEARTBEAT_MS, request.getHeartbeatMs());
         Object lock = new Object();
@@ -123,6 +126,9 @@ public final class AdminService extends AdminGrpc.AdminImplBase implements AutoC
 
     @Override
     public void switchover(SwitchoverRequest request, StreamObserver<ActionReply> response) {
+        if (invalid(RequestLimits.check(request), response)) {
+            return;
+        }
         ActionReply reply;
         try {
             reply = actions.switchover(request);
@@ -135,6 +141,9 @@ public final class AdminService extends AdminGrpc.AdminImplBase implements AutoC
 
     private static void answer(StreamObserver<ActionReply> response, Function<NodeRequest, ActionReply> action,
                                NodeRequest request) {
+        if (invalid(RequestLimits.check(request), response)) {
+            return;
+        }
         ActionReply reply;
         try {
             reply = action.apply(request);
@@ -143,6 +152,12 @@ public final class AdminService extends AdminGrpc.AdminImplBase implements AutoC
         }
         response.onNext(reply);
         response.onCompleted();
+    }
+
+    /** Ends the call with INVALID_ARGUMENT when the request carries a value no request may carry. */
+    private static boolean invalid(java.util.Optional<String> problem, StreamObserver<?> response) {
+        problem.ifPresent(p -> response.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription(p).asRuntimeException()));
+        return problem.isPresent();
     }
 
     @Override

@@ -140,7 +140,8 @@ public final class LocalDuties implements AutoCloseable {
         Optional<Boolean> inRecovery = view.map(ObserverView::role).flatMap(r -> r == BackendRole.STANDBY
                 ? Optional.of(true) : r == BackendRole.PRIMARY ? Optional.of(false) : Optional.empty());
         Optional<String> upstream = pg.standbySource().map(s -> s.host() + ":" + s.port());
-        return new LocalPlanner.Facts(applied.state(), self.id(), pg.isInitialized(), running, inRecovery, upstream,
+        boolean initialized = pg.isInitialized() && !java.nio.file.Files.exists(buildingMarker());
+        return new LocalPlanner.Facts(applied.state(), self.id(), initialized, running, inRecovery, upstream,
                 startupReconciled, fenced, protectedDataDir, age, applied.index() >= contact.leaderAppliedIndex(),
                 config.failover().fenceTimeout().toMillis());
     }
@@ -482,6 +483,9 @@ public final class LocalDuties implements AutoCloseable {
         NodeInfo primary = node(s, primaryId);
         LOG.info("building this standby from node {} ({}:{}) with pg_basebackup", primaryId, primary.getHost(),
                 primary.getPgPort());
+        markBuilding(true);
+        // what an interrupted build left behind is moved aside, never started
+        pg.moveDataDirAside().ifPresent(aside -> LOG.info("moved an unfinished data directory aside to {}", aside));
         int[] lastDecile = {-1};
         pg.baseBackupFrom(primary.getHost(), primary.getPgPort(), slot(), (CopyProgress p) -> {
             if (p.percent() / 10 != lastDecile[0]) {
@@ -489,9 +493,32 @@ public final class LocalDuties implements AutoCloseable {
                 LOG.info("basebackup from node {}: {}% ({} of {} kB)", primaryId, p.percent(), p.doneKb(), p.totalKb());
             }
         });
+        markBuilding(false);
         startupReconciled = true;
         pg.start(START_TIMEOUT);
         LOG.info("standby built and started, following node {}", primaryId);
+    }
+
+    /**
+     * A marker beside the data directory while it is being copied: a directory found with it
+     * after a crash is half-built, so it counts as not initialized and is rebuilt.
+     */
+    private void markBuilding(boolean building) {
+        Path marker = buildingMarker();
+        try {
+            if (building) {
+                java.nio.file.Files.createDirectories(marker.getParent());
+                java.nio.file.Files.writeString(marker, "pg_basebackup in progress\n");
+            } else {
+                java.nio.file.Files.deleteIfExists(marker);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot " + (building ? "write " : "remove ") + marker + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path buildingMarker() {
+        return self.agentDir().resolve("standby-build-in-progress");
     }
 
     /**

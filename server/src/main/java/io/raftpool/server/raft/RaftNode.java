@@ -6,11 +6,13 @@ import io.raftpool.proto.Command;
 import io.raftpool.proto.RaftInfo;
 import io.raftpool.proto.RaftQuery;
 import io.raftpool.proto.RaftQueryReply;
+import io.raftpool.server.security.NodeTls;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -18,8 +20,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -53,14 +57,28 @@ public final class RaftNode implements Closeable {
     private final RaftClient client;
     private final RaftClient heartbeatClient;
     private final ClusterStateMachine stateMachine;
+    private final Parameters transport;
     private final ExecutorService callers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "raft-call");
         t.setDaemon(true);
         return t;
     });
 
+    /** A member with the transport security of {@code config} ({@code security.tls}: mutual TLS). */
     public RaftNode(ClusterConfig config, int nodeId, ClusterStateMachine stateMachine) throws IOException {
+        this(config, nodeId, stateMachine, NodeTls.load(config, nodeId).map(NodeTls::raft));
+    }
+
+    /**
+     * A member whose Raft transport (server, and the clients that submit and heartbeat) uses
+     * {@code tls}: mutual TLS, every member shows its certificate and checks the other's against
+     * the CA. Empty: plaintext.
+     */
+    public RaftNode(ClusterConfig config, int nodeId, ClusterStateMachine stateMachine, Optional<GrpcTlsConfig> tls)
+            throws IOException {
         this.nodeId = nodeId;
+        this.transport = new Parameters();
+        tls.ifPresent(t -> GrpcConfigKeys.TLS.setConf(transport, t));
         this.stateMachine = stateMachine;
         NodeConfig self = config.requireNode(nodeId);
         RaftGroupId groupId = RaftIds.groupId(config.name());
@@ -77,6 +95,7 @@ public final class RaftNode implements Closeable {
                 .setServerId(RaftIds.peerId(nodeId))
                 .setGroup(group)
                 .setProperties(props)
+                .setParameters(transport)
                 .setStateMachine(stateMachine)
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
@@ -87,7 +106,7 @@ public final class RaftNode implements Closeable {
     }
 
     private RaftClient newClient(RaftProperties props, org.apache.ratis.retry.RetryPolicy retry) {
-        return RaftClient.newBuilder().setProperties(props).setRaftGroup(group).setRetryPolicy(retry)
+        return RaftClient.newBuilder().setProperties(props).setParameters(transport).setRaftGroup(group).setRetryPolicy(retry)
                 .setLeaderId(RaftIds.peerId(nodeId)).build();
     }
 

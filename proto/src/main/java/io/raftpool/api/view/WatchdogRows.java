@@ -1,0 +1,37 @@
+package io.raftpool.api.view;
+
+import io.raftpool.api.view.TableData.Column;
+import io.raftpool.proto.AgentStatus;
+import io.raftpool.proto.RaftInfo;
+import io.raftpool.proto.WatchdogInfo;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** {@code watchdog-info} / {@code show watchdog_info}: one row per agent, by node id. */
+public final class WatchdogRows {
+    public static final List<Column> COLUMNS = List.of(
+            Column.number("node_id"), Column.text("name"), Column.text("address"),
+            Column.text("reachable"), Column.text("raft_role"), Column.number("term"),
+            Column.number("leader_id"), Column.number("commit_index"),
+            Column.number("applied_index"), Column.text("error"));
+
+    private WatchdogRows() {}
+
+    public static TableData of(WatchdogInfo info) {
+        List<List<String>> rows = new ArrayList<>();
+        for (AgentStatus a : info.getAgentsList().stream().sorted(Comparator.comparingInt(AgentStatus::getNodeId)).toList()) {
+            RaftInfo raft = a.getRaft();
+            boolean known = a.getReachable();
+            rows.add(List.of(
+                    Integer.toString(a.getNodeId()), a.getName(), a.getAddress(), Cells.yesNo(a.getReachable()),
+                    known ? Cells.raftRole(raft.getRole()) : "",
+                    known ? Long.toString(raft.getTerm()) : "",
+                    known && raft.getLeaderId() >= 0 ? Integer.toString(raft.getLeaderId()) : "",
+                    known ? Long.toString(raft.getCommitIndex()) : "",
+                    known ? Long.toString(raft.getAppliedIndex()) : "",
+                    a.getError()));
+        }
+        return new TableData(COLUMNS, rows);
+    }
+}

@@ -1,0 +1,56 @@
+package io.raftpool.server.api;
+
+import io.raftpool.proto.NodeRequest;
+import io.raftpool.proto.SwitchoverRequest;
+import io.raftpool.proto.WatchRequest;
+import java.util.Optional;
+
+/**
+ * The values an admin request may carry at all, whatever the cluster's state: a request outside
+ * them is refused with INVALID_ARGUMENT before anything else looks at it. Pure functions.
+ * (Whether a node id names a node of this cluster is the state's question: {@link AdminChecks}.)
+ */
+public final class RequestLimits {
+    /** The config's node ids: 0 to 9999. */
+    public static final int MAX_NODE_ID = 9999;
+    /** How long a waiting request may wait: an hour. */
+    public static final long MAX_TIMEOUT_MS = 3_600_000;
+    /** How often a watch may ask for a heartbeat view, at the slowest: a minute. */
+    public static final long MAX_HEARTBEAT_MS = 60_000;
+    /** The largest request the admin API reads; every real request is a few bytes. */
+    public static final int MAX_MESSAGE_BYTES = 64 * 1024;
+
+    private RequestLimits() {}
+
+    public static Optional<String> check(NodeRequest r) {
+        if (r.getNodeId() < 0 || r.getNodeId() > MAX_NODE_ID) {
+            return Optional.of("node_id " + r.getNodeId() + " is out of range; allowed: 0 to " + MAX_NODE_ID
+                    + " (the id of a node in the config)");
+        }
+        return timeout(r.getTimeoutMs());
+    }
+
+    public static Optional<String> check(SwitchoverRequest r) {
+        if (r.getTarget() < -1 || r.getTarget() > MAX_NODE_ID) {
+            return Optional.of("target " + r.getTarget() + " is out of range; allowed: -1 (the best standby) or 0 to "
+                    + MAX_NODE_ID + " (the id of a node in the config)");
+        }
+        return timeout(r.getTimeoutMs());
+    }
+
+    public static Optional<String> check(WatchRequest r) {
+        if (r.getHeartbeatMs() < 0 || r.getHeartbeatMs() > MAX_HEARTBEAT_MS) {
+            return Optional.of("heartbeat_ms " + r.getHeartbeatMs() + " is out of range; allowed: 0 (the agent's"
+                    + " default) to " + MAX_HEARTBEAT_MS);
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> timeout(long ms) {
+        if (ms < 0 || ms > MAX_TIMEOUT_MS) {
+            return Optional.of("timeout_ms " + ms + " is out of range; allowed: 0 (the default, 30 s) to "
+                    + MAX_TIMEOUT_MS + " (1 h)");
+        }
+        return Optional.empty();
+    }
+}
