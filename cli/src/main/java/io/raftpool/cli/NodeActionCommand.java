@@ -27,6 +27,11 @@ abstract class NodeActionCommand extends ClusterCommand {
 
     abstract ActionReply send(AdminClient client, NodeRequest request);
 
+    /** Whether the command also applies to a witness (an agent without PostgreSQL). */
+    boolean witnessAllowed() {
+        return false;
+    }
+
     @Override
     public Integer call() {
         if (timeoutSeconds < 1) {
@@ -34,7 +39,7 @@ abstract class NodeActionCommand extends ClusterCommand {
         }
         ClusterConfig config = config();
         NodeConfig node = requireNode(config, nodeId);
-        if (node.witness()) {
+        if (node.witness() && !witnessAllowed()) {
             throw new CommandFailure("node " + nodeId + " (" + node.name() + ") is a witness: it has no PostgreSQL server;"
                     + " the PostgreSQL servers are " + nodeList(config, true));
         }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             PoolNodesCommand.class,
             WatchdogInfoCommand.class,
+            StatusCommand.class,
             NodeInfoCommand.class,
             EventsCommand.class,
             PromoteNodeCommand.class,
@@ -27,10 +28,14 @@ import picocli.CommandLine.Spec;
             AttachNodeCommand.class,
             RecoveryNodeCommand.class,
             SwitchoverCommand.class,
+            AddNodeCommand.class,
+            RemoveNodeCommand.class,
             AgentCommand.class,
             ProxyCommand.class,
             DemoCommand.class,
             ChaosCommand.class,
+            GenCertsCommand.class,
+            HashTokenCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class RaftpoolCommand implements Callable<Integer> {

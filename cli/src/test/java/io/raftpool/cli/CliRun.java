@@ -23,4 +23,13 @@ final class CliRun {
     static Result run(Path workingDir, String... args) {
         return run(Map.of(), workingDir, args);
     }
+
+    /** Runs with {@code input} on standard input. */
+    static Result runWithInput(String input, Path workingDir, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new CliEnvironment(new PrintWriter(out), new PrintWriter(err), Map.of(), workingDir,
+                ZoneOffset.UTC, new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        return new Result(code, out.toString(), err.toString());
+    }
 }

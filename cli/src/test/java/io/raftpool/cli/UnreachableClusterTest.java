@@ -3,8 +3,12 @@ package io.raftpool.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A config whose agents do not listen: exit code 3 and every address with its error. */
 class UnreachableClusterTest {
@@ -26,6 +30,22 @@ class UnreachableClusterTest {
                 + "  127.0.0.1:" + c + ": connection refused\n"
                 + "check that the agents are running and that these are their admin addresses"
                 + " (host and admin_port of each node in the config)\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"status", "status --watch", "status --watch --json"})
+    void statusOnceOrWatchingEndsWithTheAgentsItTried(String command) {
+        int a = TestClusters.deadPort();
+        Path config = TestClusters.writeConfig(dir, a, TestClusters.deadPort(), TestClusters.deadPort());
+        List<String> args = new ArrayList<>(List.of("--config", config.toString()));
+        args.addAll(List.of(command.split(" ")));
+
+        CliRun.Result r = CliRun.run(dir, args.toArray(String[]::new));
+
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("raftpool status: no raftpool agent answered ")
+                .contains("tried 3:\n  127.0.0.1:" + a + ": connection refused\n");
     }
 
     @Test

@@ -21,7 +21,9 @@ class UsageTest {
         "node-info one               | Invalid value for positional parameter at index 0 (N): 'one' is not an int",
         "events --limit 0            | --limit 0 is not allowed; give 1 or more",
         "promote-node 1 --timeout 0  | --timeout 0 is not allowed; give 1 or more seconds",
-        "pool-nodes --jsn            | Possible solutions: --json"})
+        "pool-nodes --jsn            | Possible solutions: --json",
+        "agent --node-id 0 --log-format xml | 'xml' is not a log format; allowed: text, json",
+        "status --events -1          | --events -1 is not allowed; give 0 or more"})
     void aWrongCommandLineIsAUsageError(String line, String message) {
         String[] args = line.isBlank() ? new String[0] : line.trim().split("\\s+");
         CliRun.Result r = CliRun.run(dir, args);

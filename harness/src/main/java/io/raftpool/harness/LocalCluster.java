@@ -47,8 +47,12 @@ public final class LocalCluster implements AutoCloseable {
 
     private final Path dir;
     private final Path configPath;
-    private final ClusterConfig config;
+    private volatile ClusterConfig config;
     private final boolean deleteOnClose;
+    private final boolean withProxies;
+    private final boolean detached;
+    private final java.util.function.IntFunction<List<String>> processPrefix;
+    private final LogFormat logFormat;
     private final Map<Integer, ManagedProcess> agents = new TreeMap<>();
     private final Map<Integer, ManagedProcess> proxies = new TreeMap<>();
     private final Map<Integer, PostgresServer> servers = new TreeMap<>();
@@ -61,20 +65,65 @@ public final class LocalCluster implements AutoCloseable {
         this.configPath = configPath;
         this.config = config;
         this.deleteOnClose = deleteOnClose;
+        this.withProxies = withProxies;
+        this.detached = detached;
+        this.processPrefix = processPrefix;
+        this.logFormat = logFormat;
         for (NodeConfig n : config.nodes()) {
-            List<String> args = List.of("--config", configPath.toString(), "--node-id", Integer.toString(n.id()),
-                    "--log-format", logFormat.label());
-            List<String> prefix = processPrefix.apply(n.id());
-            agents.put(n.id(), new ManagedProcess("agent " + n.id(),
-                    prefixed(prefix, ManagedProcess.javaCommand(AGENT_MAIN, args, "192m", detached)),
-                    dir.resolve("logs/agent-" + n.id() + ".log")));
-            if (withProxies && n.proxy().isPresent()) {
-                proxies.put(n.id(), new ManagedProcess("proxy " + n.id(),
-                        prefixed(prefix, ManagedProcess.javaCommand(PROXY_MAIN, args, "256m", detached)),
-                        dir.resolve("logs/proxy-" + n.id() + ".log")));
-            }
-            n.postgres().ifPresent(pg -> servers.put(n.id(),
-                    new PostgresServer(ServerSettings.of(n, config.replication(), System.getenv()))));
+            register(n);
+        }
+    }
+
+    /** The processes and the PostgreSQL runner of one node of the config. */
+    private void register(NodeConfig n) {
+        List<String> args = List.of("--config", configPath.toString(), "--node-id", Integer.toString(n.id()),
+                "--log-format", logFormat.label());
+        List<String> prefix = processPrefix.apply(n.id());
+        agents.put(n.id(), new ManagedProcess("agent " + n.id(),
+                prefixed(prefix, ManagedProcess.javaCommand(AGENT_MAIN, args, "192m", detached)),
+                dir.resolve("logs/agent-" + n.id() + ".log")));
+        if (withProxies && n.proxy().isPresent()) {
+            proxies.put(n.id(), new ManagedProcess("proxy " + n.id(),
+                    prefixed(prefix, ManagedProcess.javaCommand(PROXY_MAIN, args, "256m", detached)),
+                    dir.resolve("logs/proxy-" + n.id() + ".log")));
+        }
+        n.postgres().ifPresent(pg -> servers.put(n.id(),
+                new PostgresServer(ServerSettings.of(n, config.replication(), System.getenv()))));
+    }
+
+    /**
+     * Adds a PostgreSQL node to the config file (as an operator edits it on every host before
+     * add-node) and prepares its processes; its agent is not started. Returns its id.
+     */
+    public synchronized int addPostgresNodeToConfig() {
+        try {
+            ObjectMapper yaml = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> root = yaml.readValue(configPath.toFile(), LinkedHashMap.class);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> nodes = (List<Map<String, Object>>) root.get("nodes");
+            int id = config.nodes().stream().mapToInt(NodeConfig::id).max().orElse(-1) + 1;
+            List<Integer> ports = FreePorts.take(5);
+            Map<String, Object> n = new LinkedHashMap<>();
+            n.put("id", id);
+            n.put("name", "pgsql" + (id + 1));
+            n.put("host", config.nodes().get(0).host());
+            n.put("raft_port", ports.get(0));
+            n.put("admin_port", ports.get(1));
+            n.put("agent_dir", dir.resolve("node" + id + "/agent").toString());
+            n.put("proxy", new LinkedHashMap<>(Map.of("rw_port", ports.get(2), "ro_port", ports.get(3))));
+            n.put("postgres", new LinkedHashMap<>(Map.of("port", ports.get(4),
+                    "data_dir", dir.resolve("node" + id + "/pg/data").toString())));
+            nodes.add(n);
+            Files.writeString(configPath, "# written by raftpool's local cluster harness\n" + yaml.writeValueAsString(root));
+            config = ConfigLoader.load(configPath);
+            NodeConfig added = config.requireNode(id);
+            OsCommand.forUser(added.requirePostgres().osUser())
+                    .ensureDirectory(added.requirePostgres().dataDir().getParent(), "rwx------");
+            register(added);
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot add a node to " + configPath + ": " + e.getMessage(), e);
         }
     }
 
@@ -98,6 +147,8 @@ public final class LocalCluster implements AutoCloseable {
         private int proxyRoPort;
         private boolean metrics;
         private LogFormat logFormat = LogFormat.TEXT;
+        private boolean secured;
+        private boolean adminConsoles;
         private final Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
 
         public Options postgresNodes(int n) {
@@ -179,6 +230,23 @@ public final class LocalCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * TLS and token authentication on, as production runs: a CA and every node's certificate
+         * and key in {@code dir/tls} (made with openssl), and the tokens {@code admin} (role admin,
+         * the harness's and the CLI's), {@code read} (role read) and {@code proxy} (role read, the
+         * proxies'), each in {@code dir/tls/<name>.token} (see {@link LocalCluster#token}).
+         */
+        public Options secured() {
+            this.secured = true;
+            return this;
+        }
+
+        /** Every agent serves the PostgreSQL-protocol admin console, each on a free port ({@code admin_sql_port}). */
+        public Options adminConsoles() {
+            this.adminConsoles = true;
+            return this;
+        }
+
         /** Sets {@code section.key} in the config, e.g. {@code set("failover", "fence_timeout", "2s")}. */
         public Options set(String section, String key, Object value) {
             sections.computeIfAbsent(section, k -> new LinkedHashMap<>()).put(key, value);
@@ -230,6 +298,7 @@ public final class LocalCluster implements AutoCloseable {
         int nodes = o.postgresNodes + o.witnesses;
         int perNode = o.metrics ? 7 : 5;
         List<Integer> ports = FreePorts.take(nodes * perNode);
+        List<Integer> consolePorts = o.adminConsoles ? FreePorts.take(nodes) : List.of();
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("cluster", new LinkedHashMap<>(Map.of("name", o.name)));
         Map<String, Object> postgres = new LinkedHashMap<>();
@@ -249,6 +318,9 @@ public final class LocalCluster implements AutoCloseable {
             if (o.metrics) {
                 n.put("metrics_port", ports.get(at + 5));
             }
+            if (o.adminConsoles) {
+                n.put("admin_sql_port", consolePorts.get(i));
+            }
             n.put("agent_dir", dir.resolve("node" + i + "/agent").toString());
             Map<String, Object> proxy = new LinkedHashMap<>(Map.of("rw_port", o.proxyRwPort > 0 ? o.proxyRwPort : ports.get(at + 2),
                     "ro_port", o.proxyRoPort > 0 ? o.proxyRoPort : ports.get(at + 3)));
@@ -263,6 +335,9 @@ public final class LocalCluster implements AutoCloseable {
                         "data_dir", dir.resolve("node" + i + "/pg/data").toString())));
             }
             nodeList.add(n);
+        }
+        if (o.secured) {
+            root.put("security", SecuredFiles.write(dir.resolve(SecuredFiles.DIR), nodeList));
         }
         for (var e : o.sections.entrySet()) {
             @SuppressWarnings("unchecked")
@@ -325,12 +400,18 @@ public final class LocalCluster implements AutoCloseable {
         return t;
     }
 
+    /** A client of every agent, with the cluster's TLS and the CLI's token when security is on. */
     public synchronized AdminClient admin() {
         if (admin == null) {
             List<String> addresses = config.nodes().stream().map(NodeConfig::adminAddress).toList();
-            admin = AdminClient.connect(addresses, Duration.ofSeconds(2));
+            admin = AdminClient.connect(addresses, Duration.ofSeconds(2), SecuredFiles.cliCredentials(config));
         }
         return admin;
+    }
+
+    /** A token of a {@link Options#secured()} cluster: {@code admin}, {@code read} or {@code proxy}. */
+    public String token(String name) {
+        return SecuredFiles.token(dir.resolve(SecuredFiles.DIR), name);
     }
 
     /** The committed state as some live agent knows it, or empty when none answers. */
@@ -478,7 +559,7 @@ public final class LocalCluster implements AutoCloseable {
         for (PostgresServer pg : servers.values()) {
             try {
                 pg.stop(StopMode.IMMEDIATE, Duration.ofSeconds(30));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 System.err.println("harness: could not stop PostgreSQL in " + pg.settings().dataDir() + ": " + e.getMessage());
             }
         }

@@ -15,6 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,11 +77,18 @@ class ObservabilityIT {
                     assertThat(s.require("raftpool_agent_vip_held")).isZero(); // no VIP configured
                 }
             });
+            Set<String> documented = documentedNames();
+            Set<String> agentNames = new TreeSet<>();
+            nodes.forEach(n -> agentNames.addAll(agentMetrics(n).families()));
+            assertThat(agentNames).as("every agent metric is documented in docs/metrics.md").isSubsetOf(documented);
+            assertThat(agentNames).as("every documented agent metric is served")
+                    .containsAll(documented.stream().filter(name -> name.startsWith("raftpool_agent_")).toList());
             await("every proxy follows epoch 2").atMost(BUDGET).untilAsserted(() -> {
                 for (NodeConfig n : nodes) {
                     if (n.proxy().isPresent()) {
-                        assertThat(Scrape.of(n.host(), n.proxy().get().metricsPort()).require("raftpool_proxy_epoch"))
-                                .isEqualTo(2);
+                        Scrape proxy = Scrape.of(n.host(), n.proxy().get().metricsPort());
+                        assertThat(proxy.require("raftpool_proxy_epoch")).isEqualTo(2);
+                        assertThat(proxy.families()).as("every proxy metric is documented").isSubsetOf(documented);
                     }
                 }
             });
@@ -96,6 +107,17 @@ class ObservabilityIT {
                 }
             }
         }
+    }
+
+    /** The metric names docs/metrics.md lists in its tables. */
+    private static Set<String> documentedNames() throws IOException {
+        Set<String> names = new TreeSet<>();
+        Matcher m = Pattern.compile("^\\| `(raftpool_[a-z_]+)` \\|", Pattern.MULTILINE)
+                .matcher(Files.readString(Path.of("..", "docs", "metrics.md")));
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
     }
 
     private static Scrape agentMetrics(NodeConfig n) {

@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -76,7 +78,16 @@ record Scrape(List<Sample> samples) {
                 + List.of(labels) + " in the scrape; names: " + samples.stream().map(Sample::name).distinct().toList()));
     }
 
-    List<Sample> all(String name) {
+    /** The metric names, a histogram's {@code _bucket}, {@code _count} and {@code _sum} series under its own name. */
+    Set<String> families() {
+        Set<String> names = new TreeSet<>();
+        for (Sample s : samples) {
+            names.add(s.name().replaceAll("_(bucket|count|sum|created)$", ""));
+        }
+        return names;
+    }
+
+        List<Sample> all(String name) {
         return samples.stream().filter(s -> s.name().equals(name)).toList();
     }
 }

@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.ChannelOption;
 import io.raftpool.proto.ActionReply;
+import io.raftpool.proto.AddNodeRequest;
 import io.raftpool.proto.AdminGrpc;
 import io.raftpool.proto.GetStateRequest;
 import io.raftpool.proto.NodeRequest;
@@ -126,6 +127,17 @@ public final class AdminClient implements Closeable {
     /** Rebuilds a server as a standby of the current primary; with wait, returns its outcome. */
     public ActionReply recoverNode(NodeRequest request) {
         return act("RecoverNode", request, stub -> stub.recoverNode(request));
+    }
+
+    /** Adds a node described in the config to a running cluster (its agent started already). */
+    public ActionReply addNode(AddNodeRequest request) {
+        Duration deadline = callTimeout.plusMillis(Math.max(0, request.getTimeoutMs()));
+        return ask("AddNode(node " + request.getNode().getId() + ")", agents, true, deadline, stub -> stub.addNode(request));
+    }
+
+    /** Removes a node from a running cluster. */
+    public ActionReply removeNode(NodeRequest request) {
+        return act("RemoveNode", request, stub -> stub.removeNode(request));
     }
 
     /** A planned switch of the primary ({@code target} -1: the best standby). */

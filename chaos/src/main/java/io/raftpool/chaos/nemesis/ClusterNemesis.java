@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +34,10 @@ import java.util.stream.Collectors;
 /**
  * Applies faults to a real {@link LocalCluster} and heals them (Jepsen's nemesis: setup is the
  * cluster and network made by the run; invoke is {@link #start} and {@link #stop}; teardown is
- * {@link #healAll}). Only processes of this cluster are signalled, by pid.
+ * {@link #healAll}). {@link #stop} undoes what the fault did (SIGCONT, rules removed, processes
+ * started) and then brings the cluster back to health as an operator would ({@link HealPlan},
+ * round after round, up to a minute), so each fault meets a healthy cluster. Only processes of
+ * this cluster are signalled, by pid.
  */
 public final class ClusterNemesis {
     private static final Duration PG_TIMEOUT = Duration.ofSeconds(60);
@@ -43,7 +45,9 @@ public final class ClusterNemesis {
     private static final Duration AGENT_UP = Duration.ofSeconds(60);
     private static final Duration RECOVER_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration FAILOVER_WAIT = Duration.ofSeconds(60);
-    /** An action on a node is not repeated within this time during the final heal. */
+    /** How long the heal after one fault may take before the schedule goes on. */
+    private static final Duration PER_FAULT_HEAL = Duration.ofSeconds(60);
+    /** An action on a node is not repeated within this time while healing. */
     private static final Duration REPEAT_AFTER = Duration.ofSeconds(30);
 
     /** Starts clients that write straight to one server (the rogue self-test), until stopped. */
@@ -209,7 +213,7 @@ public final class ClusterNemesis {
 
     // ---- stop ----
 
-    /** Heals what {@code e} did; returns what was done. */
+    /** Undoes what {@code e} did, then heals the cluster; returns what was done. */
     public String stop(Effect e) {
         if (!e.applied()) {
             return "nothing to heal";
@@ -217,7 +221,7 @@ public final class ClusterNemesis {
         Fault f = e.fault();
         List<String> done = new ArrayList<>();
         switch (f.kind()) {
-            case KILL_PRIMARY, STOP_PRIMARY, KILL_STANDBY, STOP_STANDBY -> e.nodes().forEach(n -> done.add(healNode(n)));
+            case KILL_PRIMARY, STOP_PRIMARY, KILL_STANDBY, STOP_STANDBY -> { } // the heal below brings the server back
             case KILL_LEADER -> e.nodes().forEach(n -> {
                 cluster.agent(n).start();
                 done.add("started agent " + n);
@@ -230,7 +234,6 @@ public final class ClusterNemesis {
                 done.add("started agent and proxy " + n);
                 awaitAgent(n);
                 await(Duration.ofSeconds(10), () -> cluster.postgres(n).isRunning()); // the agent may start it itself
-                done.add(healNode(n));
             });
             case PAUSE_PRIMARY -> {
                 signal(e.paused, "CONT");
@@ -255,19 +258,60 @@ public final class ClusterNemesis {
                 cluster.agent(n).start();
                 done.add("rogue clients stopped, node " + n + "'s server stopped, its agent started");
                 awaitAgent(n);
-                done.add(healNode(n));
             }
         }
+        Rounds r = heal(allNodes(), PER_FAULT_HEAL, this::healthyNow);
+        done.addAll(r.actions());
+        done.add(r.done() ? "cluster healthy" : "cluster not healthy after " + PER_FAULT_HEAL.toSeconds() + " s: "
+                + r.last().map(StateLine::of).orElse("no agent answered"));
         return String.join("; ", done);
     }
 
-    /** One round of {@link HealPlan} for node {@code n}. */
-    String healNode(int n) {
-        List<String> done = new ArrayList<>();
-        for (HealPlan.Step step : HealPlan.plan(nodeFacts(n, cluster.state()))) {
-            done.add(apply(n, step));
+    /** What a healing loop did, and whether it reached its goal. */
+    private record Rounds(boolean done, List<String> actions, List<String> blockers, Optional<ClusterState> last) {}
+
+    private Rounds heal(List<Integer> nodes, Duration timeout, java.util.function.Predicate<ClusterState> goal) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lastAction.clear(); // the guard against repeating an action holds within one heal, not across faults
+        List<String> actions = new ArrayList<>();
+        Map<Integer, String> blockers = new java.util.TreeMap<>();
+        Optional<ClusterState> s = cluster.state();
+        while (true) {
+            s = cluster.state();
+            if (s.isPresent() && goal.test(s.get())) {
+                return new Rounds(true, actions, List.of(), s);
+            }
+            if (System.nanoTime() > deadline) {
+                return new Rounds(false, actions, List.copyOf(blockers.values()), s);
+            }
+            for (int n : nodes) {
+                for (HealPlan.Step step : HealPlan.plan(nodeFacts(n, s))) {
+                    Long last = lastAction.get(n + "/" + step);
+                    if (last == null || System.nanoTime() - last > REPEAT_AFTER.toNanos()) {
+                        String result = apply(n, step);
+                        actions.add(result);
+                        if (result.contains("not available") || result.contains("refused") || result.contains("failed")) {
+                            blockers.put(n, result);
+                        } else {
+                            blockers.remove(n);
+                        }
+                    }
+                }
+            }
+            Optional<ClusterState> before = s;
+            await(Duration.ofSeconds(3), () -> cluster.state().map(now -> goal.test(now)
+                    || !now.equals(before.orElse(null))).orElse(false));
         }
-        return done.isEmpty() ? "node " + n + ": nothing to do" : String.join("; ", done);
+    }
+
+    /**
+     * Healthy as committed (one active primary, every server up, every standby streaming) and as
+     * seen here: every agent, proxy and postmaster runs. (Right after a kill the committed state
+     * still says up.)
+     */
+    private boolean healthyNow(ClusterState s) {
+        return LocalCluster.healthy(s) && allProcessesAlive() && cluster.config().postgresNodes().stream()
+                .allMatch(n -> cluster.postgres(n.id()).isRunning());
     }
 
     private String apply(int n, HealPlan.Step step) {
@@ -345,34 +389,9 @@ public final class ClusterNemesis {
             }
         }
         net.ifPresent(NetFilter::heal);
-        long deadline = start + timeout.toNanos();
-        List<String> blockers = new ArrayList<>();
-        Optional<ClusterState> s = cluster.state();
-        while (System.nanoTime() < deadline) {
-            s = cluster.state();
-            if (s.isPresent() && LocalCluster.healthy(s.get()) && allProcessesAlive()) {
-                return new HealResult(true, StateLine.of(s.get()), millisSince(start), List.of());
-            }
-            blockers.clear();
-            for (int n : allNodes()) {
-                for (HealPlan.Step step : HealPlan.plan(nodeFacts(n, s))) {
-                    Long last = lastAction.get(n + "/" + step);
-                    if (last == null || System.nanoTime() - last > REPEAT_AFTER.toNanos()) {
-                        String result = apply(n, step);
-                        if (result.contains("not available")) {
-                            blockers.add(result);
-                        }
-                    }
-                }
-            }
-            Optional<ClusterState> before = s;
-            await(Duration.ofSeconds(3), () -> cluster.state().map(now -> LocalCluster.healthy(now)
-                    || !now.equals(before.orElse(null))).orElse(false));
-        }
-        s = cluster.state();
-        boolean healed = s.isPresent() && LocalCluster.healthy(s.get()) && allProcessesAlive();
-        return new HealResult(healed, s.map(StateLine::of).orElse("no agent answered"), millisSince(start),
-                healed ? List.of() : List.copyOf(new LinkedHashSet<>(blockers)));
+        Rounds r = heal(allNodes(), timeout, this::healthyNow);
+        return new HealResult(r.done(), r.last().map(StateLine::of).orElse("no agent answered"), millisSince(start),
+                r.blockers());
     }
 
     // ---- facts ----

@@ -356,19 +356,25 @@ public final class ChaosRun {
                 return; // the JVM is shutting down: the hook does the teardown
             }
         }
-        if (events != null) {
-            events.stop();
-        }
-        if (cluster != null) {
-            progress.line("cluster: stopping");
-            cluster.close();
-            copyLogs(dir, cluster);
-            if (!o.keepCluster()) {
-                deleteTree(dir.resolve("cluster"));
+        try {
+            if (events != null) {
+                events.stop();
             }
-        }
-        if (net != null) {
-            net.close();
+        } finally {
+            try {
+                if (cluster != null) {
+                    progress.line("cluster: stopping");
+                    cluster.close();
+                    copyLogs(dir, cluster);
+                    if (!o.keepCluster()) {
+                        deleteTree(dir.resolve("cluster"));
+                    }
+                }
+            } finally {
+                if (net != null) {
+                    net.close(); // even when stopping the cluster failed: no rule outlives the run
+                }
+            }
         }
     }
 

@@ -89,12 +89,12 @@ public final class BankWorkload implements Workload {
             return Applied.fail("insufficient funds: account " + from + " has " + balance + ", transfer of " + amount);
         }
         try (PreparedStatement ps = c.prepareStatement("update chaos_bank set balance = balance + ? where id = ?")) {
-            ps.setLong(1, -amount);
-            ps.setInt(2, from);
-            ps.executeUpdate();
-            ps.setLong(1, amount);
-            ps.setInt(2, to);
-            ps.executeUpdate();
+            // the lower account first: transfers never wait for each other in a cycle (no deadlock, no 1 s stall)
+            for (int account : new int[] {Math.min(from, to), Math.max(from, to)}) {
+                ps.setLong(1, account == from ? -amount : amount);
+                ps.setInt(2, account);
+                ps.executeUpdate();
+            }
         }
         int port;
         long timeline;

@@ -1,6 +1,7 @@
 package io.raftpool.cli.render;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftpool.api.view.Cells;
 import io.raftpool.proto.Backend;
 import io.raftpool.proto.BackendRole;
 import io.raftpool.proto.ClusterState;
@@ -41,34 +42,25 @@ final class Backends {
 
     /** The status with what qualifies it: "up", "up (detached)", "down (needs recovery)". */
     static String statusText(Backend b) {
-        List<String> flags = new ArrayList<>();
-        if (b.getDetached()) {
-            flags.add("detached");
-        }
-        if (b.getNeedsRecovery()) {
-            flags.add("needs recovery");
-        }
-        String status = Formats.status(b.getStatus());
-        return flags.isEmpty() ? status : status + " (" + String.join(", ", flags) + ")";
+        return Cells.statusText(b);
     }
 
     /** Whether this server is the primary of the newest epoch (being promoted, or active). */
     static boolean currentPrimary(ClusterState state, int nodeId) {
-        return state.getPrimary().getPhase() != PrimaryPhase.PHASE_NONE && state.getPrimary().getNodeId() == nodeId;
+        return Cells.currentPrimary(state, nodeId);
     }
 
     /** The committed role; a primary that another has replaced keeps its role until rebuilt: "primary (old)". */
     static String roleText(ClusterState state, Backend b) {
-        String role = Formats.role(b.getRole());
-        return b.getRole() == BackendRole.PRIMARY && !currentPrimary(state, b.getNodeId()) ? role + " (old)" : role;
+        return Cells.roleText(state, b);
     }
 
     static String delayText(Backend b) {
-        return b.getLagBytes() < 0 ? "" : Long.toString(b.getLagBytes());
+        return Cells.delayText(b);
     }
 
     static String timelineText(Backend b) {
-        return b.getTimeline() <= 0 ? "" : Long.toString(b.getTimeline());
+        return Cells.timelineText(b);
     }
 
     static ObjectNode json(ClusterState state, Backend b) {

@@ -1,5 +1,6 @@
 package io.raftpool.cli.render;
 
+import io.raftpool.api.view.Cells;
 import io.raftpool.proto.BackendRole;
 import io.raftpool.proto.BackendStatus;
 import io.raftpool.proto.Health;
@@ -12,7 +13,6 @@ import java.util.Locale;
 
 /** Words and numbers as the tables and the JSON show them. Zero times mean "never". */
 public final class Formats {
-    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
     // always with milliseconds, so every time in the JSON has the same shape
     private static final DateTimeFormatter ISO_UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
@@ -20,20 +20,11 @@ public final class Formats {
     private Formats() {}
 
     public static String status(BackendStatus status) {
-        return switch (status) {
-            case UP -> "up";
-            case DOWN -> "down";
-            case RECOVERING -> "recovering";
-            default -> "unknown";
-        };
+        return Cells.status(status);
     }
 
     public static String role(BackendRole role) {
-        return switch (role) {
-            case PRIMARY -> "primary";
-            case STANDBY -> "standby";
-            default -> "unknown";
-        };
+        return Cells.role(role);
     }
 
     public static String health(Health health) {
@@ -56,7 +47,7 @@ public final class Formats {
 
     /** Local wall-clock time, like pgpool's last_status_change; "" for never. */
     public static String localTime(long epochMs, ZoneId zone) {
-        return epochMs <= 0 ? "" : LOCAL.format(Instant.ofEpochMilli(epochMs).atZone(zone));
+        return Cells.localTime(epochMs, zone);
     }
 
     /** ISO-8601 in UTC for the JSON; null for never. */
@@ -71,26 +62,16 @@ public final class Formats {
 
     /** 850ms, 1.25s, 3m05s; "" for zero (not the end of a step). */
     public static String duration(long ms) {
-        if (ms <= 0) {
-            return "";
-        }
-        if (ms < 1000) {
-            return ms + "ms";
-        }
-        if (ms < 60_000) {
-            String seconds = String.format(Locale.ROOT, "%.2f", ms / 1000.0).replaceAll("\\.?0+$", "");
-            return seconds + "s";
-        }
-        return String.format(Locale.ROOT, "%dm%02ds", ms / 60_000, (ms % 60_000) / 1000);
+        return Cells.duration(ms);
     }
 
     /** Raft roles in lower case, as the rest of the output writes words. */
     public static String raftRole(String role) {
-        return role.isEmpty() ? "unknown" : role.toLowerCase(Locale.ROOT);
+        return Cells.raftRole(role);
     }
 
     public static String yesNo(boolean value) {
-        return value ? "yes" : "no";
+        return Cells.yesNo(value);
     }
 
     public static String blankIfEmpty(String text) {

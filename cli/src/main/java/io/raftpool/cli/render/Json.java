@@ -39,6 +39,15 @@ public final class Json {
         }
     }
 
+    /** The same JSON on one line, for output that prints one object per line (JSON Lines). */
+    public static String writeLine(ObjectNode node) {
+        try {
+            return MAPPER.writeValueAsString(node) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree built in memory could not be written", e);
+        }
+    }
+
     /** Puts a number, or null when {@code value} is the "unknown" marker. */
     static void putOrNull(ObjectNode node, String key, long value, long unknown) {
         if (value == unknown) {

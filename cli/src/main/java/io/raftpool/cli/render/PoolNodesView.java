@@ -1,46 +1,22 @@
 package io.raftpool.cli.render;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.raftpool.proto.Backend;
+import io.raftpool.api.view.PoolNodesRows;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Operation;
 import io.raftpool.proto.Primary;
 import io.raftpool.proto.RaftInfo;
 import io.raftpool.proto.StateView;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /** {@code raftpool pool-nodes}: one row per PostgreSQL server, then the primary and its epoch. */
 public final class PoolNodesView {
-    private static final List<Table.Column> COLUMNS = List.of(
-            Table.Column.number("node_id"), Table.Column.text("hostname"), Table.Column.number("port"),
-            Table.Column.text("status"), Table.Column.text("role"), Table.Column.number("timeline"),
-            Table.Column.number("replication_delay"), Table.Column.text("replication_state"),
-            Table.Column.text("sync_state"), Table.Column.text("last_status_change"), Table.Column.text("reason"));
-
     private PoolNodesView() {}
 
     public static String text(StateView view, ZoneId zone) {
         ClusterState state = view.getState();
-        List<List<String>> rows = new ArrayList<>();
-        for (Backend b : Backends.byNodeId(state)) {
-            var node = Backends.node(state, b.getNodeId());
-            rows.add(List.of(
-                    Integer.toString(b.getNodeId()),
-                    node.map(n -> n.getHost()).orElse("?"),
-                    node.map(n -> Integer.toString(n.getPgPort())).orElse("?"),
-                    Backends.statusText(b),
-                    Backends.roleText(state, b),
-                    Backends.timelineText(b),
-                    Backends.delayText(b),
-                    b.getReplicationState(),
-                    b.getSyncState(),
-                    Formats.localTime(b.getStatusChangedMs(), zone),
-                    b.getStatusReason()));
-        }
-        StringBuilder out = new StringBuilder(new Table(COLUMNS, rows).render());
+        StringBuilder out = new StringBuilder(Table.of(PoolNodesRows.of(state, zone)).render());
         out.append('\n').append(primaryLine(state, zone)).append('\n');
         if (state.getOperation().getKind() != Operation.Kind.KIND_NONE) {
             out.append(operationLine(state, zone)).append('\n');

@@ -21,6 +21,12 @@ public record Table(List<Column> columns, List<List<String>> rows) {
         }
     }
 
+    /** The psql-style drawing of a table built as data (shared with the admin console). */
+    public static Table of(io.raftpool.api.view.TableData data) {
+        return new Table(data.columns().stream()
+                .map(c -> c.numeric() ? Column.number(c.name()) : Column.text(c.name())).toList(), data.rows());
+    }
+
     public Table {
         columns = List.copyOf(columns);
         rows = rows.stream().map(List::copyOf).toList();

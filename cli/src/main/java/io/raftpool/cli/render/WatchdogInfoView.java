@@ -1,23 +1,17 @@
 package io.raftpool.cli.render;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftpool.api.view.WatchdogRows;
 import io.raftpool.proto.AgentStatus;
 import io.raftpool.proto.RaftInfo;
 import io.raftpool.proto.VipHolder;
 import io.raftpool.proto.WatchdogInfo;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /** {@code raftpool watchdog-info}: the quorum, the leader, the VIP, then one row per agent. */
 public final class WatchdogInfoView {
-    private static final List<Table.Column> COLUMNS = List.of(
-            Table.Column.number("node_id"), Table.Column.text("name"), Table.Column.text("address"),
-            Table.Column.text("reachable"), Table.Column.text("raft_role"), Table.Column.number("term"),
-            Table.Column.number("leader_id"), Table.Column.number("commit_index"),
-            Table.Column.number("applied_index"), Table.Column.text("error"));
-
     private WatchdogInfoView() {}
 
     public static String text(WatchdogInfo info, ZoneId zone) {
@@ -29,20 +23,7 @@ public final class WatchdogInfoView {
         out.append("leader: ").append(info.getLeaderId() < 0 ? "none" : "node " + label(info, info.getLeaderId()))
                 .append(", term ").append(info.getTerm()).append('\n');
         out.append("vip: ").append(vipText(info, zone)).append("\n\n");
-        List<List<String>> rows = new ArrayList<>();
-        for (AgentStatus a : byNodeId(info)) {
-            RaftInfo raft = a.getRaft();
-            boolean known = a.getReachable();
-            rows.add(List.of(
-                    Integer.toString(a.getNodeId()), a.getName(), a.getAddress(), Formats.yesNo(a.getReachable()),
-                    known ? Formats.raftRole(raft.getRole()) : "",
-                    known ? Long.toString(raft.getTerm()) : "",
-                    known && raft.getLeaderId() >= 0 ? Integer.toString(raft.getLeaderId()) : "",
-                    known ? Long.toString(raft.getCommitIndex()) : "",
-                    known ? Long.toString(raft.getAppliedIndex()) : "",
-                    a.getError()));
-        }
-        return out.append(new Table(COLUMNS, rows).render()).toString();
+        return out.append(Table.of(WatchdogRows.of(info)).render()).toString();
     }
 
     static String vipText(WatchdogInfo info, ZoneId zone) {

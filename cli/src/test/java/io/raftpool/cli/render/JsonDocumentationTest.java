@@ -38,6 +38,21 @@ class JsonDocumentationTest {
         assertThat(printed).isEqualTo(documented("## `pool-nodes --json`"));
     }
 
+    /** primary, operation and the events are documented where they come from; status names them and adds the rest. */
+    @Test
+    void status() throws IOException {
+        Set<String> printed = keys(Json.write(StatusView.json(SampleStates.view(SampleStates.duringRecovery()), 5, 1000)));
+        Set<String> own = new TreeSet<>(printed);
+        own.removeIf(k -> k.startsWith("nodes[].") || k.startsWith("events[].") || k.startsWith("primary.")
+                || k.startsWith("operation."));
+
+        assertThat(own).isEqualTo(documented("## `status --json"));
+        assertThat(under(printed, "events[].")).isEqualTo(under(documented("## `events --json"), "events[]."));
+        Set<String> poolNodes = documented("## `pool-nodes --json`");
+        assertThat(under(printed, "primary.")).isNotEmpty().isEqualTo(under(poolNodes, "primary."));
+        assertThat(under(printed, "operation.")).isNotEmpty().isEqualTo(under(poolNodes, "operation."));
+    }
+
     @Test
     void watchdogInfo() throws IOException {
         assertThat(keys(WatchdogInfoView.json(SampleStates.watchdogInfo()))).isEqualTo(documented("## `watchdog-info --json`"));
@@ -65,6 +80,13 @@ class JsonDocumentationTest {
         Set<String> rest = new TreeSet<>(keys);
         rest.removeIf(k -> k.startsWith(prefix));
         return rest;
+    }
+
+    /** The keys below {@code prefix}, without it. */
+    private static Set<String> under(Set<String> keys, String prefix) {
+        Set<String> below = new TreeSet<>();
+        keys.stream().filter(k -> k.startsWith(prefix)).forEach(k -> below.add(k.substring(prefix.length())));
+        return below;
     }
 
     /** Key paths of a JSON text: {@code a}, {@code a.b}, {@code list[].c}. */

@@ -1,8 +1,6 @@
 package io.raftpool.server.agent;
 
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
-import io.grpc.netty.NettyServerBuilder;
 import io.raftpool.api.AdminCredentials;
 import io.raftpool.config.ClusterConfig;
 import io.raftpool.config.ConfigLoader;
@@ -13,7 +11,7 @@ import io.raftpool.proto.StateView;
 import io.raftpool.proto.WatchdogInfo;
 import io.raftpool.server.api.AdminActions;
 import io.raftpool.server.api.AdminService;
-import io.raftpool.server.api.RequestLimits;
+import io.raftpool.server.api.AdminEndpoint;
 import io.raftpool.server.console.AdminConsole;
 import io.raftpool.server.security.ApiAccess;
 import io.raftpool.server.security.AuthCounters;
@@ -70,6 +68,7 @@ public final class Agent implements AutoCloseable {
     });
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Runnable onFatal = () -> { };
+    private int closedChecks;
 
     private Agent(ClusterConfig config, int nodeId) throws IOException {
         this.config = config;
@@ -78,12 +77,16 @@ public final class Agent implements AutoCloseable {
         ClusterStateMachine stateMachine = new ClusterStateMachine(relay);
         this.tls = NodeTls.load(config, nodeId);
         this.access = new ApiAccess(config.security());
-        this.raft = new RaftNode(config, nodeId, stateMachine, tls.map(NodeTls::raft));
+        this.peers = new PeerAgents(config, tls.map(NodeTls::peerCredentials).orElse(AdminCredentials.plaintext()));
+        Optional<java.util.List<io.raftpool.proto.NodeInfo>> joining = RaftNode.hasStorage(config, nodeId)
+                ? Optional.empty() : peers.clusterToJoin(nodeId);
+        this.raft = new RaftNode(config, nodeId, stateMachine, tls.map(NodeTls::raft), joining);
         this.contact = new MajorityContact(raft::heartbeat, System::nanoTime, 1000);
         Clocks clocks = Clocks.SYSTEM;
         PostgresAccess pg = new PostgresAccess(config, self);
         this.startedWallMs = clocks.wallMs();
-        this.metrics = new AgentMetrics(this::state, this::raftInfo, this::vipHeld, System::nanoTime, startedWallMs);
+        this.metrics = new AgentMetrics(this::state, this::raftInfo, this::vipHeld, access.counters(), System::nanoTime,
+                startedWallMs);
         this.leader = new LeaderDuties(config, nodeId, raft, this::state, pg, clocks::monoMs, clocks::wallMs);
         this.health = new HealthMonitor(config, nodeId, this::state, metrics.timed(pg::healthProbe), pg::localPostmasterRunning, raft::submit,
                 clocks::wallMs);
@@ -92,9 +95,9 @@ public final class Agent implements AutoCloseable {
                 : Optional.empty();
         this.vip = config.vip().map(v -> new VipManager(config, v, nodeId, contact,
                 () -> leader.isLeader() && raft.isLeaderReady(), raft::term, raft::submit, clocks));
-        this.peers = new PeerAgents(config, tls.map(NodeTls::peerCredentials).orElse(AdminCredentials.plaintext()));
         this.adminService = new AdminService(new View(), new AdminActions(nodeId, raft, hub, clocks::wallMs));
-        this.adminServer = adminServer(self, adminService, tls, access);
+        this.adminServer = AdminEndpoint.build(new InetSocketAddress(self.host(), self.adminPort()), adminService,
+                tls, access);
         relay.bind(this);
     }
 
@@ -130,20 +133,6 @@ public final class Agent implements AutoCloseable {
         timers.scheduleWithFixedDelay(this::checkRaftAlive, 1, 1, TimeUnit.SECONDS);
     }
 
-    /**
-     * The admin API server: TLS with this node's certificate when security.tls is on (an agent's
-     * client certificate is checked when shown), the token check when security.auth is on, and
-     * no request larger than {@link RequestLimits#MAX_MESSAGE_BYTES}.
-     */
-    private static Server adminServer(NodeConfig self, AdminService service, Optional<NodeTls> tls, ApiAccess access) {
-        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.adminPort()))
-                .addService(access.interceptor().map(i -> ServerInterceptors.intercept(service, i))
-                        .orElseGet(service::bindService))
-                .maxInboundMessageSize(RequestLimits.MAX_MESSAGE_BYTES);
-        tls.ifPresent(t -> b.sslContext(t.adminServer()));
-        return b.build();
-    }
-
     /** Admin calls and console logins let in or refused by the token check (security.auth). */
     public AuthCounters authCounters() {
         return access.counters();
@@ -155,7 +144,8 @@ public final class Agent implements AutoCloseable {
     }
 
     private void checkRaftAlive() {
-        if (!raft.isAlive()) {
+        closedChecks = raft.hasClosedItself() ? closedChecks + 1 : 0;
+        if (closedChecks >= 2) {
             LOG.error("the raft server stopped (a long pause or a storage failure); this agent exits so that its"
                     + " supervisor restarts it");
             onFatal.run();

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import io.raftpool.server.raft.RaftNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class MajorityContact {
     private static final Logger LOG = LoggerFactory.getLogger(MajorityContact.class);
 
-    private final Supplier<CompletableFuture<Long>> heartbeat;
+    private final Supplier<CompletableFuture<RaftNode.Beat>> heartbeat;
     private final LongSupplier nanoClock;
     private final long timeoutMs;
     private volatile long lastConfirmedStartNanos;
@@ -24,8 +25,9 @@ public final class MajorityContact {
     private volatile boolean inFlight;
     private volatile boolean lastOk = true;
     private volatile long leaderAppliedIndex;
+    private volatile long firstBeatNanos;
 
-    public MajorityContact(Supplier<CompletableFuture<Long>> heartbeat, LongSupplier nanoClock, long timeoutMs) {
+    public MajorityContact(Supplier<CompletableFuture<RaftNode.Beat>> heartbeat, LongSupplier nanoClock, long timeoutMs) {
         this.heartbeat = heartbeat;
         this.nanoClock = nanoClock;
         this.timeoutMs = timeoutMs;
@@ -33,12 +35,15 @@ public final class MajorityContact {
 
     /** One beat; the caller schedules it. A beat still in flight is not doubled. */
     public void beat() {
+        if (firstBeatNanos == 0) {
+            firstBeatNanos = nanoClock.getAsLong();
+        }
         if (inFlight) {
             return;
         }
         inFlight = true;
         long start = nanoClock.getAsLong();
-        CompletableFuture<Long> f;
+        CompletableFuture<RaftNode.Beat> f;
         try {
             f = heartbeat.get();
         } catch (RuntimeException e) {
@@ -46,14 +51,16 @@ public final class MajorityContact {
             failed(e);
             return;
         }
-        f.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((leaderIndex, error) -> {
+        f.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((beat, error) -> {
             inFlight = false;
             if (error == null) {
-                if (leaderIndex > leaderAppliedIndex) {
-                    leaderAppliedIndex = leaderIndex;
+                if (beat.leaderAppliedIndex() > leaderAppliedIndex) {
+                    leaderAppliedIndex = beat.leaderAppliedIndex();
                 }
-                if (!everConfirmed || start - lastConfirmedStartNanos > 0) {
-                    lastConfirmedStartNanos = start;
+                // the leader itself last heard a majority that long before it answered
+                long confirmed = start - Math.max(0, Math.min(beat.leaderMajorityAgeMs(), 3_600_000L)) * 1_000_000L;
+                if (!everConfirmed || confirmed - lastConfirmedStartNanos > 0) {
+                    lastConfirmedStartNanos = confirmed;
                 }
                 everConfirmed = true;
                 if (!lastOk) {
@@ -79,6 +86,18 @@ public final class MajorityContact {
             return -1;
         }
         return Math.max(0, (nanoClock.getAsLong() - lastConfirmedStartNanos) / 1_000_000);
+    }
+
+    /**
+     * The age that decisions use: when contact was never confirmed, the time since the first
+     * beat was sent (not since the JVM started: a slow start-up must not fence a healthy primary).
+     */
+    public long ageOrSinceFirstBeatMs() {
+        long age = ageMs();
+        if (age >= 0) {
+            return age;
+        }
+        return firstBeatNanos == 0 ? 0 : Math.max(0, (nanoClock.getAsLong() - firstBeatNanos) / 1_000_000);
     }
 
     /**

@@ -10,7 +10,11 @@ import io.raftpool.proto.AgentStatus;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.GetStateRequest;
 import io.raftpool.proto.RaftInfo;
+import io.raftpool.proto.NodeInfo;
 import io.raftpool.proto.WatchdogInfo;
+import io.raftpool.server.leader.ClusterInit;
+import java.util.List;
+import java.util.Optional;
 import io.raftpool.config.VipSettings;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 /** The other agents' admin APIs, asked for their Raft view when an operator wants the whole picture. */
 final class PeerAgents implements AutoCloseable {
     private static final long CALL_TIMEOUT_MS = 700;
+    private static final long JOIN_CHECK_TIMEOUT_MS = 3000;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PeerAgents.class);
 
     private final ClusterConfig config;
     private final Map<Integer, ManagedChannel> channels = new HashMap<>();
@@ -34,34 +40,70 @@ final class PeerAgents implements AutoCloseable {
         this.config = config;
         this.credentials = credentials;
         for (NodeConfig n : config.nodes()) {
-            channels.put(n.id(), credentials.configure(NettyChannelBuilder.forAddress(n.host(), n.adminPort())).build());
+            channel(n.id(), n.host(), n.adminPort());
         }
     }
 
-    WatchdogInfo watchdogInfo(int self, RaftInfo own, ClusterState state) {
-        Map<Integer, CompletableFuture<AgentStatus>> asks = new HashMap<>();
+    /** The channel to a node's agent; made on first use, so nodes added later are reached too. */
+    private synchronized ManagedChannel channel(int id, String host, int port) {
+        return channels.computeIfAbsent(id, k -> {
+            ManagedChannel channel = credentials.configure(NettyChannelBuilder.forAddress(host, port)).build();
+            // connect (and with TLS, shake hands) now rather than inside the first call's short deadline
+            channel.getState(true);
+            return channel;
+        });
+    }
+
+    /**
+     * At the first start of a node: the members of a running cluster that does not count it
+     * yet (it is being added with add-node), as its other agents answer; empty when no agent
+     * answers (a new cluster bootstrapping) or the cluster counts it already.
+     */
+    Optional<List<NodeInfo>> clusterToJoin(int self) {
         for (NodeConfig n : config.nodes()) {
             if (n.id() == self) {
-                asks.put(n.id(), CompletableFuture.completedFuture(status(n, own, true, "")));
                 continue;
             }
-            asks.put(n.id(), CompletableFuture.supplyAsync(() -> ask(n)));
+            try {
+                ClusterState s = credentials.apply(AdminGrpc.newBlockingStub(channel(n.id(), n.host(), n.adminPort())))
+                        .withDeadlineAfter(JOIN_CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                        .getState(GetStateRequest.getDefaultInstance()).getState();
+                if (s.getNodesCount() > 0) {
+                    boolean member = s.getNodesList().stream().anyMatch(x -> x.getId() == self);
+                    return member ? Optional.empty() : Optional.of(s.getNodesList());
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("agent {} did not say whether a cluster runs: {}", n.id(), e.toString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every member of the committed state (not the config: nodes join and leave), as each agent sees itself. */
+    WatchdogInfo watchdogInfo(int self, RaftInfo own, ClusterState state) {
+        List<NodeInfo> nodes = state.getNodesCount() > 0 ? state.getNodesList()
+                : config.nodes().stream().map(ClusterInit::nodeInfo).toList();
+        int quorum = nodes.size() / 2 + 1;
+        Map<Integer, CompletableFuture<AgentStatus>> asks = new HashMap<>();
+        for (NodeInfo n : nodes) {
+            asks.put(n.getId(), n.getId() == self ? CompletableFuture.completedFuture(status(n, own, true, ""))
+                    : CompletableFuture.supplyAsync(() -> ask(n)));
         }
         WatchdogInfo.Builder b = WatchdogInfo.newBuilder()
-                .setAgentsTotal(config.nodes().size())
-                .setQuorumSize(config.quorumSize())
+                .setAgentsTotal(nodes.size())
+                .setQuorumSize(quorum)
                 .setVip(state.getVip())
                 .setVipAddress(config.vip().map(v -> v.address() + "/" + v.prefix()).orElse(""));
         int reachable = 0;
         int leader = -1;
         long term = 0;
-        for (NodeConfig n : config.nodes()) {
-            AgentStatus s = asks.get(n.id()).join();
+        for (NodeInfo n : nodes) {
+            AgentStatus s = asks.get(n.getId()).join();
             b.addAgents(s);
             if (s.getReachable()) {
                 reachable++;
                 if ("LEADER".equals(s.getRaft().getRole()) && s.getRaft().getTerm() >= term) {
-                    leader = n.id();
+                    leader = n.getId();
                     term = s.getRaft().getTerm();
                 }
             }
@@ -71,30 +113,31 @@ final class PeerAgents implements AutoCloseable {
             term = own.getTerm();
         }
         return b.setLeaderId(leader).setTerm(term)
-                .setQuorumPresent(reachable >= config.quorumSize() && leader >= 0)
+                .setQuorumPresent(reachable >= quorum && leader >= 0)
                 .build();
     }
 
-    private AgentStatus ask(NodeConfig n) {
+    private AgentStatus ask(NodeInfo n) {
         try {
-            RaftInfo info = credentials.apply(AdminGrpc.newBlockingStub(channels.get(n.id())))
+            RaftInfo info = credentials.apply(AdminGrpc.newBlockingStub(channel(n.getId(), n.getHost(), n.getAdminPort())))
                     .withDeadlineAfter(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                     .getRaftInfo(GetStateRequest.getDefaultInstance());
             return status(n, info, true, "");
         } catch (RuntimeException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
-            return status(n, RaftInfo.newBuilder().setNodeId(n.id()).setRole("UNREACHABLE").setLeaderId(-1).build(),
+            return status(n, RaftInfo.newBuilder().setNodeId(n.getId()).setRole("UNREACHABLE").setLeaderId(-1).build(),
                     false, why);
         }
     }
 
-    private static AgentStatus status(NodeConfig n, RaftInfo info, boolean reachable, String error) {
-        return AgentStatus.newBuilder().setNodeId(n.id()).setName(n.name()).setAddress(n.adminAddress())
-                .setReachable(reachable).setRaft(info).setError(error).build();
+    private static AgentStatus status(NodeInfo n, RaftInfo info, boolean reachable, String error) {
+        return AgentStatus.newBuilder().setNodeId(n.getId()).setName(n.getName())
+                .setAddress(n.getHost() + ":" + n.getAdminPort()).setReachable(reachable).setRaft(info).setError(error)
+                .build();
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         channels.values().forEach(ManagedChannel::shutdownNow);
     }
 }

@@ -24,6 +24,7 @@ import java.util.Optional;
 final class PostgresAccess implements LeaderDuties.CandidateProber {
     private final Optional<PostgresServer> local;
     private final Map<Integer, Login> logins = new HashMap<>();
+    private final Login defaultLogin;
 
     private record Login(String user, Optional<Password> password) {}
 
@@ -34,6 +35,7 @@ final class PostgresAccess implements LeaderDuties.CandidateProber {
             PostgresConfig pg = n.requirePostgres();
             logins.put(n.id(), new Login(pg.superuser(), Password.resolve(pg.superuserPassword(), env)));
         }
+        this.defaultLogin = logins.getOrDefault(self.id(), logins.values().stream().findFirst().orElse(null));
     }
 
     PostgresServer localServer() {
@@ -45,9 +47,10 @@ final class PostgresAccess implements LeaderDuties.CandidateProber {
     }
 
     ProbeResult rawProbe(NodeInfo node, Duration timeout) {
-        Login login = logins.get(node.getId());
+        // a node added after this agent read its config logs in like this node does
+        Login login = logins.getOrDefault(node.getId(), defaultLogin);
         if (login == null) {
-            return ProbeResult.unreachable("node " + node.getId() + " has no PostgreSQL in the config", Duration.ZERO);
+            return ProbeResult.unreachable("no PostgreSQL login is known for node " + node.getId(), Duration.ZERO);
         }
         return PgProbe.probe(node.getHost(), node.getPgPort(), login.user(), login.password(), timeout);
     }

@@ -3,7 +3,12 @@ package io.raftpool.server.api;
 import io.raftpool.proto.ActionReply;
 import io.raftpool.proto.Backend;
 import io.raftpool.proto.BackendStatus;
+import io.raftpool.proto.AddNode;
+import io.raftpool.proto.AddNodeRequest;
 import io.raftpool.proto.BeginFailover;
+import io.raftpool.proto.NodeInfo;
+import io.raftpool.proto.RemoveNode;
+import java.io.IOException;
 import io.raftpool.proto.BeginRecovery;
 import io.raftpool.proto.SwitchoverRequest;
 import io.raftpool.server.state.ClusterStates;
@@ -134,6 +139,59 @@ public final class AdminActions {
                     + " ms; node " + old + " rejoins as its standby", epoch);
         }
         return refused("switchover to node " + target + " did not complete: see raftpool events");
+    }
+
+    /**
+     * add-node: the node joins the committed state (so it is known when its agent arrives),
+     * then the Raft configuration; its agent then builds its standby from the primary. Both
+     * steps are idempotent, so a failed add-node is simply repeated.
+     */
+    public ActionReply addNode(AddNodeRequest r) {
+        Duration timeout = r.getTimeoutMs() > 0 ? Duration.ofMillis(r.getTimeoutMs()) : DEFAULT_WAIT;
+        ClusterState s = state.get();
+        NodeInfo n = r.getNode();
+        boolean known = ClusterStates.node(s, n.getId()).isPresent();
+        if (!known) {
+            Optional<String> failure = commit(base().setAddNode(AddNode.newBuilder().setNode(n)).build(), timeout);
+            if (failure.isPresent()) {
+                return refused(failure.get());
+            }
+        }
+        try {
+            raft.setMembers(state.get().getNodesList());
+        } catch (IOException | RuntimeException e) {
+            return refused("node " + n.getId() + " is in the cluster state but not yet in the raft configuration: "
+                    + e.getMessage() + "; is its agent running? Run add-node again once it is");
+        }
+        return accepted("node " + n.getId() + " (" + n.getName() + ") joined" + (n.getWitness() ? ""
+                : "; its agent builds it as a standby of node " + state.get().getPrimary().getNodeId()),
+                state.get().getPrimary().getEpoch());
+    }
+
+    /**
+     * remove-node: the node leaves the committed state first (nobody routes to it or promotes it
+     * any more), then the Raft configuration.
+     */
+    public ActionReply removeNode(NodeRequest r) {
+        ClusterState s = state.get();
+        int id = r.getNodeId();
+        if (ClusterStates.node(s, id).isPresent()) {
+            Optional<String> failure = commit(base().setRemoveNode(RemoveNode.newBuilder().setNodeId(id)
+                    .setReason("remove-node requested by an operator")).build(), timeout(r));
+            if (failure.isPresent()) {
+                return refused(failure.get());
+            }
+        } else if (!raft.members().contains(id)) {
+            return refused("node " + id + " is not in the cluster; nodes are " + ClusterStates.nodeIds(s));
+        }
+        try {
+            raft.setMembers(state.get().getNodesList());
+        } catch (IOException | RuntimeException e) {
+            return refused("node " + id + " left the cluster state but is still in the raft configuration: "
+                    + e.getMessage() + "; run remove-node again");
+        }
+        return accepted("node " + id + " left the cluster; stop its agent (and its PostgreSQL, which no longer replicates)",
+                state.get().getPrimary().getEpoch());
     }
 
     private ClusterState awaitState(Duration timeout, java.util.function.Predicate<ClusterState> done) {

@@ -3,6 +3,7 @@ package io.raftpool.server.api;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.raftpool.proto.ActionReply;
+import io.raftpool.proto.AddNodeRequest;
 import io.raftpool.proto.AdminGrpc;
 import io.raftpool.proto.GetStateRequest;
 import io.raftpool.proto.NodeRequest;
@@ -137,6 +138,23 @@ public final class AdminService extends AdminGrpc.AdminImplBase implements AutoC
         }
         response.onNext(reply);
         response.onCompleted();
+    }
+
+    @Override
+    public void addNode(AddNodeRequest request, StreamObserver<ActionReply> response) {
+        ActionReply reply;
+        try {
+            reply = actions.addNode(request);
+        } catch (RuntimeException e) {
+            reply = ActionReply.newBuilder().setAccepted(false).setMessage("failed: " + e.getMessage()).build();
+        }
+        response.onNext(reply);
+        response.onCompleted();
+    }
+
+    @Override
+    public void removeNode(NodeRequest request, StreamObserver<ActionReply> response) {
+        answer(response, actions::removeNode, request);
     }
 
     private static void answer(StreamObserver<ActionReply> response, Function<NodeRequest, ActionReply> action,

@@ -13,7 +13,10 @@ import io.raftpool.proto.ReportObservation;
 import io.raftpool.server.leader.ClusterInit;
 import io.raftpool.server.state.ClusterStates;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +55,7 @@ public final class HealthMonitor implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final Map<Integer, ObserverView> views = new ConcurrentHashMap<>();
     private final Map<Integer, Boolean> reporting = new ConcurrentHashMap<>();
+    private final Map<Integer, ScheduledFuture<?>> probes = new ConcurrentHashMap<>();
     private volatile long lastLagReportMs;
 
     public HealthMonitor(ClusterConfig config, int self, Supplier<ClusterState> state, BackendProber prober,
@@ -74,13 +78,39 @@ public final class HealthMonitor implements AutoCloseable {
     public void start() {
         HealthCheckSettings hc = config.healthCheck();
         for (NodeConfig n : config.postgresNodes()) {
-            NodeInfo info = ClusterInit.nodeInfo(n);
-            timers.scheduleWithFixedDelay(() -> guarded(() -> probeOnce(info)), 0, hc.period().toMillis(),
-                    TimeUnit.MILLISECONDS);
+            watch(ClusterInit.nodeInfo(n));
         }
+        // nodes join and leave the committed state (add-node, remove-node): probe what it holds
+        timers.scheduleWithFixedDelay(() -> guarded(this::followMembership), 1, 1, TimeUnit.SECONDS);
         if (config.requireNode(self).postgres().isPresent()) {
             timers.scheduleWithFixedDelay(() -> guarded(this::localCheck), 0, hc.localCheckPeriod().toMillis(),
                     TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void watch(NodeInfo node) {
+        probes.computeIfAbsent(node.getId(), id -> timers.scheduleWithFixedDelay(() -> guarded(() -> probeOnce(node)), 0,
+                config.healthCheck().period().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    private void followMembership() {
+        ClusterState s = state.get();
+        if (!ClusterStates.isInitialised(s)) {
+            return;
+        }
+        Set<Integer> backends = new HashSet<>(ClusterStates.backendIds(s));
+        for (NodeInfo n : s.getNodesList()) {
+            if (backends.contains(n.getId()) && !probes.containsKey(n.getId())) {
+                LOG.info("probing node {} ({}:{}), which joined the cluster", n.getId(), n.getHost(), n.getPgPort());
+                watch(n);
+            }
+        }
+        for (Integer id : Set.copyOf(probes.keySet())) {
+            if (!backends.contains(id)) {
+                LOG.info("no longer probing node {}, which left the cluster", id);
+                probes.remove(id).cancel(false);
+                views.remove(id);
+            }
         }
     }
 

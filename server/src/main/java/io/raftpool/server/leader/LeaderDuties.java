@@ -117,6 +117,9 @@ public final class LeaderDuties implements AutoCloseable {
             for (var n : config.nodes()) {
                 lastHeard.put(n.id(), now);
             }
+            for (var n : state.get().getNodesList()) {
+                lastHeard.put(n.getId(), now); // nodes added since the config was written
+            }
             leader = true;
             promotingSeenAtMs = -1;
             LOG.info("leader duties start at term {}", term);
@@ -142,10 +145,14 @@ public final class LeaderDuties implements AutoCloseable {
     /** Asks for a decision round soon (after a commit); rounds never overlap. */
     public void nudge() {
         if (leader && tickQueued.compareAndSet(false, true)) {
-            loop.execute(() -> {
+            try {
+                loop.execute(() -> {
+                    tickQueued.set(false);
+                    safeTick();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
                 tickQueued.set(false);
-                safeTick();
-            });
+            }
         }
     }
 

@@ -67,7 +67,6 @@ public final class LocalDuties implements AutoCloseable {
     private final MajorityContact contact;
     private final HealthMonitor health;
     private final Clocks clocks;
-    private final long startedMs;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "local-duties");
         t.setDaemon(true);
@@ -84,6 +83,8 @@ public final class LocalDuties implements AutoCloseable {
     private boolean fenced;
     private boolean protectedDataDir;
     private String appliedSyncSetting;
+    private java.util.Set<String> knownBackendNames;
+    private final java.util.Set<String> slotsToDrop = new java.util.HashSet<>();
     private long backoffUntilMs;
     private String lastNothing = "";
 
@@ -97,7 +98,6 @@ public final class LocalDuties implements AutoCloseable {
         this.contact = contact;
         this.health = health;
         this.clocks = clocks;
-        this.startedMs = clocks.monoMs();
         this.hooks = new HookRunner(config.hooks());
     }
 
@@ -107,10 +107,14 @@ public final class LocalDuties implements AutoCloseable {
 
     public void nudge() {
         if (queued.compareAndSet(false, true)) {
-            loop.execute(() -> {
-                queued.set(false);
-                round();
-            });
+            try {
+                loop.execute(() -> {
+                    queued.set(false);
+                    round();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                queued.set(false); // the agent is closing; Ratis may still apply an entry
+            }
         }
     }
 
@@ -123,6 +127,7 @@ public final class LocalDuties implements AutoCloseable {
             }
             act(action);
             reconcileSyncSetting();
+            dropSlotsOfRemovedNodes();
         } catch (RuntimeException e) {
             backoffUntilMs = clocks.monoMs() + BACKOFF_MS;
             LOG.warn("local action failed, retrying in {} ms: {}", BACKOFF_MS, e.getMessage());
@@ -131,10 +136,7 @@ public final class LocalDuties implements AutoCloseable {
 
     private LocalPlanner.Facts facts() {
         AppliedState applied = hub.current();
-        long age = contact.ageMs();
-        if (age < 0) {
-            age = clocks.monoMs() - startedMs;
-        }
+        long age = contact.ageOrSinceFirstBeatMs();
         boolean running = pg.isRunning();
         Optional<ObserverView> view = health.view(self.id());
         Optional<Boolean> inRecovery = view.map(ObserverView::role).flatMap(r -> r == BackendRole.STANDBY
@@ -219,6 +221,42 @@ public final class LocalDuties implements AutoCloseable {
             startupReconciled = true;
         } else {
             throw new IllegalStateException("unhandled local action " + action);
+        }
+    }
+
+    /**
+     * On the primary: the slot of a node that left the cluster would hold WAL for nobody (up to
+     * max_slot_wal_keep_size), so it goes. Only slots named after nodes this agent saw leave.
+     */
+    private void dropSlotsOfRemovedNodes() {
+        ClusterState s = hub.current().state();
+        java.util.Set<String> now = new java.util.HashSet<>();
+        for (Backend b : s.getBackendsList()) {
+            ClusterStates.node(s, b.getNodeId()).ifPresent(n -> now.add(n.getName()));
+        }
+        if (knownBackendNames != null) {
+            for (String name : knownBackendNames) {
+                if (!now.contains(name)) {
+                    slotsToDrop.add(name);
+                }
+            }
+        }
+        if (!now.isEmpty()) {
+            knownBackendNames = now;
+        }
+        slotsToDrop.removeAll(now); // a node that came back keeps its slot
+        if (slotsToDrop.isEmpty() || s.getPrimary().getNodeId() != self.id() || !pg.isRunning()) {
+            return;
+        }
+        for (String gone : java.util.List.copyOf(slotsToDrop)) {
+            try {
+                pg.dropSlot(SlotNames.forNode(gone));
+                slotsToDrop.remove(gone);
+                LOG.info("dropped the replication slot of node {}, which left the cluster", gone);
+            } catch (RuntimeException e) {
+                // still streaming through it (its server not stopped yet): tried again next round
+                LOG.debug("replication slot of {} not dropped yet: {}", gone, e.getMessage());
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.raftpool.server.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -9,6 +10,7 @@ import io.raftpool.proto.RaftInfo;
 import io.raftpool.server.health.HealthMonitor;
 import io.raftpool.server.health.ProbeOutcome;
 import io.raftpool.server.raft.AppliedState;
+import io.raftpool.server.security.AuthCounters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.OptionalInt;
@@ -23,7 +25,7 @@ import java.util.function.Supplier;
  * The agent's Prometheus metrics (docs/metrics.md), in a registry of its own, and the HTTP
  * endpoint that serves them. Gauges are computed when scraped ({@link AgentGauges}); the
  * counters and histograms count what this agent saw: its own health probes, the promotions it
- * applied, the API calls it refused.
+ * applied, and (read from the token check's {@link AuthCounters}) the API calls it refused.
  */
 public final class AgentMetrics implements AutoCloseable {
     private static final double[] PROBE_SECONDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
@@ -43,9 +45,6 @@ public final class AgentMetrics implements AutoCloseable {
     private final Histogram promotionDuration = Histogram.builder().name("raftpool_agent_failover_duration_seconds")
             .help("time from a confirmed failure (or the operator's request) to the new primary being active, by kind")
             .labelNames("kind").classicOnly().classicUpperBounds(PROMOTION_SECONDS).register(registry);
-    private final Counter authRefusals = Counter.builder().name("raftpool_agent_auth_refusals_total")
-            .help("admin API calls refused by authentication or authorisation, by reason")
-            .labelNames("reason").register(registry);
     private final LongSupplier nanoClock;
     private final long startedWallMs;
     private HTTPServer server;
@@ -55,13 +54,22 @@ public final class AgentMetrics implements AutoCloseable {
      * @param state         the committed state as this agent applied it
      * @param raft          this agent's Raft view of itself, majority contact age included
      * @param vipHeld       whether this agent has the VIP up
+     * @param auth          the admin API's and admin console's token checks, counted
      * @param startedWallMs when the agent started: promotions committed before are not counted
      */
     public AgentMetrics(Supplier<ClusterState> state, Supplier<RaftInfo> raft, BooleanSupplier vipHeld,
-                        LongSupplier nanoClock, long startedWallMs) {
+                        AuthCounters auth, LongSupplier nanoClock, long startedWallMs) {
         this.nanoClock = nanoClock;
         this.startedWallMs = startedWallMs;
         registry.register(() -> AgentGauges.snapshots(AgentGauges.of(state.get(), raft.get(), vipHeld.getAsBoolean())));
+        CounterWithCallback.builder().name("raftpool_agent_auth_refusals_total")
+                .help("admin API calls and admin console logins refused by the token check (security.auth), by reason:"
+                        + " unauthenticated (no token or an unknown one), permission_denied (a role that does not allow it)")
+                .labelNames("reason")
+                .callback(cb -> {
+                    cb.call(auth.unauthenticated(), "unauthenticated");
+                    cb.call(auth.permissionDenied(), "permission_denied");
+                }).register(registry);
     }
 
     /** The registry, for the endpoint and for parts that add metrics of their own. */
@@ -104,15 +112,6 @@ public final class AgentMetrics implements AutoCloseable {
                 promotionDuration.labelValues(p.kind()).observe(p.durationMs() / 1000.0);
             });
         }
-    }
-
-    /**
-     * Counts one refused admin API call. For the authentication and authorisation checks;
-     * {@code reason} is a short fixed word ({@code no_token}, {@code bad_token}, {@code role},
-     * {@code no_client_certificate}), never anything the caller sent.
-     */
-    public void authRefused(String reason) {
-        authRefusals.labelValues(reason).inc();
     }
 
     /** Serves {@code /metrics} on {@code host:port}; throws naming the port when it cannot be bound. */

@@ -54,6 +54,11 @@ public final class ClusterStateMachine extends BaseStateMachine {
 
         /** A linearizable heartbeat query from {@code nodeId} reached this server as leader. */
         default void heardFrom(int nodeId) {}
+
+        /** This leader's age of contact with a majority of followers, from their last replies. */
+        default long leaderMajorityAgeMs() {
+            return 0;
+        }
     }
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
@@ -201,7 +206,8 @@ public final class ClusterStateMachine extends BaseStateMachine {
         } catch (InvalidProtocolBufferException e) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("not a raftpool query"));
         }
-        RaftQueryReply reply = RaftQueryReply.newBuilder().setAppliedIndex(current.index()).build();
+        RaftQueryReply reply = RaftQueryReply.newBuilder().setAppliedIndex(current.index())
+                .setLeaderMajorityAgeMs(listener.leaderMajorityAgeMs()).build();
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply.toByteArray())));
     }
 

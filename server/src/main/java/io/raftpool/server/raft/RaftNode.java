@@ -76,15 +76,38 @@ public final class RaftNode implements Closeable {
      */
     public RaftNode(ClusterConfig config, int nodeId, ClusterStateMachine stateMachine, Optional<GrpcTlsConfig> tls)
             throws IOException {
+        this(config, nodeId, stateMachine, tls, Optional.empty());
+    }
+
+    /** Whether this node has Raft storage already (a restart), as opposed to a first start. */
+    public static boolean hasStorage(ClusterConfig config, int nodeId) {
+        return Files.isDirectory(config.requireNode(nodeId).agentDir().resolve("raft")
+                .resolve(RaftIds.groupId(config.name()).getUuid().toString()));
+    }
+
+    /**
+     * {@code joining}: the members of a running cluster this new node is about to be added to
+     * (add-node). It starts with their configuration, which does not hold it yet, so it waits
+     * for the leader instead of campaigning — a campaigning stranger is told by the members to
+     * shut down.
+     */
+    public RaftNode(ClusterConfig config, int nodeId, ClusterStateMachine stateMachine, Optional<GrpcTlsConfig> tls,
+                    Optional<List<io.raftpool.proto.NodeInfo>> joining) throws IOException {
         this.nodeId = nodeId;
         this.transport = new Parameters();
         tls.ifPresent(t -> GrpcConfigKeys.TLS.setConf(transport, t));
         this.stateMachine = stateMachine;
         NodeConfig self = config.requireNode(nodeId);
         RaftGroupId groupId = RaftIds.groupId(config.name());
-        List<RaftPeer> peers = config.nodes().stream()
-                .map(n -> RaftPeer.newBuilder().setId(RaftIds.peerId(n.id())).setAddress(n.raftAddress()).build())
-                .toList();
+        List<RaftPeer> peers = joining.isPresent()
+                ? joiningPeers(joining.get(), self)
+                : config.nodes().stream()
+                        .map(n -> RaftPeer.newBuilder().setId(RaftIds.peerId(n.id())).setAddress(n.raftAddress()).build())
+                        .toList();
+        if (joining.isPresent()) {
+            LOG.info("joining the running cluster of {}: waiting for add-node {}", peers.stream().map(RaftPeer::getId).toList(),
+                    nodeId);
+        }
         this.group = RaftGroup.valueOf(groupId, peers);
 
         Path storageDir = self.agentDir().resolve("raft");
@@ -103,6 +126,23 @@ public final class RaftNode implements Closeable {
                 30, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
         this.heartbeatClient = newClient(clientProperties(config, 1000), RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                 3, TimeDuration.valueOf(20, TimeUnit.MILLISECONDS)));
+    }
+
+    /**
+     * The running cluster's members, and this node as a listener: Ratis needs a server in its
+     * own group, and a listener neither votes nor campaigns; add-node makes it a full member.
+     */
+    private static List<RaftPeer> joiningPeers(List<io.raftpool.proto.NodeInfo> members, NodeConfig self) {
+        List<RaftPeer> peers = new java.util.ArrayList<>();
+        for (io.raftpool.proto.NodeInfo n : members) {
+            if (n.getId() != self.id()) {
+                peers.add(RaftPeer.newBuilder().setId(RaftIds.peerId(n.getId())).setAddress(n.getHost() + ":" + n.getRaftPort())
+                        .build());
+            }
+        }
+        peers.add(RaftPeer.newBuilder().setId(RaftIds.peerId(self.id())).setAddress(self.raftAddress())
+                .setStartupRole(RaftProtos.RaftPeerRole.LISTENER).build());
+        return peers;
     }
 
     private RaftClient newClient(RaftProperties props, org.apache.ratis.retry.RetryPolicy retry) {
@@ -189,7 +229,10 @@ public final class RaftNode implements Closeable {
      * A linearizable read through the leader: completes when a majority confirmed the leader,
      * with the leader's applied index (this agent's state is current once it applied as much).
      */
-    public CompletableFuture<Long> heartbeat() {
+    /** A heartbeat's answer: the leader's applied index and how old its majority contact was. */
+    public record Beat(long leaderAppliedIndex, long leaderMajorityAgeMs) {}
+
+    public CompletableFuture<Beat> heartbeat() {
         RaftQuery query = RaftQuery.newBuilder().setHeartbeatFrom(nodeId).build();
         Message message = Message.valueOf(ByteString.copyFrom(query.toByteArray()));
         return CompletableFuture.supplyAsync(() -> {
@@ -204,7 +247,8 @@ public final class RaftNode implements Closeable {
                 if (!reply.isSuccess()) {
                     throw new CompletionException(new IOException(describe(reply)));
                 }
-                return RaftQueryReply.parseFrom(reply.getMessage().getContent().toByteArray()).getAppliedIndex();
+                RaftQueryReply r = RaftQueryReply.parseFrom(reply.getMessage().getContent().toByteArray());
+                return new Beat(r.getAppliedIndex(), r.getLeaderMajorityAgeMs());
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
@@ -235,6 +279,55 @@ public final class RaftNode implements Closeable {
             return server.getDivision(group.getGroupId()).getInfo();
         } catch (IOException e) {
             throw new IllegalStateException("raft division unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes {@code nodes} the Raft configuration (membership change, joint consensus inside
+     * Ratis). Blocks until the new configuration is committed; throws with Ratis's reason.
+     */
+    public void setMembers(List<io.raftpool.proto.NodeInfo> nodes) throws IOException {
+        List<RaftPeer> peers = nodes.stream()
+                .map(n -> RaftPeer.newBuilder().setId(RaftIds.peerId(n.getId())).setAddress(n.getHost() + ":" + n.getRaftPort())
+                        .build())
+                .toList();
+        RaftClientReply reply = client.admin().setConfiguration(peers);
+        if (!reply.isSuccess()) {
+            throw new IOException("raft configuration change to " + peers.stream().map(p -> p.getId().toString()).toList()
+                    + " refused: " + describe(reply));
+        }
+        LOG.info("raft configuration is now {}", peers.stream().map(p -> p.getId() + "@" + p.getAddress()).toList());
+    }
+
+    /** The peers of the committed Raft configuration, as node ids. */
+    public List<Integer> members() {
+        try {
+            return server.getDivision(group.getGroupId()).getRaftConf().getCurrentPeers().stream()
+                    .map(p -> RaftIds.nodeId(p.getId())).sorted().toList();
+        } catch (IOException e) {
+            throw new IllegalStateException("raft division unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * As leader: how long ago a majority (counting this server) last replied, from Ratis's own
+     * per-follower reply times; Long.MAX_VALUE when not leader or unknown. Ratis answers reads
+     * without a heartbeat round while its commit index is acknowledged, so this, not a read,
+     * tells whether the leader is still in contact.
+     */
+    public long leaderMajorityAgeMs() {
+        try {
+            RaftProtos.RoleInfoProto role = info().getRoleInfoProto();
+            if (!role.hasLeaderInfo()) {
+                return Long.MAX_VALUE;
+            }
+            List<Long> ages = new java.util.ArrayList<>();
+            for (RaftProtos.ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+                ages.add(f.getLastRpcElapsedTimeMs());
+            }
+            return MajorityAge.of(ages, group.getPeers().size());
+        } catch (IllegalStateException e) {
+            return Long.MAX_VALUE;
         }
     }
 
@@ -272,9 +365,14 @@ public final class RaftNode implements Closeable {
         return b.build();
     }
 
-    public boolean isAlive() {
+    /**
+     * Whether Ratis closed this server itself (after a long pause, or a storage failure). A
+     * division still being set up (a new member waiting for its first entries) is not closed.
+     */
+    public boolean hasClosedItself() {
         try {
-            return info().isAlive();
+            org.apache.ratis.util.LifeCycle.State state = info().getLifeCycleState();
+            return state.isClosingOrClosed() || state == org.apache.ratis.util.LifeCycle.State.EXCEPTION;
         } catch (IllegalStateException e) {
             return false;
         }

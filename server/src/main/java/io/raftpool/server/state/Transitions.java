@@ -132,6 +132,10 @@ public final class Transitions {
                 }
                 return Optional.empty();
             }
+            case ADD_NODE:
+                return Membership.validateAdd(state, command.getAddNode().getNode());
+            case REMOVE_NODE:
+                return Membership.validateRemove(state, command.getRemoveNode().getNodeId());
             case SET_SYNC_STANDBYS: {
                 for (int id : command.getSetSyncStandbys().getNodesList()) {
                     Optional<String> p = requireBackend(state, id);
@@ -172,6 +176,8 @@ public final class Transitions {
             case RECOVERY_FAILED -> Recoveries.failed(state, command.getRecoveryFailed(), now);
             case SWITCHOVER_DEMOTED -> switchoverDemoted(state, command.getSwitchoverDemoted(), now);
             case SET_SYNC_STANDBYS -> setSyncStandbys(state, command.getSetSyncStandbys(), now);
+            case ADD_NODE -> Membership.add(state, command.getAddNode().getNode(), now);
+            case REMOVE_NODE -> Membership.remove(state, command.getRemoveNode(), now);
             default -> state;
         };
     }

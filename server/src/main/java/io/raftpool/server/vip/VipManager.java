@@ -40,7 +40,10 @@ public final class VipManager implements AutoCloseable {
         if (holding && (!leader || !confirmed)) {
             return Step.BRING_DOWN;
         }
-        if (!holding && leader && confirmed && nowMs >= upNotBeforeMs) {
+        // Up again only with contact well inside the bound: a leader starved of CPU near the bound
+        // would otherwise flap the address down and up every few hundred milliseconds.
+        boolean clearlyConfirmed = contactAgeMs >= 0 && contactAgeMs < dropAfterMs / 2;
+        if (!holding && leader && clearlyConfirmed && nowMs >= upNotBeforeMs) {
             return Step.BRING_UP;
         }
         return Step.NOTHING;
