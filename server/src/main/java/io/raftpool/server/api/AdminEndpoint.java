@@ -3,6 +3,7 @@ package io.raftpool.server.api;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
 import io.raftpool.server.security.ApiAccess;
 import io.raftpool.server.security.NodeTls;
@@ -12,16 +13,17 @@ import java.util.Optional;
 /**
  * The admin API's server: TLS with the node's certificate when security.tls is on (an agent's
  * client certificate is checked when one is shown), the token check when security.auth is on,
- * and no request larger than {@link RequestLimits#MAX_MESSAGE_BYTES}.
+ * no request larger than {@link RequestLimits#MAX_MESSAGE_BYTES}, and INVALID_ARGUMENT for bytes
+ * that are not a request ({@link UnreadableRequests}).
  */
 public final class AdminEndpoint {
     private AdminEndpoint() {}
 
     public static Server build(InetSocketAddress address, BindableService service, Optional<NodeTls> tls,
                                ApiAccess access) {
+        ServerServiceDefinition readable = UnreadableRequests.wrap(service.bindService());
         NettyServerBuilder b = NettyServerBuilder.forAddress(address)
-                .addService(access.interceptor().map(i -> ServerInterceptors.intercept(service, i))
-                        .orElseGet(service::bindService))
+                .addService(access.interceptor().map(i -> ServerInterceptors.intercept(readable, i)).orElse(readable))
                 .maxInboundMessageSize(RequestLimits.MAX_MESSAGE_BYTES);
         tls.ifPresent(t -> b.sslContext(t.adminServer()));
         return b.build();
