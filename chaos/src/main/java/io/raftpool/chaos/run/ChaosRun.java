@@ -199,6 +199,11 @@ public final class ChaosRun {
         List<ClusterNemesis.Effect> open = new ArrayList<>();
         for (Fault f : schedule.faults()) {
             ticker.waitUntil(t0 + f.startMs() * 1_000_000);
+            if (recorder.now() + f.durationMs() * 1_000_000 > end) {
+                progress.line("nemesis: fault #" + f.id() + " " + f.kind().cliName() + " not started: healing the earlier"
+                        + " faults took so long that it would outlast the workload");
+                continue;
+            }
             ClusterNemesis.Effect effect = startFault(recorder, nemesis, f);
             if (effect != null) {
                 open.add(effect);

@@ -28,6 +28,10 @@ public record AccessDecision(Status.Code code, String message) {
             return new AccessDecision(Status.Code.UNAUTHENTICATED, "the authorization header is not"
                     + " 'Bearer <token>'; " + name + " needs a token of role " + needed.word());
         }
+        if (caller instanceof Caller.NotChecked) {
+            return new AccessDecision(Status.Code.UNAVAILABLE, "too many new tokens to check at this agent just now;"
+                    + " try again in a moment (a token it has checked before is answered at once)");
+        }
         if (caller instanceof Caller.UnknownToken) {
             return new AccessDecision(Status.Code.UNAUTHENTICATED, "the token matches none of security.tokens; "
                     + name + " needs a token of role " + needed.word()

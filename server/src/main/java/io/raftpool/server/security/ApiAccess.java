@@ -33,9 +33,7 @@ public final class ApiAccess {
 
     /** Whether a console password is a token of any role (the console only reads); counts the outcome. */
     public boolean consolePassword(String password) {
-        Caller caller = password.isEmpty() ? new Caller.Anonymous()
-                : verifier.identify(password).<Caller>map(t -> new Caller.Token(t.name(), t.role()))
-                        .orElseGet(Caller.UnknownToken::new);
+        Caller caller = password.isEmpty() ? new Caller.Anonymous() : AuthInterceptor.callerOf(verifier.check(password));
         AccessDecision decision = AccessDecision.decide(CONSOLE, ApiRole.READ, caller);
         counters.count(decision);
         return decision.allowed();

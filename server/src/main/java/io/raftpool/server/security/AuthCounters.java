@@ -24,7 +24,10 @@ public final class AuthCounters {
         return accepted.sum();
     }
 
-    /** Calls refused with UNAUTHENTICATED: no token, a malformed header, or a token that matches no hash. */
+    /**
+     * Calls refused with UNAUTHENTICATED: no token, a malformed header, or a token that matches no
+     * hash; and calls whose new token was not checked for want of budget (UNAVAILABLE).
+     */
     public long unauthenticated() {
         return unauthenticated.sum();
     }

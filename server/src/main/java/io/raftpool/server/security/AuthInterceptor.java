@@ -64,9 +64,15 @@ public final class AuthInterceptor implements ServerInterceptor {
         if (!authorization.startsWith(BearerToken.PREFIX) || authorization.length() == BearerToken.PREFIX.length()) {
             return new Caller.Malformed();
         }
-        return verifier.identify(authorization.substring(BearerToken.PREFIX.length()))
-                .<Caller>map(t -> new Caller.Token(t.name(), t.role()))
-                .orElseGet(Caller.UnknownToken::new);
+        return callerOf(verifier.check(authorization.substring(BearerToken.PREFIX.length())));
+    }
+
+    static Caller callerOf(TokenVerifier.Result result) {
+        return switch (result.verdict()) {
+            case MATCH -> new Caller.Token(result.entry().orElseThrow().name(), result.entry().orElseThrow().role());
+            case BUSY -> new Caller.NotChecked();
+            default -> new Caller.UnknownToken();
+        };
     }
 
     /** The subject of a client certificate the TLS handshake verified against the CA, or null. */

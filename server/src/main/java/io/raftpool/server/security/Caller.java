@@ -18,4 +18,7 @@ public sealed interface Caller {
 
     /** Sent a token that matches no configured hash. */
     record UnknownToken() implements Caller {}
+
+    /** Sent a token this agent has not seen, while its budget for checking new tokens is spent. */
+    record NotChecked() implements Caller {}
 }

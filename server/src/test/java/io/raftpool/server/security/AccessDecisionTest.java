@@ -32,6 +32,9 @@ class AccessDecisionTest {
                 Arguments.of("a header that is not a bearer token", PROMOTE, new Caller.Malformed(),
                         Status.Code.UNAUTHENTICATED, "the authorization header is not 'Bearer <token>'; PromoteNode"
                                 + " needs a token of role admin"),
+                Arguments.of("a new token while the budget for checks is spent", STATE, new Caller.NotChecked(),
+                        Status.Code.UNAVAILABLE, "too many new tokens to check at this agent just now; try again in a"
+                                + " moment (a token it has checked before is answered at once)"),
                 Arguments.of("an unknown token", PROMOTE, new Caller.UnknownToken(), Status.Code.UNAUTHENTICATED,
                         "the token matches none of security.tokens; PromoteNode needs a token of role admin (check"
                                 + " the token file the client reads, and the hash in the config)"));

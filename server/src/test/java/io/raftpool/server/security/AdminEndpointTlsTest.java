@@ -3,11 +3,14 @@ package io.raftpool.server.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.raftpool.api.AdminClient;
 import io.raftpool.api.AdminCredentials;
@@ -187,6 +190,47 @@ class AdminEndpointTlsTest {
             plain.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void bytesThatAreNotARequestAreAnInvalidArgument() throws Exception {
+        MethodDescriptor<byte[], byte[]> promote = AdminGrpc.getPromoteNodeMethod().toBuilder(RAW, RAW).build();
+        ManagedChannel channel = tls().configure(NettyChannelBuilder.forTarget(address)).build();
+        try {
+            // field 1 (node_id, a varint) given as a group: no NodeRequest reads so
+            byte[] garbage = {0x0b, 0x01, 0x02, (byte) 0xff};
+            assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, promote,
+                    CallOptions.DEFAULT.withCallCredentials(new BearerToken(ADMIN))
+                            .withDeadlineAfter(5, TimeUnit.SECONDS), garbage))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                        assertThat(e.getStatus().getDescription())
+                                .isEqualTo("the request is not a valid PromoteNode request message (raftpool.v1 protobuf)");
+                    });
+            // and a readable one still gets through
+            byte[] request = NodeRequest.newBuilder().setNodeId(1).build().toByteArray();
+            byte[] reply = ClientCalls.blockingUnaryCall(channel, promote, CallOptions.DEFAULT
+                    .withCallCredentials(new BearerToken(ADMIN)).withDeadlineAfter(5, TimeUnit.SECONDS), request);
+            assertThat(ActionReply.parseFrom(reply).getMessage()).isEqualTo("promoted");
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public java.io.InputStream stream(byte[] value) {
+            return new java.io.ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(java.io.InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    };
 
     @Test
     void anOversizedRequestIsRefusedBeforeItIsRead() throws Exception {

@@ -7,6 +7,8 @@ import io.raftpool.config.TokenEntry;
 import io.raftpool.config.TokenHash;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class TokenVerifierTest {
@@ -40,6 +42,25 @@ class TokenVerifierTest {
         for (int i = 0; i < 3; i++) {
             assertThat(verifier.identify("ops-secret").map(TokenEntry::role)).contains(ApiRole.ADMIN);
         }
+    }
+
+    @Test
+    void newTokensBeyondTheHashingBudgetAreNotCheckedUntilItRecovers() {
+        AtomicLong now = new AtomicLong();
+        // three tokens of 100000 iterations: a full check of an unknown token costs 300000
+        TokenVerifier v = new TokenVerifier(List.of(entry("a", ApiRole.ADMIN, "a"), entry("b", ApiRole.READ, "b"),
+                entry("c", ApiRole.READ, "c")), now::get);
+
+        assertThat(v.check("wrong-1").verdict()).isEqualTo(TokenVerifier.Verdict.NO_MATCH);   // 500000 -> 200000
+        assertThat(v.check("wrong-2").verdict()).isEqualTo(TokenVerifier.Verdict.NO_MATCH);   // -> -100000
+        assertThat(v.check("wrong-3").verdict()).isEqualTo(TokenVerifier.Verdict.BUSY);
+        assertThat(v.check("a").verdict()).as("even the right token waits").isEqualTo(TokenVerifier.Verdict.BUSY);
+        // tokens already checked are answered from memory, budget or not
+        assertThat(v.check("wrong-1").verdict()).isEqualTo(TokenVerifier.Verdict.NO_MATCH);
+
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(250));   // +125000: back above zero
+        assertThat(v.check("a").entry().map(TokenEntry::name)).contains("a");
+        assertThat(v.check("a").verdict()).isEqualTo(TokenVerifier.Verdict.MATCH);
     }
 
     @Test
