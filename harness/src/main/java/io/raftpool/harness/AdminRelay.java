@@ -2,10 +2,14 @@ package io.raftpool.harness;
 
 import com.google.protobuf.MessageLite;
 import io.raftpool.api.AdminClient;
+import io.raftpool.config.ClusterConfig;
+import io.raftpool.config.ConfigLoader;
+import io.raftpool.config.NodeConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
@@ -15,7 +19,8 @@ import java.util.function.Supplier;
 /**
  * The admin API, asked from inside a network namespace on behalf of a process outside it (a
  * test JVM cannot reach addresses that exist only in namespaces). Runs as
- * {@code ip netns exec NS java ... AdminRelay host:port...} and answers one request per stdin
+ * {@code ip netns exec NS java ... AdminRelay --config FILE} (or {@code host:port...}, plaintext)
+ * and answers one request per stdin
  * line: {@code <seq> state} or {@code <seq> raft host:port}, with one stdout line
  * {@code @@relay <seq> ok <base64 protobuf>} or {@code @@relay <seq> error <message>}. Other
  * stdout lines (logging) are not answers. See {@link RelayedAdmin} for the other end.
@@ -26,13 +31,14 @@ public final class AdminRelay {
     private AdminRelay() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0) {
-            System.err.println("usage: AdminRelay host:port...   (the agents' admin addresses)");
+        if (args.length == 0 || (args[0].equals("--config") && args.length != 2)) {
+            System.err.println("usage: AdminRelay --config FILE | host:port...   (the cluster's config, or the agents'"
+                    + " admin addresses)");
             System.exit(2);
         }
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
                 StandardCharsets.UTF_8);
-        try (AdminClient admin = AdminClient.connect(Arrays.asList(args), Duration.ofMillis(800));
+        try (AdminClient admin = client(args);
              BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
@@ -44,6 +50,16 @@ public final class AdminRelay {
                 out.println(MARK + " " + seq + " " + answer(admin, words));
             }
         }
+    }
+
+    /** With {@code --config FILE}: every agent of the config, with its security (TLS, the CLI's token). */
+    private static AdminClient client(String[] args) {
+        if (!args[0].equals("--config")) {
+            return AdminClient.connect(Arrays.asList(args), Duration.ofMillis(800));
+        }
+        ClusterConfig config = ConfigLoader.load(Path.of(args[1]));
+        return AdminClient.connect(config.nodes().stream().map(NodeConfig::adminAddress).toList(), Duration.ofMillis(800),
+                SecuredFiles.cliCredentials(config));
     }
 
     private static String answer(AdminClient admin, List<String> words) {

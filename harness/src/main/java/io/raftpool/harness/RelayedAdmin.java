@@ -48,9 +48,9 @@ public final class RelayedAdmin implements AutoCloseable {
 
     /** Starts a relay inside namespace {@code ns} to the agents of {@code config}; its log goes to {@code log}. */
     public static RelayedAdmin start(String ns, ClusterConfig config, Path log) {
-        List<String> addresses = config.nodes().stream().map(NodeConfig::adminAddress).toList();
-        List<String> cmd = NetworkPlan.inNamespace(ns,
-                ManagedProcess.javaCommand(AdminRelay.class.getName(), addresses, "96m", false));
+        // the relay reads the config itself: the agents' addresses and their security (TLS, token)
+        List<String> cmd = NetworkPlan.inNamespace(ns, ManagedProcess.javaCommand(AdminRelay.class.getName(),
+                List.of("--config", config.source().toAbsolutePath().toString()), "96m", false));
         try {
             Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             return new RelayedAdmin(config, p);

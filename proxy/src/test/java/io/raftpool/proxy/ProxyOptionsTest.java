@@ -3,12 +3,20 @@ package io.raftpool.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.raftpool.api.AdminCredentials;
 import io.raftpool.config.ClusterConfig;
 import io.raftpool.config.ConfigException;
 import io.raftpool.config.ConfigLoader;
+import io.raftpool.config.TokenHash;
+import io.raftpool.server.security.CertificateAuthority;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProxyOptionsTest {
 
@@ -79,5 +87,51 @@ class ProxyOptionsTest {
         assertThatThrownBy(() -> ProxyOptions.from(config, 5))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("node id 5");
+    }
+
+    @Test
+    void withSecurityOffTheWatchIsPlaintext() {
+        assertThat(ProxyOptions.from(config, 0).credentials().tls()).isFalse();
+    }
+
+    private static ClusterConfig secured(Path dir) {
+        String hash = TokenHash.create("proxy-token", TokenHash.MIN_ITERATIONS,
+                new SecureRandom()).format();
+        String security = """
+                security:
+                  tls: true
+                  ca_file: %1$s/ca.crt
+                  cert_file: "%1$s/{name}.crt"
+                  key_file: "%1$s/{name}.key"
+                  auth: true
+                  tokens: [ { name: proxies, role: read, hash: "%2$s" } ]
+                  proxy_token_file: %1$s/proxy.token
+                """.formatted(dir, hash);
+        return ConfigLoader.parse(YAML + security, Path.of("opts.yaml"));
+    }
+
+    @Test
+    void withTlsTheWatchTrustsTheCaAndShowsTheProxyToken(@TempDir Path dir) throws Exception {
+        new CertificateAuthority(dir).create(List.of());
+        Path token = dir.resolve("proxy.token");
+        Files.createFile(token, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(token, "proxy-token\n");
+
+        AdminCredentials credentials = ProxyOptions.from(secured(dir), 1).credentials();
+
+        assertThat(credentials.tls()).isTrue();
+        assertThat(credentials.hasToken()).isTrue();
+        assertThat(credentials.toString()).doesNotContain("proxy-token");
+    }
+
+    @Test
+    void aMissingCaOrTokenFileStopsTheProxyWithTheKeyNamed(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> ProxyOptions.from(secured(dir), 1)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("security.ca_file: " + dir.resolve("ca.crt") + " does not exist");
+
+        new CertificateAuthority(dir).create(List.of());
+        assertThatThrownBy(() -> ProxyOptions.from(secured(dir), 1)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("secret file " + dir.resolve("proxy.token") + " does not exist");
     }
 }

@@ -1,5 +1,6 @@
 package io.raftpool.chaos.nemesis;
 
+import io.raftpool.api.AdminClient;
 import io.raftpool.chaos.Progress;
 import io.raftpool.chaos.StateLine;
 import io.raftpool.chaos.net.Cmd;
@@ -62,6 +63,7 @@ public final class ClusterNemesis {
     private final Progress progress;
     private final RogueClients rogue;
     private final Map<String, Long> lastAction = new HashMap<>();
+    private final Map<Integer, AdminClient> leaderClients = new HashMap<>();
 
     public ClusterNemesis(LocalCluster cluster, Optional<NetFilter> net, ClusterOps ops, Progress progress,
                           RogueClients rogue) {
@@ -275,9 +277,10 @@ public final class ClusterNemesis {
         lastAction.clear(); // the guard against repeating an action holds within one heal, not across faults
         List<String> actions = new ArrayList<>();
         Map<Integer, String> blockers = new java.util.TreeMap<>();
-        Optional<ClusterState> s = cluster.state();
+        Optional<ClusterState> s;
         while (true) {
-            s = cluster.state();
+            int leader = leader();
+            s = freshState(leader);
             if (s.isPresent() && goal.test(s.get())) {
                 return new Rounds(true, actions, List.of(), s);
             }
@@ -299,7 +302,7 @@ public final class ClusterNemesis {
                 }
             }
             Optional<ClusterState> before = s;
-            await(Duration.ofSeconds(3), () -> cluster.state().map(now -> goal.test(now)
+            await(Duration.ofSeconds(3), () -> freshState(leader).map(now -> goal.test(now)
                     || !now.equals(before.orElse(null))).orElse(false));
         }
     }
@@ -328,8 +331,11 @@ public final class ClusterNemesis {
                     cluster.agent(n).stop(Duration.ofSeconds(10));
                     cluster.agent(n).start();
                     awaitAgent(n);
-                    // it starts its primary once it is in contact with the majority again
-                    await(AGENT_UP, () -> cluster.postgres(n).isRunning());
+                    // it starts its primary once it is in contact with the majority again, unless a
+                    // failover replaced it meanwhile
+                    await(AGENT_UP, Duration.ofSeconds(1), () -> cluster.postgres(n).isRunning() || freshState().map(st ->
+                            st.getPrimary().getNodeId() != n || st.getPrimary().getPhase() != PrimaryPhase.ACTIVE)
+                            .orElse(false));
                 }
                 case START_STANDBY_BY_HAND -> startByHand(n);
                 case RECOVER -> {
@@ -403,7 +409,8 @@ public final class ClusterNemesis {
                 running.add(n.id());
             }
         }
-        return new Targets.Facts(cluster.state().orElse(null), leader(), running, allNodes());
+        int leader = leader();
+        return new Targets.Facts(freshState(leader).orElse(null), leader, running, allNodes());
     }
 
     private HealPlan.NodeFacts nodeFacts(int n, Optional<ClusterState> s) {
@@ -415,6 +422,37 @@ public final class ClusterNemesis {
         return new HealPlan.NodeFacts(n, hasPg, cluster.agent(n).isAlive(), proxy == null || proxy.isAlive(),
                 hasPg && cluster.postgres(n).isRunning(), s.flatMap(st -> ClusterStates.backend(st, n)), primary,
                 s.map(st -> st.getPrimary().getPhase()).orElse(PrimaryPhase.PHASE_NONE), primaryRunning);
+    }
+
+    /**
+     * The committed state as the Raft leader knows it: an agent just back from a partition or a
+     * pause answers with what it knew before, and healing on that would undo a failover.
+     * Falls back to any agent when no leader is known.
+     */
+    Optional<ClusterState> freshState() {
+        return freshState(leader());
+    }
+
+    private Optional<ClusterState> freshState(int leader) {
+        if (leader >= 0) {
+            try {
+                return Optional.of(leaderClient(leader).getState().getState());
+            } catch (RuntimeException e) {
+                // it stopped leading or answering a moment ago: any agent will do
+            }
+        }
+        return cluster.state();
+    }
+
+    private synchronized AdminClient leaderClient(int node) {
+        return leaderClients.computeIfAbsent(node, n -> AdminClient.connect(List.of(
+                cluster.config().requireNode(n).adminAddress()), Duration.ofSeconds(2)));
+    }
+
+    /** Closes the admin clients this nemesis opened. */
+    public synchronized void close() {
+        leaderClients.values().forEach(AdminClient::close);
+        leaderClients.clear();
     }
 
     /** The node that says it is the Raft leader in the newest term, -1 when none does. */
@@ -490,13 +528,18 @@ public final class ClusterNemesis {
 
     /** Polls {@code condition} every 100 ms until it holds or {@code timeout} passes. */
     private static boolean await(Duration timeout, BooleanSupplier condition) {
+        return await(timeout, Duration.ofMillis(100), condition);
+    }
+
+    /** Polls {@code condition} every {@code every} until it holds or {@code timeout} passes. */
+    private static boolean await(Duration timeout, Duration every, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
                 return true;
             }
             try {
-                Thread.sleep(100);
+                Thread.sleep(every.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

@@ -152,13 +152,8 @@ public final class ChaosRun {
     }
 
     private LocalCluster startCluster(Path dir, NetFilter net) {
-        IntFunction<List<String>> prefix = node -> {
-            List<String> p = new ArrayList<>(net == null ? List.of() : net.processPrefix().apply(node));
-            if (!o.agentJavaOptions().isEmpty()) {
-                p.addAll(List.of("env", "JAVA_TOOL_OPTIONS=" + String.join(" ", o.agentJavaOptions())));
-            }
-            return p;
-        };
+        IntFunction<List<String>> prefix = node -> processPrefix(net == null ? List.of() : net.processPrefix().apply(node),
+                o.agentJavaOptions());
         LocalCluster.Options options = LocalCluster.options().name("chaos").dir(dir.resolve("cluster")).proxies(true)
                 .distinctLoopbackAddresses().postgresNodes(o.nodes() - 1).witnesses(1).processPrefix(prefix);
         o.config().forEach((section, keys) -> keys.forEach((k, v) -> options.set(section, k, v)));
@@ -176,6 +171,18 @@ public final class ChaosRun {
             throw e;
         }
         return cluster;
+    }
+
+    /**
+     * The words before an agent's or proxy's java command: join the node's cgroup, then pass the
+     * extra JVM options through JAVA_TOOL_OPTIONS; each part execs the next, so the pid stays.
+     */
+    static List<String> processPrefix(List<String> cgroupPrefix, List<String> javaOptions) {
+        List<String> p = new ArrayList<>(cgroupPrefix);
+        if (!javaOptions.isEmpty()) {
+            p.addAll(List.of("env", "JAVA_TOOL_OPTIONS=" + String.join(" ", javaOptions)));
+        }
+        return p;
     }
 
     private ClusterNemesis.HealResult runWorkload(LocalCluster cluster, NetFilter net, HistoryRecorder recorder,
@@ -222,7 +229,12 @@ public final class ChaosRun {
                 + " info");
         progress.line("heal: undoing every fault and waiting up to " + o.recoveryTimeout().toSeconds()
                 + " s for one primary with every standby streaming");
-        ClusterNemesis.HealResult heal = nemesis.healAll(open, o.recoveryTimeout());
+        ClusterNemesis.HealResult heal;
+        try {
+            heal = nemesis.healAll(open, o.recoveryTimeout());
+        } finally {
+            nemesis.close();
+        }
         progress.line("heal: " + (heal.healed() ? "healthy" : "NOT healed") + " after " + heal.elapsedMs() + " ms: "
                 + heal.state() + (heal.blockers().isEmpty() ? "" : "; blocked by: " + heal.blockers()));
         return heal;

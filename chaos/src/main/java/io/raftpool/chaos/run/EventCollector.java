@@ -6,6 +6,7 @@ import io.raftpool.harness.LocalCluster;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Event;
 import io.raftpool.proto.Primary;
+import io.raftpool.proto.PrimaryPhase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,14 +80,34 @@ final class EventCollector {
             events.putIfAbsent(e.getSeq(), e);
         }
         Primary p = s.get().getPrimary();
-        if (lastPrimary == null || p.getNodeId() != lastPrimary.getNodeId() || p.getEpoch() != lastPrimary.getEpoch()
-                || p.getPhase() != lastPrimary.getPhase()) {
+        if (isNews(lastPrimary, p)) {
             changes.add(new PrimaryChange(historyNanos.getAsLong(), System.currentTimeMillis(), p.getNodeId(), p.getEpoch(),
                     p.getPhase().name()));
             progress.line("state: primary node " + p.getNodeId() + ", epoch " + p.getEpoch() + ", " + p.getPhase()
                     + " | " + StateLine.of(s.get()));
             lastPrimary = p;
         }
+    }
+
+    /**
+     * Whether {@code p} is a change of primary and not an older view: an agent just back from a
+     * partition answers with the epoch it knew, which must not look like a step back.
+     */
+    static boolean isNews(Primary last, Primary p) {
+        if (last == null || p.getEpoch() > last.getEpoch()) {
+            return true;
+        }
+        return p.getEpoch() == last.getEpoch() && (p.getNodeId() != last.getNodeId() || p.getPhase() != last.getPhase())
+                && rank(p.getPhase()) >= rank(last.getPhase());
+    }
+
+    /** Within one epoch: bootstrapping or promoting comes first, then active or (a failed promotion) none. */
+    private static int rank(PrimaryPhase phase) {
+        return switch (phase) {
+            case BOOTSTRAPPING -> 1;
+            case PROMOTING -> 2;
+            default -> 3;
+        };
     }
 
     synchronized List<Event> events() {

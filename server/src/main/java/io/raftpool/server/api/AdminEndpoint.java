@@ -4,11 +4,14 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyServerBuilder;
 import io.raftpool.server.security.ApiAccess;
 import io.raftpool.server.security.NodeTls;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * The admin API's server: TLS with the node's certificate when security.tls is on (an agent's
@@ -17,6 +20,18 @@ import java.util.Optional;
  * that are not a request ({@link UnreadableRequests}).
  */
 public final class AdminEndpoint {
+    /**
+     * gRPC logs every oversized request with a stack trace (JUL, to the agent's log): anyone who
+     * can reach the port could fill the log. The caller gets RESOURCE_EXHAUSTED and the limit
+     * anyway, so that record is dropped. Held here: JUL keeps loggers only weakly.
+     */
+    private static final Logger NETTY_STREAMS = Logger.getLogger("io.grpc.netty.NettyServerStream");
+
+    static {
+        NETTY_STREAMS.setFilter(r -> !(r.getThrown() instanceof StatusRuntimeException e
+                && e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED));
+    }
+
     private AdminEndpoint() {}
 
     public static Server build(InetSocketAddress address, BindableService service, Optional<NodeTls> tls,
