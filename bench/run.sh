@@ -5,6 +5,7 @@
 #   bench/run.sh failover [runs] [stop|node]  failover time seen by a client through a proxy, by phase
 #   bench/run.sh recovery [runs]           recovery-node (pg_rewind and pg_basebackup paths, pgbench scale 10)
 #                                          and the switchover write pause
+#   bench/run.sh proxy [seconds] [sessions]  pgbench direct vs through a proxy; proxy memory with idle sessions
 # Results are recorded in docs/benchmarks.md with the command that produced them.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +14,8 @@ case "${1:-}" in
   raft) main=RaftBench ;;
   failover) main=FailoverBench ;;
   recovery) main=RecoveryBench ;;
-  *) echo "usage: bench/run.sh raft|failover|recovery [args...]  (the proxy's pgbench run: proxy/bench/pgbench-proxy.sh)" >&2; exit 2 ;;
+  proxy) main=ProxyBench ;;
+  *) echo "usage: bench/run.sh raft|failover|recovery|proxy [args...]" >&2; exit 2 ;;
 esac
 shift
 exec java -cp "$ROOT/cli/target/raftpool.jar" "io.raftpool.harness.bench.$main" "$@"
