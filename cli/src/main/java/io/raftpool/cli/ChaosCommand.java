@@ -93,6 +93,10 @@ final class ChaosCommand implements Callable<Integer> {
         @Option(names = "--keep-cluster", description = "keep the cluster's data directories in DIR/cluster")
         boolean keepCluster;
 
+        @Option(names = "--pin-clients", description = "each client reconnects through its own node's proxy only,"
+                + " like an application on that host (default: the next proxy in turn)")
+        boolean pinClients;
+
         @Override
         public Integer call() {
             PrintWriter out = chaos.root.environment().out();
@@ -103,7 +107,7 @@ final class ChaosCommand implements Callable<Integer> {
                 options = new ChaosOptions(nodes, workload, NemesisSpec.parse(nemesis), Duration.ofSeconds(timeLimit), s, d,
                         concurrency, rate, Duration.ofSeconds(faultDuration), Duration.ofSeconds(faultInterval),
                         Duration.ofSeconds(warmup), Duration.ofSeconds(recoveryTimeout), java.util.Map.of(), List.of(),
-                        keepCluster);
+                        keepCluster, pinClients);
                 for (String setting : settings) {
                     int eq = setting.indexOf('=');
                     int dot = setting.indexOf('.');
@@ -151,6 +155,10 @@ final class ChaosCommand implements Callable<Integer> {
         @Option(names = "--dir", paramLabel = "DIR", required = true, description = "the run directory")
         Path dir;
 
+        @Option(names = "--pin-clients", description = "each client reconnects through its own node's proxy only,"
+                + " like an application on that host (default: the next proxy in turn)")
+        boolean pinClients;
+
         @Override
         public Integer call() {
             PrintWriter out = chaos.root.environment().out();
@@ -175,6 +183,10 @@ final class ChaosCommand implements Callable<Integer> {
     static final class Faults implements Callable<Integer> {
         @ParentCommand
         ChaosCommand chaos;
+
+        @Option(names = "--pin-clients", description = "each client reconnects through its own node's proxy only,"
+                + " like an application on that host (default: the next proxy in turn)")
+        boolean pinClients;
 
         @Override
         public Integer call() {

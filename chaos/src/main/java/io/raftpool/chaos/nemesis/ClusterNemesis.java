@@ -14,7 +14,6 @@ import io.raftpool.harness.LocalCluster;
 import io.raftpool.harness.ManagedProcess;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.PrimaryPhase;
-import io.raftpool.proto.RaftInfo;
 import io.raftpool.server.postgres.OsUser;
 import io.raftpool.server.postgres.PostgresServer;
 import io.raftpool.server.postgres.StopMode;
@@ -457,23 +456,7 @@ public final class ClusterNemesis {
 
     /** The node that says it is the Raft leader in the newest term, -1 when none does. */
     public int leader() {
-        int leader = -1;
-        long term = -1;
-        for (NodeConfig n : cluster.config().nodes()) {
-            if (!cluster.agent(n.id()).isAlive()) {
-                continue;
-            }
-            try {
-                RaftInfo info = cluster.admin().getRaftInfo(n.adminAddress());
-                if (info.getRole().equals("LEADER") && info.getTerm() > term) {
-                    leader = n.id();
-                    term = info.getTerm();
-                }
-            } catch (RuntimeException e) {
-                // not answering: paused, cut off or starting
-            }
-        }
-        return leader;
+        return Leaders.find(cluster);
     }
 
     private boolean allProcessesAlive() {

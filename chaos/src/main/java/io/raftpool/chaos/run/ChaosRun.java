@@ -66,7 +66,7 @@ public final class ChaosRun {
     private final Function<LocalCluster, ClusterOps> opsFactory;
 
     public ChaosRun(ChaosOptions options, Progress progress) {
-        this(options, progress, c -> new AdminClusterOps(c::admin));
+        this(options, progress, AdminClusterOps::new);
     }
 
     /** With other operator actions (e.g. a stand-in for an admin call the agents lack). */
@@ -191,11 +191,11 @@ public final class ChaosRun {
         long t0 = recorder.now();
         long end = t0 + o.timeLimit().toNanos();
         Clients clients = new Clients(workload, recorder, endpoints, endpoints.proxies(), 0, o.concurrency(), o.seed(),
-                perClient, end, "chaos");
+                perClient, end, "chaos", o.pinnedClients());
         ClusterNemesis nemesis = new ClusterNemesis(cluster, Optional.ofNullable(net), opsFactory.apply(cluster), progress,
                 (target, firstProcess) -> {
                     Clients rogue = new Clients(workload, recorder, endpoints, List.of(target), firstProcess, 1,
-                            o.seed() + firstProcess, perClient, Long.MAX_VALUE, "chaos-rogue");
+                            o.seed() + firstProcess, perClient, Long.MAX_VALUE, "chaos-rogue", true);
                     rogue.start();
                     return rogue;
                 });
@@ -211,10 +211,12 @@ public final class ChaosRun {
                         + " faults took so long that it would outlast the workload");
                 continue;
             }
+            long startedAt = recorder.now();
             ClusterNemesis.Effect effect = startFault(recorder, nemesis, f);
             if (effect != null) {
                 open.add(effect);
-                ticker.waitUntil(t0 + f.endMs() * 1_000_000);
+                // a fault started late (an earlier heal took long) still lasts its whole duration
+                ticker.waitUntil(Math.max(t0 + f.endMs() * 1_000_000, startedAt + f.durationMs() * 1_000_000));
                 if (stopFault(recorder, nemesis, effect)) {
                     open.remove(effect);
                 }
@@ -435,7 +437,8 @@ public final class ChaosRun {
         m.put("nodes", o.nodes() + " (" + (o.nodes() - 1) + " PostgreSQL servers and a witness)");
         m.put("time_limit_s", o.timeLimit().toSeconds());
         m.put("seed", o.seed());
-        m.put("clients", o.concurrency() + " at " + o.rate() + " operations/s in all");
+        m.put("clients", o.concurrency() + " at " + o.rate() + " operations/s in all"
+                + (o.pinnedClients() ? ", each pinned to its own proxy" : ""));
         m.put("faults", "last " + o.faultDuration().toSeconds() + " s, " + o.faultInterval().toSeconds()
                 + " s apart, first after " + o.warmup().toSeconds() + " s");
         m.put("replication", o.syncReplication() ? "sync" : "async");

@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Concurrent clients of a workload, one thread each, until a deadline (or {@link #stop()}).
  * Each operation is recorded as an invocation before anything is sent and as a completion
- * after the answer. A client whose operation failed reconnects through the next endpoint; one
+ * after the answer. A client whose operation failed reconnects through the next endpoint (or,
+ * pinned, through its own again); one
  * whose operation ended unknown also continues as a new process, as in Jepsen. The choices
  * (operations, first endpoint) come from the seed; the pace is a fixed rate per client.
  */
@@ -33,6 +34,7 @@ public final class Clients {
     private final long periodNs;
     private final long deadlineNs;
     private final String applicationName;
+    private final boolean pinned;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong ok = new AtomicLong();
@@ -46,10 +48,11 @@ public final class Clients {
      *                     names itself so to the workload (whose ids are unique per client name)
      * @param ratePerClient operations per second per client
      * @param deadlineNs   history time after which no new operation starts
+     * @param pinned       client k always reconnects through target k (mod the targets), never the next
      */
     public Clients(Workload workload, HistoryRecorder history, Endpoints endpoints, List<Endpoints.Endpoint> targets,
                    int firstProcess, int concurrency, long seed, double ratePerClient, long deadlineNs,
-                   String applicationName) {
+                   String applicationName, boolean pinned) {
         if (concurrency < 1 || targets.isEmpty() || ratePerClient <= 0) {
             throw new IllegalArgumentException("clients: concurrency " + concurrency + ", targets " + targets
                     + ", rate " + ratePerClient + " (need at least one client, one target, a positive rate)");
@@ -64,6 +67,7 @@ public final class Clients {
         this.periodNs = (long) (1e9 / ratePerClient);
         this.deadlineNs = deadlineNs;
         this.applicationName = applicationName;
+        this.pinned = pinned;
     }
 
     public void start() {
@@ -106,6 +110,10 @@ public final class Clients {
         return info.get();
     }
 
+    private int nextTarget(int target) {
+        return pinned ? target : (target + 1) % targets.size();
+    }
+
     private void run(int client) {
         Random rnd = new Random(seed * 1_000_003L + client);
         int process = firstProcess + client;
@@ -142,7 +150,7 @@ public final class Clients {
                     if (conn == null || !ErrorClassifier.connectionUsable(e.getSQLState())) {
                         closeQuietly(conn);
                         conn = null;
-                        target = (target + 1) % targets.size();
+                        target = nextTarget(target);
                     }
                     if (type == OpType.INFO) {
                         process += concurrency;
@@ -152,7 +160,7 @@ public final class Clients {
                     info.incrementAndGet();
                     closeQuietly(conn);
                     conn = null;
-                    target = (target + 1) % targets.size();
+                    target = nextTarget(target);
                     process += concurrency;
                 }
             }

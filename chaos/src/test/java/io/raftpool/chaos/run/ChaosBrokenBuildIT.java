@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
  * <p>With the agents' test-only switch ({@value #SWITCH}, see {@link #SWITCH_CLASS}) the primary's
  * node is cut off by a partition while its agent neither fences it nor lets its proxy go stale,
  * so clients through that proxy write to the old primary while the majority promotes a new one.
+ * Clients are pinned to their own proxies, as applications on each host would be: otherwise
+ * the refused ones wander to the one proxy that still takes writes, the old primary's, and
+ * nobody writes to the new primary until the partition heals.
  * Until the switch exists, the same violation of S2 is made by hand (the {@code
  * unsafe-rogue-primary} nemesis): after a failover the old primary's agent is killed,
  * standby.signal removed, the server started as a primary, and a client writes to it directly.
@@ -41,8 +44,9 @@ class ChaosBrokenBuildIT {
     void withoutTheProtectionAgainstAStalePrimaryTheSinglePrimaryCheckerFindsTheSplitBrain() {
         boolean realSwitch = agentsHaveTheSwitch() && NetFilter.unavailableReason().isEmpty();
         ChaosOptions options = ChaosOptions.defaults("single-primary", realSwitch ? "partition-primary" : "unsafe-rogue-primary",
-                        Duration.ofSeconds(20), 7L, ChaosRuns.freshDir("broken-build"))
-                .withFaults(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(4))
+                        Duration.ofSeconds(24), 7L, ChaosRuns.freshDir("broken-build"))
+                .withFaults(Duration.ofSeconds(14), Duration.ofSeconds(5), Duration.ofSeconds(4))
+                .withPinnedClients(true)
                 .withRecoveryTimeout(Duration.ofSeconds(60));
         if (realSwitch) {
             options = options.withAgentJavaOptions(List.of("-D" + SWITCH + "=true"));

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import io.raftpool.server.UnsafeSwitches;
 import io.raftpool.server.raft.RaftNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +27,22 @@ public final class MajorityContact {
     private volatile boolean lastOk = true;
     private volatile long leaderAppliedIndex;
     private volatile long firstBeatNanos;
+    private final boolean unsafeAlwaysInContact;
 
     public MajorityContact(Supplier<CompletableFuture<RaftNode.Beat>> heartbeat, LongSupplier nanoClock, long timeoutMs) {
+        this(heartbeat, nanoClock, timeoutMs, UnsafeSwitches.safetyDisabled());
+    }
+
+    MajorityContact(Supplier<CompletableFuture<RaftNode.Beat>> heartbeat, LongSupplier nanoClock, long timeoutMs,
+                    boolean unsafeAlwaysInContact) {
         this.heartbeat = heartbeat;
         this.nanoClock = nanoClock;
         this.timeoutMs = timeoutMs;
+        this.unsafeAlwaysInContact = unsafeAlwaysInContact;
+        if (unsafeAlwaysInContact) {
+            LOG.error("UNSAFE: {} is set: this agent never fences its primary, its proxy never sees a stale view and"
+                    + " its VIP is never dropped; for tests that must see a split-brain only", UnsafeSwitches.DISABLE_SAFETY);
+        }
     }
 
     /** One beat; the caller schedules it. A beat still in flight is not doubled. */
@@ -82,6 +94,9 @@ public final class MajorityContact {
 
     /** Milliseconds since the last confirmed contact began, or -1 when never confirmed. */
     public long ageMs() {
+        if (unsafeAlwaysInContact && everConfirmed) {
+            return 0;
+        }
         if (!everConfirmed) {
             return -1;
         }

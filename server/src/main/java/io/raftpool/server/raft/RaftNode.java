@@ -225,13 +225,13 @@ public final class RaftNode implements Closeable {
         }, callers);
     }
 
+    /** A heartbeat's answer: the leader's applied index and how old its majority contact was. */
+    public record Beat(long leaderAppliedIndex, long leaderMajorityAgeMs) {}
+
     /**
      * A linearizable read through the leader: completes when a majority confirmed the leader,
      * with the leader's applied index (this agent's state is current once it applied as much).
      */
-    /** A heartbeat's answer: the leader's applied index and how old its majority contact was. */
-    public record Beat(long leaderAppliedIndex, long leaderMajorityAgeMs) {}
-
     public CompletableFuture<Beat> heartbeat() {
         RaftQuery query = RaftQuery.newBuilder().setHeartbeatFrom(nodeId).build();
         Message message = Message.valueOf(ByteString.copyFrom(query.toByteArray()));
