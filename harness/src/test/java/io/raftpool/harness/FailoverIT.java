@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import io.raftpool.api.AdminClient;
 import org.junit.jupiter.api.Test;
 
 /** Automatic failover with real PostgreSQL servers and agents (issue: failover with fencing). */
@@ -36,6 +37,19 @@ class FailoverIT {
             assertThat(failoverStarts(s)).hasSize(1);
             assertThat(failoverStarts(s).get(0).getMessage()).contains("its own agent is silent");
             assertThat(query(cluster, 1, "select pg_is_in_recovery()")).isEqualTo("f");
+
+            // the old node's agent comes back knowing only that node 0 was the primary; asked at
+            // once, it must judge recovery-node against the current state, not its own old one
+            cluster.agent(0).start();
+            String agent0 = cluster.config().requireNode(0).adminAddress();
+            cluster.awaitState("agent 0 answering", START, st -> cluster.admin().getRaftInfo(agent0).getNodeId() == 0);
+            ActionReply r;
+            try (AdminClient client = AdminClient.connect(agent0, List.of(agent0), Duration.ofSeconds(90))) {
+                r = client.recoverNode(NodeRequest.newBuilder().setNodeId(0).setWait(true).setTimeoutMs(60_000).build());
+            }
+            assertThat(r.getAccepted()).as(r.getMessage()).isTrue();
+            assertThat(r.getMessage()).contains("streaming from node 1");
+            cluster.awaitHealthy(BUDGET);
         }
     }
 

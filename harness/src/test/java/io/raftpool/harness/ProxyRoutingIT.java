@@ -65,12 +65,13 @@ class ProxyRoutingIT {
             NodeConfig n0 = cluster.config().requireNode(0);
             String ro = url(n0.proxy().orElseThrow().roPort());
             String rw = url(n0.proxy().orElseThrow().rwPort());
-            assertThat(query(ro, "select pg_is_in_recovery()")).isEqualTo("t");
+            // the proxy follows the committed state a moment after the admin API shows it
+            awaitAnswer(cluster, ro, "select pg_is_in_recovery()", "t"); // reads go to the standby
 
             cluster.postgres(1).stop(StopMode.IMMEDIATE, BUDGET);
             cluster.awaitState("standby down", BUDGET, st -> st.getBackends(1).getStatus()
                     == io.raftpool.proto.BackendStatus.DOWN);
-            assertThat(query(ro, "select pg_is_in_recovery()")).isEqualTo("f"); // falls back to the primary
+            awaitAnswer(cluster, ro, "select pg_is_in_recovery()", "f"); // reads fall back to the primary
 
             try (Connection session = DriverManager.getConnection(rw)) {
                 for (var agent : cluster.agents().values()) {
@@ -78,18 +79,23 @@ class ProxyRoutingIT {
                 }
                 long killed = System.nanoTime();
                 SQLException refused = null;
+                double firstFailureMs = -1;
                 while (refused == null && System.nanoTime() - killed < BUDGET.toNanos()) {
                     try {
                         query(rw, "select 1");
                         LocalCluster.pause(50);
                     } catch (SQLException e) {
-                        refused = e;
+                        if (firstFailureMs < 0) {
+                            firstFailureMs = (System.nanoTime() - killed) / 1e6;
+                        }
+                        // a session opened just before the bound is closed at it (08006); new ones are refused
+                        if ("57P03".equals(e.getSQLState())) {
+                            refused = e;
+                        }
                     }
                 }
-                double afterMs = (System.nanoTime() - killed) / 1e6;
-                assertThat(refused != null).as("the proxy kept routing writes with no agent alive").isTrue();
-                assertThat(refused.getSQLState()).isEqualTo("57P03");
-                assertThat(afterMs).isLessThan(cluster.config().proxy().staleAfter().toMillis() + 2000);
+                assertThat(refused != null).as("the proxy kept accepting writes with no agent alive").isTrue();
+                assertThat(firstFailureMs).isLessThan(cluster.config().proxy().staleAfter().toMillis() + 2000);
                 // the read-write session open before the bound was closed at the bound (S1)
                 assertThat(session.isValid(2)).isFalse();
             }
@@ -108,6 +114,17 @@ class ProxyRoutingIT {
             rs.next();
             return rs.getInt(1);
         }
+    }
+
+    /** The proxy follows the committed state a moment after the admin API shows it: wait for the answer. */
+    static void awaitAnswer(LocalCluster cluster, String url, String sql, String expected) {
+        cluster.awaitState("'" + sql + "' through " + url + " answering " + expected, BUDGET, st -> {
+            try {
+                return query(url, sql).equals(expected);
+            } catch (SQLException e) {
+                return false;
+            }
+        });
     }
 
     static String query(String url, String sql) throws SQLException {

@@ -23,6 +23,7 @@ import io.raftpool.server.raft.AppliedState;
 import io.raftpool.server.raft.RaftNode;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -31,6 +32,7 @@ import java.util.function.Supplier;
 /** Operators' commands: checked against the committed state, then committed through Raft. */
 public final class AdminActions {
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+    private static final Duration CATCH_UP = Duration.ofSeconds(5);
 
     private final int self;
     private final RaftNode raft;
@@ -47,7 +49,11 @@ public final class AdminActions {
     }
 
     public ActionReply promote(NodeRequest r) {
-        ClusterState s = state.get();
+        Optional<ClusterState> current = currentState();
+        if (current.isEmpty()) {
+            return notCurrent();
+        }
+        ClusterState s = current.get();
         Optional<String> refusal = AdminChecks.promote(s, r.getNodeId());
         if (refusal.isPresent()) {
             return refused(refusal.get());
@@ -81,7 +87,11 @@ public final class AdminActions {
     }
 
     public ActionReply recover(NodeRequest r) {
-        ClusterState s = state.get();
+        Optional<ClusterState> current = currentState();
+        if (current.isEmpty()) {
+            return notCurrent();
+        }
+        ClusterState s = current.get();
         Optional<String> refusal = AdminChecks.recover(s, r.getNodeId());
         if (refusal.isPresent()) {
             return refused(refusal.get());
@@ -109,7 +119,11 @@ public final class AdminActions {
     }
 
     public ActionReply switchover(SwitchoverRequest r) {
-        ClusterState s = state.get();
+        Optional<ClusterState> current = currentState();
+        if (current.isEmpty()) {
+            return notCurrent();
+        }
+        ClusterState s = current.get();
         int target = r.getTarget() >= 0 ? r.getTarget() : AdminChecks.bestStandby(s);
         Optional<String> refusal = AdminChecks.switchover(s, target);
         if (refusal.isPresent()) {
@@ -148,7 +162,11 @@ public final class AdminActions {
      */
     public ActionReply addNode(AddNodeRequest r) {
         Duration timeout = r.getTimeoutMs() > 0 ? Duration.ofMillis(r.getTimeoutMs()) : DEFAULT_WAIT;
-        ClusterState s = state.get();
+        Optional<ClusterState> current = currentState();
+        if (current.isEmpty()) {
+            return notCurrent();
+        }
+        ClusterState s = current.get();
         NodeInfo n = r.getNode();
         boolean known = ClusterStates.node(s, n.getId()).isPresent();
         if (!known) {
@@ -173,7 +191,11 @@ public final class AdminActions {
      * any more), then the Raft configuration.
      */
     public ActionReply removeNode(NodeRequest r) {
-        ClusterState s = state.get();
+        Optional<ClusterState> current = currentState();
+        if (current.isEmpty()) {
+            return notCurrent();
+        }
+        ClusterState s = current.get();
         int id = r.getNodeId();
         if (ClusterStates.node(s, id).isPresent()) {
             Optional<String> failure = commit(base().setRemoveNode(RemoveNode.newBuilder().setNodeId(id)
@@ -194,6 +216,31 @@ public final class AdminActions {
                 state.get().getPrimary().getEpoch());
     }
 
+    /**
+     * The committed state, at least as current as the Raft leader's when the request came: an
+     * agent just back from a restart, a pause or a partition would otherwise judge a request
+     * against what it knew before ("node 0 is the primary") until it caught up.
+     */
+    private Optional<ClusterState> currentState() {
+        try {
+            RaftNode.Beat beat = raft.heartbeat().get(CATCH_UP.toMillis(), TimeUnit.MILLISECONDS);
+            if (hub.awaitIndex(beat.leaderAppliedIndex(), CATCH_UP)) {
+                return Optional.of(state.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            // no leader answers: refused below, nothing was committed
+        }
+        return Optional.empty();
+    }
+
+    private ActionReply notCurrent() {
+        return refused("the agent of node " + self + " cannot confirm that it has the current cluster state (no Raft"
+                + " leader answered it within " + CATCH_UP.toSeconds() + " s): nothing was done; retry, or ask another"
+                + " agent, once the Raft group has a leader");
+    }
+
     private ClusterState awaitState(Duration timeout, java.util.function.Predicate<ClusterState> done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         AppliedState now = hub.current();
@@ -210,7 +257,11 @@ public final class AdminActions {
     }
 
     public ActionReply setDetached(NodeRequest r, boolean detach) {
-        ClusterState s = state.get();
+        Optional<ClusterState> current = currentState();
+        if (current.isEmpty()) {
+            return notCurrent();
+        }
+        ClusterState s = current.get();
         Optional<String> refusal = AdminChecks.setDetached(s, r.getNodeId(), detach);
         if (refusal.isPresent()) {
             return refused(refusal.get());
