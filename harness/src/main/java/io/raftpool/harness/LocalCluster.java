@@ -499,8 +499,8 @@ public final class LocalCluster implements AutoCloseable {
         return true;
     }
 
-    /** A one-line picture of a state, for failure messages. */
-    public static String summary(ClusterState s) {
+    /** Primary, epoch, phase and every server's status and role on one line, for progress lines. */
+    public static String stateLine(ClusterState s) {
         StringBuilder b = new StringBuilder("primary node " + s.getPrimary().getNodeId() + " epoch "
                 + s.getPrimary().getEpoch() + " " + s.getPrimary().getPhase());
         for (Backend be : s.getBackendsList()) {
@@ -508,6 +508,12 @@ public final class LocalCluster implements AutoCloseable {
                     .append(be.getReplicationState().isEmpty() ? "" : "/" + be.getReplicationState())
                     .append(be.getNeedsRecovery() ? "/needs-recovery" : "");
         }
+        return b.toString();
+    }
+
+    /** A state with its last events, for failure messages. */
+    public static String summary(ClusterState s) {
+        StringBuilder b = new StringBuilder(stateLine(s));
         int from = Math.max(0, s.getEventsCount() - 6);
         b.append("; last events:");
         for (int i = from; i < s.getEventsCount(); i++) {

@@ -2,14 +2,13 @@ package io.raftpool.chaos.nemesis;
 
 import io.raftpool.api.AdminClient;
 import io.raftpool.chaos.Progress;
-import io.raftpool.chaos.StateLine;
-import io.raftpool.chaos.net.Cmd;
 import io.raftpool.chaos.net.Link;
 import io.raftpool.chaos.net.NetFilter;
 import io.raftpool.chaos.net.Partitions;
 import io.raftpool.chaos.workload.Clients;
 import io.raftpool.chaos.workload.Endpoints;
 import io.raftpool.config.NodeConfig;
+import io.raftpool.harness.Exec;
 import io.raftpool.harness.LocalCluster;
 import io.raftpool.harness.ManagedProcess;
 import io.raftpool.proto.ClusterState;
@@ -264,7 +263,7 @@ public final class ClusterNemesis {
         Rounds r = heal(allNodes(), PER_FAULT_HEAL, this::healthyNow);
         done.addAll(r.actions());
         done.add(r.done() ? "cluster healthy" : "cluster not healthy after " + PER_FAULT_HEAL.toSeconds() + " s: "
-                + r.last().map(StateLine::of).orElse("no agent answered"));
+                + r.last().map(LocalCluster::stateLine).orElse("no agent answered"));
         return String.join("; ", done);
     }
 
@@ -368,7 +367,7 @@ public final class ClusterNemesis {
         }
         cmd.addAll(List.of(s.bin("pg_ctl").toString(), "start", "-w", "-t", Long.toString(PG_TIMEOUT.toSeconds()),
                 "-D", s.dataDir().toString(), "-l", s.logFile().toString()));
-        Cmd.Result r = Cmd.run(PG_TIMEOUT.plusSeconds(10), net.get().wrap(n, cmd));
+        Exec.Result r = Exec.run(PG_TIMEOUT.plusSeconds(10), net.get().wrap(n, cmd));
         if (!r.ok()) {
             throw new IllegalStateException("pg_ctl start of node " + n + " failed (exit " + r.exitCode() + "): " + r.output());
         }
@@ -395,7 +394,7 @@ public final class ClusterNemesis {
         }
         net.ifPresent(NetFilter::heal);
         Rounds r = heal(allNodes(), timeout, this::healthyNow);
-        return new HealResult(r.done(), r.last().map(StateLine::of).orElse("no agent answered"), millisSince(start),
+        return new HealResult(r.done(), r.last().map(LocalCluster::stateLine).orElse("no agent answered"), millisSince(start),
                 r.blockers());
     }
 
@@ -505,7 +504,7 @@ public final class ClusterNemesis {
             }
         }
         if (cmd.size() > 2) {
-            Cmd.run(Duration.ofSeconds(10), cmd); // a process that exited meanwhile is no error
+            Exec.run(Duration.ofSeconds(10), cmd); // a process that exited meanwhile is no error
         }
     }
 

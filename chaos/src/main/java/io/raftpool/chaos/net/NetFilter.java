@@ -1,5 +1,6 @@
 package io.raftpool.chaos.net;
 
+import io.raftpool.harness.Exec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -45,7 +46,7 @@ public final class NetFilter implements AutoCloseable {
         if (!"root".equals(System.getProperty("user.name"))) {
             return Optional.of("partitions need root (iptables, cgroups); running as " + System.getProperty("user.name"));
         }
-        Cmd.Result v = Cmd.run(Duration.ofSeconds(10), List.of("iptables", "-V"));
+        Exec.Result v = Exec.run(Duration.ofSeconds(10), List.of("iptables", "-V"));
         if (!v.ok()) {
             return Optional.of("iptables is missing: install it with `apt-get install -y iptables` (" + v.output() + ")");
         }
@@ -68,7 +69,7 @@ public final class NetFilter implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(f.cleanupOnExit);
         try {
             for (List<String> cmd : plan.setup()) {
-                Cmd.check(IPTABLES_TIMEOUT, cmd);
+                check(IPTABLES_TIMEOUT, cmd);
             }
             log.accept("network: chain " + plan.chain() + " in the filter and mangle tables, cgroups under "
                     + mount.resolve("raftpool-chaos-" + runId));
@@ -96,13 +97,13 @@ public final class NetFilter implements AutoCloseable {
 
     public synchronized void block(Set<Link> links) {
         for (List<String> cmd : plan.block(links)) {
-            Cmd.check(IPTABLES_TIMEOUT, cmd);
+            check(IPTABLES_TIMEOUT, cmd);
         }
         blocked = new TreeSet<>(links);
     }
 
     public synchronized void heal() {
-        Cmd.check(IPTABLES_TIMEOUT, plan.heal());
+        check(IPTABLES_TIMEOUT, plan.heal());
         blocked = new TreeSet<>();
     }
 
@@ -128,9 +129,9 @@ public final class NetFilter implements AutoCloseable {
                     + "/" + listener.getLocalPort()));
             List<String> timed = new ArrayList<>(List.of("timeout", "2"));
             timed.addAll(probe);
-            Cmd.Result open = Cmd.run(Duration.ofSeconds(10), timed);
+            Exec.Result open = Exec.run(Duration.ofSeconds(10), timed);
             block(Set.of(new Link(a, b)));
-            Cmd.Result cut = Cmd.run(Duration.ofSeconds(10), timed);
+            Exec.Result cut = Exec.run(Duration.ofSeconds(10), timed);
             heal();
             if (!open.ok() || cut.ok()) {
                 throw new NetFilterException("network self-test failed: a connection from node " + a + "'s cgroup to "
@@ -159,13 +160,23 @@ public final class NetFilter implements AutoCloseable {
         }
     }
 
+    /** Runs it and throws, naming the command and its output, unless it exits 0. */
+    private static String check(Duration timeout, List<String> command) {
+        Exec.Result r = Exec.run(timeout, command);
+        if (!r.ok()) {
+            throw new NetFilterException("`" + String.join(" ", command) + "` failed (exit " + r.exitCode() + "): "
+                    + r.output().strip());
+        }
+        return r.output();
+    }
+
     private void removeAll() {
         List<String> problems = new ArrayList<>();
         for (List<String> cmd : plan.teardown()) {
-            Cmd.Result r = Cmd.run(IPTABLES_TIMEOUT, cmd);
+            Exec.Result r = Exec.run(IPTABLES_TIMEOUT, cmd);
             if (!r.ok() && !r.output().contains("No chain") && !r.output().contains("does not exist")
                     && !r.output().contains("Bad rule")) {
-                problems.add("`" + r.line() + "`: " + r.output());
+                problems.add("`" + String.join(" ", r.command()) + "`: " + r.output().strip());
             }
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

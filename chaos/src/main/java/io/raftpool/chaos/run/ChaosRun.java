@@ -2,7 +2,6 @@ package io.raftpool.chaos.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.raftpool.chaos.Progress;
-import io.raftpool.chaos.StateLine;
 import io.raftpool.chaos.checker.Validity;
 import io.raftpool.chaos.checker.Verdict;
 import io.raftpool.chaos.history.History;
@@ -164,7 +163,7 @@ public final class ChaosRun {
         try {
             ClusterState s = cluster.awaitHealthy(START_TIMEOUT);
             progress.line(String.format("cluster: healthy after %.1f s: %s", (System.nanoTime() - start) / 1e9,
-                    StateLine.of(s)));
+                    LocalCluster.stateLine(s)));
         } catch (RuntimeException e) {
             cluster.close();
             copyLogs(dir, cluster);

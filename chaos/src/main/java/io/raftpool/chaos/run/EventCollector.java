@@ -1,7 +1,6 @@
 package io.raftpool.chaos.run;
 
 import io.raftpool.chaos.Progress;
-import io.raftpool.chaos.StateLine;
 import io.raftpool.harness.LocalCluster;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Event;
@@ -84,7 +83,7 @@ final class EventCollector {
             changes.add(new PrimaryChange(historyNanos.getAsLong(), System.currentTimeMillis(), p.getNodeId(), p.getEpoch(),
                     p.getPhase().name()));
             progress.line("state: primary node " + p.getNodeId() + ", epoch " + p.getEpoch() + ", " + p.getPhase()
-                    + " | " + StateLine.of(s.get()));
+                    + " | " + LocalCluster.stateLine(s.get()));
             lastPrimary = p;
         }
     }

@@ -1,5 +1,6 @@
 package io.raftpool.chaos.net;
 
+import io.raftpool.harness.Exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class NetFilterIT {
 
     private static String rules() {
-        return Cmd.check(Duration.ofSeconds(10), List.of("iptables-save"));
+        return Exec.run(Duration.ofSeconds(10), List.of("iptables-save")).orThrow();
     }
 
     private static List<String> othersRules(String save) {

@@ -7,6 +7,7 @@ import io.raftpool.proto.BeginRecovery;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Recovery;
 import io.raftpool.proto.RecoveryDone;
+import io.raftpool.proto.Health;
 import io.raftpool.proto.RecoveryFailed;
 import io.raftpool.proto.RecoveryStep;
 import java.util.Optional;
@@ -76,6 +77,14 @@ final class Recoveries {
                         + r.getSource())
                 .setRole(BackendRole.STANDBY).setNeedsRecovery(false).setRejoin(false).setTimeline(d.getTimeline())
                 .setReplicationState("streaming"));
+        // Its own agent saw the server stopped while it was rebuilt; finishing the recovery is its
+        // word that it runs and streams now, so that old opinion must not mark it down again.
+        int own = ClusterStates.indexOfObservation(state, d.getNodeId(), d.getNodeId());
+        if (own >= 0 && b.getObservations(own).getHealth() != Health.HEALTHY) {
+            b.setObservations(own, b.getObservations(own).toBuilder().setHealth(Health.HEALTHY)
+                    .setRole(BackendRole.STANDBY).setTimeline(d.getTimeline()).setStreaming(true)
+                    .setDetail("rebuilt with " + d.getMethod()).setAtMs(now));
+        }
         return Transitions.withEvent(b, Transitions.event(now, "recovery", d.getNodeId(), d.getEpoch(),
                 "node " + d.getNodeId() + " is up again, streaming from node " + r.getSource() + ": rebuilt with "
                         + d.getMethod() + " in " + d.getDurationMs() + " ms").setDurationMs(now - r.getStartedMs())).build();

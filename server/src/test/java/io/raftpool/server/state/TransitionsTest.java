@@ -42,6 +42,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import io.raftpool.server.leader.Liveness;
+import io.raftpool.server.leader.StatusPolicy;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -525,6 +528,27 @@ class TransitionsTest {
         assertThat(lastEvent(cleared).getMessage()).isEqualTo("node 1 no longer needs recovery: rebuilt with pg_rewind");
         ClusterState s = twoPlusOne();
         assertThat(Transitions.apply(s, clear)).isSameAs(s);
+    }
+
+    @Test
+    void aFinishedRecoveryReplacesTheOwnAgentsStoppedOpinionSoTheServerIsNotMarkedDownAgain() {
+        ClusterState failedOver = Transitions.apply(
+                Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0)), promotionDone(2, 1));
+        // while it was rebuilt, node 0's agent saw its server stopped, and said so
+        ClusterState stopped = States.observed(failedOver, 0, 0, Health.NOT_RUNNING, BackendRole.ROLE_UNKNOWN, false,
+                "postmaster is not running");
+        ClusterState recovering = Transitions.apply(stopped, command(500).setBeginRecovery(BeginRecovery.newBuilder()
+                .setNodeId(0).setEpoch(2).setSource(1).setRequestedBy("recovery-node")).build());
+        ClusterState done = Transitions.apply(recovering, command(900).setRecoveryDone(RecoveryDone.newBuilder()
+                .setNodeId(0).setEpoch(2).setMethod("pg_rewind").setTimeline(2).setDurationMs(800)).build());
+
+        assertThat(done.getRecoveriesList()).isEmpty();
+        assertThat(done.getBackends(0).getStatus()).isEqualTo(BackendStatus.UP);
+        Observation own = ClusterStates.observation(done, 0, 0).orElseThrow();
+        assertThat(own.getHealth()).isEqualTo(Health.HEALTHY);
+        assertThat(own.getRole()).isEqualTo(BackendRole.STANDBY);
+        Liveness everyoneAlive = new Liveness(Map.of(0, T0 + 900, 1, T0 + 900, 2, T0 + 900), T0 + 1000, 750);
+        assertThat(StatusPolicy.decide(done, everyoneAlive)).as("no mark from the stale opinion").isEmpty();
     }
 
     @Test
