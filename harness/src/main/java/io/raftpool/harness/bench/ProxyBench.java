@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 /**
  * What the proxy costs: pgbench through a proxy's read-write port against pgbench straight to
  * the primary, in the same run (select-only and the TPC-B-like mix, 8 and 64 clients), and the
- * proxy's resident memory with 1,000 idle client sessions. Everything shares this machine's
- * cores, so the ratio says as much about the scheduler as about the proxy.
+ * proxy's resident memory with 1,000 idle client sessions, after a warm-up of both paths. Everything
+ * shares this machine's cores, so the ratio says as much about the scheduler as about the proxy.
  *
  * <p>Usage: {@code java -cp cli/target/raftpool.jar io.raftpool.harness.bench.ProxyBench [seconds] [sessions]}
  */
@@ -43,6 +43,11 @@ public final class ProxyBench {
             int directPort = primary.requirePostgres().port();
             int proxyPort = primary.proxy().orElseThrow().rwPort();
             pgbench(List.of("-i", "-q", "-s", "10"), directPort);
+            // warm-up, not counted: the proxy's JIT compiles its hot paths in the first seconds,
+            // and on a small machine the compiler's own CPU time would be charged to the proxy
+            for (int port : List.of(directPort, proxyPort)) {
+                pgbench(List.of("-n", "-S", "-c", "8", "-j", "2", "-T", Integer.toString(Math.max(5, seconds / 2))), port);
+            }
             System.out.printf("%-26s %8s %12s %12s %8s %14s%n", "workload", "clients", "direct tps", "proxy tps",
                     "ratio", "added latency");
             for (String workload : List.of("select-only", "tpcb-like")) {

@@ -143,8 +143,11 @@ public final class LocalDuties implements AutoCloseable {
                 ? Optional.of(true) : r == BackendRole.PRIMARY ? Optional.of(false) : Optional.empty());
         Optional<String> upstream = pg.standbySource().map(s -> s.host() + ":" + s.port());
         boolean initialized = pg.isInitialized() && !java.nio.file.Files.exists(buildingMarker());
+        // Caught up only once a heartbeat told how far the leader is: a restarted agent replays its
+        // log first, and must not act on a state from the middle of it (an old recovery of itself).
+        boolean caughtUp = contact.ageMs() >= 0 && applied.index() >= contact.leaderAppliedIndex();
         return new LocalPlanner.Facts(applied.state(), self.id(), initialized, running, inRecovery, upstream,
-                startupReconciled, fenced, protectedDataDir, age, applied.index() >= contact.leaderAppliedIndex(),
+                startupReconciled, fenced, protectedDataDir, age, caughtUp,
                 config.failover().fenceTimeout().toMillis());
     }
 
@@ -401,7 +404,7 @@ public final class LocalDuties implements AutoCloseable {
                 if (r.streaming()) {
                     return;
                 }
-                pause(200);
+                pause(25); // a local probe; the node counts as up the moment it streams
             }
             throw new IllegalStateException("the rebuilt standby does not stream after " + START_TIMEOUT.toSeconds()
                     + " s; see its log " + pg.settings().logFile());

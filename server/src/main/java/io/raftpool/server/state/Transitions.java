@@ -121,7 +121,9 @@ public final class Transitions {
                                 && state.getPrimary().getPhase() == PrimaryPhase.ACTIVE ? Optional.empty()
                                 : Optional.of("recovery_done: the primary changed since the recovery began"));
             case RECOVERY_FAILED:
-                return requireRecovery(state, command.getRecoveryFailed().getNodeId(), -1);
+                // epoch 0 (never a recovery's) fails whichever recovery of the node runs
+                return requireRecovery(state, command.getRecoveryFailed().getNodeId(),
+                        command.getRecoveryFailed().getEpoch() > 0 ? command.getRecoveryFailed().getEpoch() : -1);
             case SWITCHOVER_DEMOTED: {
                 SwitchoverDemoted d = command.getSwitchoverDemoted();
                 Operation op = state.getOperation();

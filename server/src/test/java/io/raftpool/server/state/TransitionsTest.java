@@ -552,6 +552,23 @@ class TransitionsTest {
     }
 
     @Test
+    void aFailureReportedForAnOlderRecoveryLeavesTheCurrentOneRunning() {
+        ClusterState failedOver = Transitions.apply(
+                Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0)), promotionDone(2, 1));
+        ClusterState recovering = Transitions.apply(failedOver, command(500).setBeginRecovery(BeginRecovery.newBuilder()
+                .setNodeId(0).setEpoch(2).setSource(1).setRequestedBy("recovery-node")).build());
+        Command stale = command(600).setRecoveryFailed(RecoveryFailed.newBuilder().setNodeId(0).setEpoch(1)
+                .setReason("a recovery replayed from the log")).build();
+        Command current = command(700).setRecoveryFailed(RecoveryFailed.newBuilder().setNodeId(0).setEpoch(2)
+                .setReason("pg_basebackup failed")).build();
+
+        assertThat(Transitions.apply(recovering, stale)).isSameAs(recovering);
+        ClusterState failed = Transitions.apply(recovering, current);
+        assertThat(failed.getRecoveriesList()).isEmpty();
+        assertThat(failed.getBackends(0).getNeedsRecovery()).isTrue();
+    }
+
+    @Test
     void aRebuiltFormerPrimaryComesBackAsAStandby() {
         ClusterState failedOver = Transitions.apply(
                 Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0)), promotionDone(2, 1));
