@@ -24,7 +24,9 @@ final class ProxyMetrics {
             .help("client connections refused or dropped before routing, by proxy port and reason")
             .labelNames("port", "reason").register(registry);
     private final Counter bytes = Counter.builder().name("raftpool_proxy_bytes_total")
-            .help("bytes relayed, by direction").labelNames("direction").register(registry);
+            .help("bytes relayed, by direction").labelNames("direction")
+            .withoutExemplars() // counted on every relayed buffer: no exemplar sampling on that path
+            .register(registry);
     private final CounterDataPoint bytesToServer = bytes.labelValues("client_to_server");
     private final CounterDataPoint bytesToClient = bytes.labelValues("server_to_client");
     private final Counter cancels = Counter.builder().name("raftpool_proxy_cancel_requests_total")

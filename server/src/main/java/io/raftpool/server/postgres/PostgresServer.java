@@ -549,6 +549,14 @@ public final class PostgresServer {
         PgEndpoint endpoint = new PgEndpoint(source.host(), source.port(), settings.superuser(),
                 settings.superuserPassword(), "postgres");
         try (Connection c = PgProbe.connect(endpoint, CONNECT_TIMEOUT)) {
+            // pg_rewind reads the source's timeline from its control file, which a promoted server
+            // updates only at its next checkpoint; when that has happened, no need to force one
+            try (var rs = c.createStatement().executeQuery("select (select timeline_id from pg_control_checkpoint())"
+                    + " = ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int")) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    return;
+                }
+            }
             c.createStatement().execute("CHECKPOINT");
         } catch (SQLException e) {
             throw new PostgresException("cannot run CHECKPOINT on " + endpoint.address() + " before pg_rewind: "
