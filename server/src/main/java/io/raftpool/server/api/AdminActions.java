@@ -222,17 +222,28 @@ public final class AdminActions {
      * against what it knew before ("node 0 is the primary") until it caught up.
      */
     private Optional<ClusterState> currentState() {
+        long deadline = System.nanoTime() + CATCH_UP.toNanos();
         try {
-            RaftNode.Beat beat = raft.heartbeat().get(CATCH_UP.toMillis(), TimeUnit.MILLISECONDS);
-            if (hub.awaitIndex(beat.leaderAppliedIndex(), CATCH_UP)) {
-                return Optional.of(state.get());
+            while (true) {
+                long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+                if (leftMs <= 0) {
+                    return Optional.empty();
+                }
+                try {
+                    RaftNode.Beat beat = raft.heartbeat().get(leftMs, TimeUnit.MILLISECONDS);
+                    return hub.awaitIndex(beat.leaderAppliedIndex(), Duration.ofMillis(Math.max(1, leftMs)))
+                            ? Optional.of(state.get()) : Optional.empty();
+                } catch (ExecutionException | RuntimeException e) {
+                    // no leader known yet (an agent just started, an election): ask again shortly
+                    Thread.sleep(50);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            // no leader answers: refused below, nothing was committed
+            return Optional.empty();
+        } catch (TimeoutException e) {
+            return Optional.empty();
         }
-        return Optional.empty();
     }
 
     private ActionReply notCurrent() {
