@@ -2,11 +2,9 @@ package io.raftpool.cli;
 
 import io.raftpool.api.AdminClient;
 import io.raftpool.api.AdminCredentials;
-import io.raftpool.api.TlsFileException;
 import io.raftpool.config.ClusterConfig;
-import io.raftpool.config.ConfigException;
 import io.raftpool.config.NodeConfig;
-import io.raftpool.config.SecuritySettings;
+import io.raftpool.server.security.CliCredentials;
 
 /**
  * An {@link AdminClient} for the agents a cluster config names, in node-id order, with the
@@ -23,15 +21,6 @@ public final class AdminClients {
 
     /** Plaintext when security.tls is off; else TLS with the CLI's token, when one is configured. */
     public static AdminCredentials credentials(ClusterConfig config) {
-        SecuritySettings security = config.security();
-        if (!security.tls()) {
-            return AdminCredentials.plaintext();
-        }
-        try {
-            AdminCredentials tls = AdminCredentials.tls(security.caFile().orElseThrow(), "security.ca_file");
-            return security.cliToken().resolve().map(tls::withToken).orElse(tls);
-        } catch (TlsFileException e) {
-            throw new ConfigException(config.source() + ": " + e.getMessage());
-        }
+        return CliCredentials.of(config);
     }
 }

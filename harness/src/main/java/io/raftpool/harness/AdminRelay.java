@@ -1,5 +1,6 @@
 package io.raftpool.harness;
 
+import io.raftpool.server.security.CliCredentials;
 import com.google.protobuf.MessageLite;
 import io.raftpool.api.AdminClient;
 import io.raftpool.config.ClusterConfig;
@@ -59,7 +60,7 @@ public final class AdminRelay {
         }
         ClusterConfig config = ConfigLoader.load(Path.of(args[1]));
         return AdminClient.connect(config.nodes().stream().map(NodeConfig::adminAddress).toList(), Duration.ofMillis(800),
-                SecuredFiles.cliCredentials(config));
+                CliCredentials.of(config));
     }
 
     private static String answer(AdminClient admin, List<String> words) {

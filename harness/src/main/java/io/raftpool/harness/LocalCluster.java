@@ -1,5 +1,6 @@
 package io.raftpool.harness;
 
+import io.raftpool.server.security.CliCredentials;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -404,7 +405,7 @@ public final class LocalCluster implements AutoCloseable {
     public synchronized AdminClient admin() {
         if (admin == null) {
             List<String> addresses = config.nodes().stream().map(NodeConfig::adminAddress).toList();
-            admin = AdminClient.connect(addresses, Duration.ofSeconds(2), SecuredFiles.cliCredentials(config));
+            admin = AdminClient.connect(addresses, Duration.ofSeconds(2), CliCredentials.of(config));
         }
         return admin;
     }

@@ -1,10 +1,5 @@
 package io.raftpool.harness;
 
-import io.raftpool.api.AdminCredentials;
-import io.raftpool.api.TlsFileException;
-import io.raftpool.config.ClusterConfig;
-import io.raftpool.config.ConfigException;
-import io.raftpool.config.SecuritySettings;
 import io.raftpool.config.TokenHash;
 import io.raftpool.server.security.CertificateAuthority;
 import java.io.IOException;
@@ -71,20 +66,6 @@ final class SecuredFiles {
         } catch (IOException e) {
             throw new HarnessException("no token '" + name + "' in " + dir + " (a secured cluster has admin, read and"
                     + " proxy): " + e.getMessage(), e);
-        }
-    }
-
-    /** Plaintext when security.tls is off; else TLS trusting the CA, with the CLI's token when there is one. */
-    static AdminCredentials cliCredentials(ClusterConfig config) {
-        SecuritySettings security = config.security();
-        if (!security.tls()) {
-            return AdminCredentials.plaintext();
-        }
-        try {
-            AdminCredentials tls = AdminCredentials.tls(security.caFile().orElseThrow(), "security.ca_file");
-            return security.cliToken().resolve().map(tls::withToken).orElse(tls);
-        } catch (TlsFileException e) {
-            throw new ConfigException(config.source() + ": " + e.getMessage());
         }
     }
 
