@@ -5,7 +5,8 @@
 #   bench/run.sh failover [runs] [stop|node]  failover time seen by a client through a proxy, by phase
 #   bench/run.sh recovery [runs]           recovery-node (pg_rewind and pg_basebackup paths, pgbench scale 10)
 #                                          and the switchover write pause
-#   bench/run.sh proxy [seconds] [sessions]  pgbench direct vs through a proxy; proxy memory with idle sessions
+#   bench/run.sh proxy [seconds] [sessions] [rounds]
+#                                          pgbench direct vs through a proxy; proxy memory with idle sessions
 # Results are recorded in docs/benchmarks.md with the command that produced them.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

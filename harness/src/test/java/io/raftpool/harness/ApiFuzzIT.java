@@ -21,9 +21,7 @@ import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.NodeRequest;
 import io.raftpool.proto.SwitchoverRequest;
 import io.raftpool.proto.WatchRequest;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
+import io.raftpool.server.api.RawBytes;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -234,24 +232,9 @@ class ApiFuzzIT {
 
     @SuppressWarnings("unchecked")
     private static MethodDescriptor<byte[], byte[]> bytes(MethodDescriptor<?, ?> m) {
-        return ((MethodDescriptor<Object, Object>) m).toBuilder(RAW, RAW).build();
+        return ((MethodDescriptor<Object, Object>) m).toBuilder(RawBytes.MARSHALLER, RawBytes.MARSHALLER).build();
     }
 
-    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    };
 
     private static String randomPrintable(Random random, int length) {
         StringBuilder b = new StringBuilder();

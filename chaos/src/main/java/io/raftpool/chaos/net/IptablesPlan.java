@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The iptables commands of a run, as plain values (pure; {@link NetFilter} runs them).
@@ -37,6 +38,30 @@ public record IptablesPlan(String chain, Map<Integer, String> addresses, Map<Int
         if (addresses.size() > 254) {
             throw new IllegalArgumentException(addresses.size() + " nodes: at most 254 fit in the connection mark");
         }
+    }
+
+    /**
+     * The run ids of chains in {@code iptablesRules} ({@code iptables -S} of a table) whose run has
+     * no cgroup left in {@code liveRuns}: their run was killed before it could tear them down, and
+     * every loopback packet of the machine still walks through them.
+     */
+    public static Set<String> orphanedRuns(String iptablesRules, Set<String> liveRuns) {
+        Set<String> orphans = new TreeSet<>();
+        for (String line : iptablesRules.split("\n")) {
+            String[] words = line.strip().split("\\s+");
+            if (words.length == 2 && words[0].equals("-N") && words[1].matches("RAFTPOOL-CHAOS-[A-Za-z0-9]{1,13}")) {
+                String run = words[1].substring("RAFTPOOL-CHAOS-".length());
+                if (!liveRuns.contains(run)) {
+                    orphans.add(run);
+                }
+            }
+        }
+        return orphans;
+    }
+
+    /** The teardown of a chain whose run is gone (its addresses and cgroups are not needed to remove it). */
+    public static IptablesPlan ofOrphan(String run) {
+        return new IptablesPlan("RAFTPOOL-CHAOS-" + run, Map.of(), Map.of());
     }
 
     /** Node {@code node}'s connection mark, as iptables takes it ({@code value/mask}). */

@@ -63,6 +63,7 @@ public final class NetFilter implements AutoCloseable {
             throw new NetFilterException("cannot inject partitions: " + why);
         });
         Path mount = NodeCgroups.cgroup2Mount().orElseThrow();
+        removeOrphans(mount, log);
         NodeCgroups cgroups = NodeCgroups.create(mount, runId, addresses.keySet());
         IptablesPlan plan = new IptablesPlan("RAFTPOOL-CHAOS-" + runId, addresses, cgroups.paths());
         NetFilter f = new NetFilter(plan, cgroups, log);
@@ -79,6 +80,28 @@ public final class NetFilter implements AutoCloseable {
             throw e;
         }
         return f;
+    }
+
+    /**
+     * Removes the chains of earlier runs that were killed (SIGKILL skips the shutdown hook). A run's
+     * cgroup exists from before its chain is made until after the chain is gone, so a chain
+     * without its cgroup belongs to no live run.
+     */
+    private static void removeOrphans(Path mount, Consumer<String> log) {
+        Set<String> live = NodeCgroups.liveRuns(mount);
+        Set<String> orphans = new TreeSet<>();
+        for (String table : List.of("filter", "mangle")) {
+            Exec.Result rules = Exec.run(IPTABLES_TIMEOUT, List.of("iptables", "-w", "5", "-t", table, "-S"));
+            if (rules.ok()) {
+                orphans.addAll(IptablesPlan.orphanedRuns(rules.output(), live));
+            }
+        }
+        for (String run : orphans) {
+            for (List<String> cmd : IptablesPlan.ofOrphan(run).teardown()) {
+                Exec.run(IPTABLES_TIMEOUT, cmd);
+            }
+            log.accept("network: removed chain RAFTPOOL-CHAOS-" + run + " left behind by a run that was killed");
+        }
     }
 
     public String chain() {

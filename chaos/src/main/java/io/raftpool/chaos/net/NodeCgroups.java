@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * One cgroup (v2) per node, under {@code <cgroup2 mount>/raftpool-chaos-<run>/node<i>}, only to
@@ -49,6 +51,16 @@ public final class NodeCgroups {
             }
         }
         return Optional.empty();
+    }
+
+    /** The run ids that have a cgroup under {@code mount} now. */
+    public static Set<String> liveRuns(Path mount) {
+        try (var dirs = Files.list(mount)) {
+            return dirs.map(d -> d.getFileName().toString()).filter(n -> n.startsWith("raftpool-chaos-"))
+                    .map(n -> n.substring("raftpool-chaos-".length())).collect(Collectors.toSet());
+        } catch (IOException e) {
+            throw new NetFilterException("cannot list the cgroups under " + mount + ": " + e);
+        }
     }
 
     public static NodeCgroups create(Path mount, String runId, Iterable<Integer> nodes) {

@@ -63,4 +63,20 @@ class IptablesPlanTest {
                 .hasMessageContaining("differ");
         assertThat(IptablesPlan.mark(0)).isEqualTo("0x10000/0xff0000");
     }
+
+    @Test
+    void chainsOfRunsWithoutCgroupsAreOrphansAndNothingElseIs() {
+        String rules = String.join("\n",
+                "-P OUTPUT ACCEPT",
+                "-N RAFTPOOL-CHAOS-dead1",
+                "-N RAFTPOOL-CHAOS-live2",
+                "-N SOMEONE-ELSES",
+                "-A OUTPUT -s 127.0.0.0/8 -d 127.0.0.0/8 -o lo -j RAFTPOOL-CHAOS-dead1",
+                "-A RAFTPOOL-CHAOS-live2 -j DROP");
+        assertThat(IptablesPlan.orphanedRuns(rules, Set.of("live2"))).containsExactly("dead1");
+        assertThat(IptablesPlan.orphanedRuns(rules, Set.of("live2", "dead1"))).isEmpty();
+        assertThat(lines(IptablesPlan.ofOrphan("dead1").teardown())).contains(
+                "iptables -w 5 -t filter -D OUTPUT -o lo -s 127.0.0.0/8 -d 127.0.0.0/8 -j RAFTPOOL-CHAOS-dead1",
+                "iptables -w 5 -t mangle -X RAFTPOOL-CHAOS-dead1");
+    }
 }

@@ -16,7 +16,7 @@ public final class EventsView {
     }
 
     public static String text(ClusterState state, int limit, ZoneId zone) {
-        return Table.of(EventRows.of(state, limit, zone)).render();
+        return Table.render(EventRows.of(state, limit, zone));
     }
 
     public static String json(ClusterState state, int limit) {

@@ -1,6 +1,8 @@
 package io.raftpool.cli.render;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftpool.api.view.TableData;
+import io.raftpool.api.view.TableData.Column;
 import io.raftpool.proto.Backend;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.NodeInfo;
@@ -14,10 +16,10 @@ import java.util.Optional;
 
 /** {@code raftpool node-info N}: the node as committed, its backend, and what each agent last saw of it. */
 public final class NodeInfoView {
-    private static final List<Table.Column> OBSERVATION_COLUMNS = List.of(
-            Table.Column.text("observer"), Table.Column.text("health"), Table.Column.text("role"),
-            Table.Column.number("timeline"), Table.Column.text("streaming"), Table.Column.text("wal_lsn"),
-            Table.Column.number("lag_bytes"), Table.Column.text("at"), Table.Column.text("detail"));
+    private static final List<Column> OBSERVATION_COLUMNS = List.of(
+            Column.text("observer"), Column.text("health"), Column.text("role"),
+            Column.number("timeline"), Column.text("streaming"), Column.text("wal_lsn"),
+            Column.number("lag_bytes"), Column.text("at"), Column.text("detail"));
 
     private NodeInfoView() {}
 
@@ -73,7 +75,7 @@ public final class NodeInfoView {
         }
         if (!n.getWitness()) {
             out.append("\nobservations (the latest committed of each agent)\n")
-                    .append(new Table(OBSERVATION_COLUMNS, rows).render());
+                    .append(Table.render(new TableData(OBSERVATION_COLUMNS, rows)));
         }
         return out.toString();
     }

@@ -16,7 +16,7 @@ public final class PoolNodesView {
 
     public static String text(StateView view, ZoneId zone) {
         ClusterState state = view.getState();
-        StringBuilder out = new StringBuilder(Table.of(PoolNodesRows.of(state, zone)).render());
+        StringBuilder out = new StringBuilder(Table.render(PoolNodesRows.of(state, zone)));
         out.append('\n').append(primaryLine(state, zone)).append('\n');
         if (state.getOperation().getKind() != Operation.Kind.KIND_NONE) {
             out.append(operationLine(state, zone)).append('\n');

@@ -34,7 +34,7 @@ public final class StatusView {
         }
         out.append(raftLine(view, contactBoundMs)).append('\n');
         out.append("vip: ").append(vipText(state, zone)).append("\n\n");
-        out.append(Table.of(PoolNodesRows.of(state, zone)).render());
+        out.append(Table.render(PoolNodesRows.of(state, zone)));
         if (events > 0) {
             out.append("\nlatest events:\n").append(EventsView.text(state, events, zone));
         }

@@ -1,44 +1,20 @@
 package io.raftpool.cli.render;
 
+import io.raftpool.api.view.TableData;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A table laid out the way psql prints one (and so pgpool's {@code show pool_nodes}): centred
- * headers, cells padded with one space, numbers right-aligned, a row count at the end.
+ * Draws a {@link TableData} the way psql prints a result (and so pgpool's {@code show pool_nodes}):
+ * centred headers, cells padded with one space, numbers right-aligned, a row count at the end.
  */
-public record Table(List<Column> columns, List<List<String>> rows) {
+public final class Table {
 
-    public enum Align { LEFT, RIGHT }
+    private Table() {}
 
-    public record Column(String name, Align align) {
-        public static Column text(String name) {
-            return new Column(name, Align.LEFT);
-        }
-
-        public static Column number(String name) {
-            return new Column(name, Align.RIGHT);
-        }
-    }
-
-    /** The psql-style drawing of a table built as data (shared with the admin console). */
-    public static Table of(io.raftpool.api.view.TableData data) {
-        return new Table(data.columns().stream()
-                .map(c -> c.numeric() ? Column.number(c.name()) : Column.text(c.name())).toList(), data.rows());
-    }
-
-    public Table {
-        columns = List.copyOf(columns);
-        rows = rows.stream().map(List::copyOf).toList();
-        for (List<String> row : rows) {
-            if (row.size() != columns.size()) {
-                throw new IllegalArgumentException("row " + row + " has " + row.size() + " cells; the table has "
-                        + columns.size() + " columns");
-            }
-        }
-    }
-
-    public String render() {
+    public static String render(TableData table) {
+        List<TableData.Column> columns = table.columns();
+        List<List<String>> rows = table.rows();
         int[] widths = new int[columns.size()];
         for (int c = 0; c < columns.size(); c++) {
             widths[c] = columns.get(c).name().length();
@@ -58,7 +34,7 @@ public record Table(List<Column> columns, List<List<String>> rows) {
         for (List<String> row : rows) {
             List<String> cells = new ArrayList<>();
             for (int c = 0; c < columns.size(); c++) {
-                cells.add(" " + pad(row.get(c), widths[c], columns.get(c).align()) + " ");
+                cells.add(" " + pad(row.get(c), widths[c], columns.get(c).numeric()) + " ");
             }
             lines.add(String.join("|", cells).stripTrailing());
         }
@@ -71,8 +47,8 @@ public record Table(List<Column> columns, List<List<String>> rows) {
         return " " + " ".repeat(left) + text + " ".repeat(width - text.length() - left) + " ";
     }
 
-    private static String pad(String text, int width, Align align) {
+    private static String pad(String text, int width, boolean numeric) {
         String fill = " ".repeat(width - text.length());
-        return align == Align.LEFT ? text + fill : fill + text;
+        return numeric ? fill + text : text + fill;
     }
 }

@@ -23,7 +23,7 @@ public final class WatchdogInfoView {
         out.append("leader: ").append(info.getLeaderId() < 0 ? "none" : "node " + label(info, info.getLeaderId()))
                 .append(", term ").append(info.getTerm()).append('\n');
         out.append("vip: ").append(vipText(info, zone)).append("\n\n");
-        return out.append(Table.of(WatchdogRows.of(info)).render()).toString();
+        return out.append(Table.render(WatchdogRows.of(info))).toString();
     }
 
     static String vipText(WatchdogInfo info, ZoneId zone) {

@@ -10,10 +10,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * Answers a request whose bytes are not the method's message with INVALID_ARGUMENT and a
@@ -27,7 +24,7 @@ final class UnreadableRequests implements ServerInterceptor {
 
     /** The service, with its requests parsed where a failure is answered as INVALID_ARGUMENT. */
     static ServerServiceDefinition wrap(ServerServiceDefinition service) {
-        return ServerInterceptors.intercept(ServerInterceptors.useMarshalledMessages(service, BYTES, PASS_THROUGH),
+        return ServerInterceptors.intercept(ServerInterceptors.useMarshalledMessages(service, RawBytes.MARSHALLER, PASS_THROUGH),
                 new UnreadableRequests());
     }
 
@@ -72,21 +69,6 @@ final class UnreadableRequests implements ServerInterceptor {
         };
     }
 
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 
     /** Responses go out as the service serialised them. */
     private static final MethodDescriptor.Marshaller<InputStream> PASS_THROUGH = new MethodDescriptor.Marshaller<>() {

@@ -320,6 +320,9 @@ public final class LocalDuties implements AutoCloseable {
     private final class RecoveryRun {
         private final Recovery recovery;
         private final long startedMs = clocks.monoMs();
+        private final StringBuilder phaseTimes = new StringBuilder();
+        private String phase = "";
+        private long phaseStartedMs = startedMs;
         private long lastProgressMs;
 
         RecoveryRun(Recovery recovery) {
@@ -342,9 +345,11 @@ public final class LocalDuties implements AutoCloseable {
                 int timeline = pg.timeline(config.healthCheck().timeout());
                 removeAsideDirs();
                 long took = clocks.monoMs() - startedMs;
+                endPhase();
                 submitOrThrow(Command.newBuilder().setRecoveryDone(RecoveryDone.newBuilder().setNodeId(self.id())
                         .setEpoch(recovery.getEpoch()).setMethod(method).setDurationMs(took).setTimeline(timeline)));
-                LOG.info("recovery done with {} in {} ms: streaming from node {}", method, took, source.getId());
+                LOG.info("recovery done with {} in {} ms ({}): streaming from node {}", method, took, phaseTimes,
+                        source.getId());
                 protectedDataDir = false;
                 startupReconciled = true;
                 runHookInBackground(HookRunner.Hook.AFTER_RECOVERY, hookValues);
@@ -412,9 +417,21 @@ public final class LocalDuties implements AutoCloseable {
 
         private void step(String phase, String progress, String method) {
             current();
+            endPhase();
+            this.phase = phase;
             LOG.info("recovery of node {}: {}", self.id(), phase);
             submitOrThrow(Command.newBuilder().setRecoveryStep(RecoveryStep.newBuilder().setNodeId(self.id())
                     .setEpoch(recovery.getEpoch()).setPhase(phase).setProgress(progress).setMethod(method)));
+        }
+
+        /** Adds the phase that just ended to the per-phase times the final log line shows. */
+        private void endPhase() {
+            long now = clocks.monoMs();
+            if (!phase.isEmpty()) {
+                phaseTimes.append(phaseTimes.isEmpty() ? "" : ", ").append(phase).append(' ').append(now - phaseStartedMs)
+                        .append(" ms");
+            }
+            phaseStartedMs = now;
         }
 
         /** The committed recovery, or {@link Voided} when it is gone or against another primary. */
