@@ -85,8 +85,11 @@ public final class RecoveryBench {
                 throw new IllegalStateException("recovery failed: " + r.getMessage());
             }
             ms.add(took);
-            System.out.printf("  run %d: %.0f ms (%s); session on the primary: %d queries, %s%n", i + 1, took,
-                    r.getMessage(), session.queries.get(), session.broken.get() ? "CUT" : "never cut");
+            String phases = cluster.state().orElseThrow().getEventsList().stream()
+                    .filter(e -> e.getNodeId() == primary && e.getMessage().contains("is up again"))
+                    .reduce((a, b) -> b).map(Event::getMessage).orElse("");
+            System.out.printf("  run %d: %.0f ms (%s); session on the primary: %d queries, %s%n      %s%n", i + 1, took,
+                    r.getMessage(), session.queries.get(), session.broken.get() ? "CUT" : "never cut", phases);
         }
         return ms;
     }

@@ -18,13 +18,14 @@ import io.raftpool.proto.RecoveryDone;
 import io.raftpool.proto.RecoveryFailed;
 import io.raftpool.proto.RecoveryStep;
 import io.raftpool.proto.SwitchoverDemoted;
-import io.raftpool.server.postgres.ControlData;
 import io.raftpool.server.agent.Clocks;
 import io.raftpool.server.agent.MajorityContact;
 import io.raftpool.server.agent.StateHub;
 import io.raftpool.server.health.HealthMonitor;
 import io.raftpool.server.health.ObserverView;
+import io.raftpool.server.postgres.ControlData;
 import io.raftpool.server.postgres.CopyProgress;
+import io.raftpool.server.postgres.Divergence;
 import io.raftpool.server.postgres.PostgresServer;
 import io.raftpool.server.postgres.ProbeResult;
 import io.raftpool.server.postgres.SlotNames;
@@ -347,7 +348,8 @@ public final class LocalDuties implements AutoCloseable {
                 long took = clocks.monoMs() - startedMs;
                 endPhase();
                 submitOrThrow(Command.newBuilder().setRecoveryDone(RecoveryDone.newBuilder().setNodeId(self.id())
-                        .setEpoch(recovery.getEpoch()).setMethod(method).setDurationMs(took).setTimeline(timeline)));
+                        .setEpoch(recovery.getEpoch()).setMethod(method).setDurationMs(took).setTimeline(timeline)
+                        .setPhases(phaseTimes.toString())));
                 LOG.info("recovery done with {} in {} ms ({}): streaming from node {}", method, took, phaseTimes,
                         source.getId());
                 protectedDataDir = false;
@@ -365,6 +367,18 @@ public final class LocalDuties implements AutoCloseable {
 
         private String rewindOrCopy(NodeInfo source) {
             if (pg.isInitialized()) {
+                try {
+                    Divergence d = pg.divergenceFrom(source.getHost(), source.getPgPort());
+                    if (!d.diverged()) {
+                        LOG.info("recovery of node {}: no rewind needed, {}", self.id(), d.why());
+                        pg.followWithoutRewind(source.getHost(), source.getPgPort(), slot());
+                        return "timeline switch (no rewind needed)";
+                    }
+                    LOG.info("recovery of node {}: rewind needed, {}", self.id(), d.why());
+                } catch (RuntimeException e) {
+                    LOG.info("recovery of node {}: cannot tell whether its WAL diverged, rewinding: {}", self.id(),
+                            e.getMessage());
+                }
                 step("rewinding", "", "pg_rewind");
                 try {
                     // pg_rewind first finishes crash recovery in single-user mode, which refuses a

@@ -366,6 +366,56 @@ public final class PostgresServer {
         log.info("rewound PostgreSQL {} from {} in {} ms", settings.nodeName(), source, millisSince(startNanos));
     }
 
+    /**
+     * Whether this stopped server's WAL goes past the point where {@code host:port}'s timeline
+     * forked from it (see {@link Divergence}); when it does not, {@link #followWithoutRewind} is
+     * enough. Any doubt (no control file, WAL that pg_waldump cannot read to its end) says diverged.
+     */
+    public synchronized Divergence divergenceFrom(String host, int port) {
+        requireStopped("compare the WAL of");
+        requireInitialized("compare the WAL of");
+        ControlData control = controlData();
+        CommandResult dump = os.execute(Command.of(DEFAULT_STEP_TIMEOUT, settings.bin("pg_waldump").toString(), "--quiet",
+                "--path=" + settings.dataDir().resolve("pg_wal"), "--timeline=" + control.timeline(),
+                "--start=" + Divergence.lsn(control.checkpointLsn())).named("pg_waldump"));
+        PgEndpoint endpoint = new PgEndpoint(host, port, settings.superuser(), settings.superuserPassword(), "postgres");
+        try (Connection c = PgProbe.connect(endpoint, CONNECT_TIMEOUT)) {
+            int sourceTimeline = PgProbe.timeline(c);
+            long sourceLsn;
+            try (var rs = c.createStatement().executeQuery("select pg_current_wal_lsn()::text")) {
+                rs.next();
+                sourceLsn = ControlData.parseLsn(rs.getString(1));
+            }
+            String history = "";
+            if (sourceTimeline > 1) {
+                try (var rs = c.createStatement().executeQuery(String.format(
+                        "select pg_read_file('pg_wal/%08X.history')", sourceTimeline))) {
+                    rs.next();
+                    history = rs.getString(1);
+                }
+            }
+            return Divergence.of(control.timeline(), Divergence.lastRecordStart(dump.outputTail()),
+                    control.checkpointLsn(), sourceTimeline, sourceLsn, history);
+        } catch (SQLException e) {
+            throw new PostgresException("cannot read the timeline history of " + endpoint.address() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sets up this stopped server, whose WAL did not diverge from {@code host:port}'s, as its
+     * standby through {@code slotName} (made on the source first if missing). Its next start
+     * replays its own WAL, then follows the source across the timeline switch. Does not start it.
+     */
+    public synchronized void followWithoutRewind(String host, int port, String slotName) {
+        StandbySource source = new StandbySource(host, port, slotName);
+        requireStopped("configure as a standby");
+        requireInitialized("configure as a standby");
+        ensureSlotOn(source);
+        dataDir.writeManagedFiles(settings, Optional.of(source));
+        log.info("{}: set up as standby of {} without rewind (its WAL did not diverge)", settings.nodeName(), source);
+    }
+
     /** pg_controldata of the data directory (meant for a stopped server). */
     public ControlData controlData() {
         requireInitialized("read pg_controldata of");

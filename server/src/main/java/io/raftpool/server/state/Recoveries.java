@@ -87,7 +87,8 @@ final class Recoveries {
         }
         return Transitions.withEvent(b, Transitions.event(now, "recovery", d.getNodeId(), d.getEpoch(),
                 "node " + d.getNodeId() + " is up again, streaming from node " + r.getSource() + ": rebuilt with "
-                        + d.getMethod() + " in " + d.getDurationMs() + " ms").setDurationMs(now - r.getStartedMs())).build();
+                        + d.getMethod() + " in " + d.getDurationMs() + " ms"
+                        + (d.getPhases().isEmpty() ? "" : " (" + d.getPhases() + ")")).setDurationMs(now - r.getStartedMs())).build();
     }
 
     static ClusterState failed(ClusterState state, RecoveryFailed f, long now) {

@@ -80,6 +80,9 @@ class ReplicationIT {
                     .isInstanceOf(PostgresException.class).hasMessageContaining("stop it first");
             pgsql1.stop(StopMode.IMMEDIATE, STEP);
             assertThat(pgsql1.isRunning()).isFalse();
+            Divergence diverged = pgsql1.divergenceFrom("127.0.0.1", pgsql2.settings().port());
+            assertThat(diverged.diverged()).isTrue();
+            assertThat(diverged.why()).contains("past the switch point");
             List<CopyProgress> rewound = new CopyOnWriteArrayList<>();
             pgsql1.rewindFrom("127.0.0.1", pgsql2.settings().port(), "pgsql1", false, rewound::add);
             assertThat(rewound).isNotEmpty();
@@ -96,6 +99,11 @@ class ReplicationIT {
                     .containsExactly("pgsql1");
             await().atMost(Duration.ofSeconds(30)).until(() -> events(pgsql1),
                     e -> e.equals(List.of("after promotion", "before")));
+
+            // 5. a standby stopped on the primary's timeline has nothing to rewind
+            pgsql1.stop(StopMode.FAST, STEP);
+            Divergence follows = pgsql1.divergenceFrom("127.0.0.1", pgsql2.settings().port());
+            assertThat(follows.diverged()).as(follows.why()).isFalse();
         }
     }
 
