@@ -3,8 +3,9 @@
 # Usage:
 #   bench/run.sh raft [runs]               commit latency of one state change; re-election after SIGKILL of the leader
 #   bench/run.sh failover [runs] [stop|node]  failover time seen by a client through a proxy, by phase
-#   bench/run.sh recovery [runs]           recovery-node (pg_rewind and pg_basebackup paths, pgbench scale 10)
-#                                          and the switchover write pause
+#   bench/run.sh recovery [runs] [wal_keep_size]
+#                                          recovery-node (no-rewind, pg_rewind and pg_basebackup paths,
+#                                          pgbench scale 10) and the switchover write pause
 #   bench/run.sh proxy [seconds] [sessions] [rounds]
 #                                          pgbench direct vs through a proxy; proxy memory with idle sessions
 # Results are recorded in docs/benchmarks.md with the command that produced them.

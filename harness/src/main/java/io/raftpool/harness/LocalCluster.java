@@ -14,6 +14,7 @@ import io.raftpool.proto.BackendRole;
 import io.raftpool.proto.BackendStatus;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.PrimaryPhase;
+import io.raftpool.server.postgres.Command;
 import io.raftpool.server.postgres.OsCommand;
 import io.raftpool.server.postgres.PostgresServer;
 import io.raftpool.server.postgres.ServerSettings;
@@ -391,6 +392,23 @@ public final class LocalCluster implements AutoCloseable {
     /** The one process runner for node {@code id}'s PostgreSQL server, for checks and faults. */
     public PostgresServer postgres(int id) {
         return require(servers, id, "PostgreSQL server");
+    }
+
+    /**
+     * Runs {@code sql} on node {@code id}'s stopped server in single-user mode (no socket, so no
+     * one else sees it): WAL the current primary never had, as an old primary that took writes
+     * after a failover would have. Single-user mode refuses a standby set-up, which its agent may
+     * already have written, so that goes first.
+     */
+    public void divergeWhileDown(int id, String sql) {
+        ServerSettings settings = postgres(id).settings();
+        if (postgres(id).isRunning()) {
+            throw new HarnessException("node " + id + "'s PostgreSQL runs; stop it before writing in single-user mode");
+        }
+        OsCommand.forUser(config.requireNode(id).requirePostgres().osUser()).run(Command.of(Duration.ofSeconds(60),
+                "/bin/sh", "-c", "rm -f " + settings.dataDir().resolve("standby.signal") + " && echo \"" + sql
+                        + "\" | exec " + settings.bin("postgres") + " --single -D " + settings.dataDir() + " postgres")
+                .named("postgres --single"));
     }
 
     private static <T> T require(Map<Integer, T> map, int id, String what) {

@@ -8,8 +8,6 @@ import io.raftpool.proto.BackendStatus;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.NodeRequest;
 import io.raftpool.proto.PrimaryPhase;
-import io.raftpool.server.postgres.Command;
-import io.raftpool.server.postgres.OsCommand;
 import io.raftpool.server.postgres.StopMode;
 import io.raftpool.server.state.ClusterStates;
 import java.nio.file.Files;
@@ -29,7 +27,7 @@ class RecoveryIT {
             FailoverIT.execute(cluster, 0, "create table t (id int); insert into t values (1)");
             failOver(cluster);
             FailoverIT.execute(cluster, 1, "insert into t values (2)");
-            divergeWhileDown(cluster, 0, "insert into t values (99)");
+            cluster.divergeWhileDown(0, "insert into t values (99)");
 
             ActionReply reply = cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(0).setWait(true)
                     .setTimeoutMs(BUDGET.toMillis()).build());
@@ -131,20 +129,6 @@ class RecoveryIT {
             assertThat(s.getEventsList()).anyMatch(e -> e.getMessage().contains("(auto_rejoin)"));
             assertThat(FailoverIT.query(cluster, 0, "select pg_is_in_recovery()")).isEqualTo("t");
         }
-    }
-
-    /**
-     * Writes {@code sql} on node's stopped server in single-user mode (no socket, so nobody else
-     * sees it): WAL the new primary never had, as an old primary that took writes after the
-     * failover would have. Single-user mode refuses a standby set-up, which its agent may
-     * already have written.
-     */
-    static void divergeWhileDown(LocalCluster cluster, int node, String sql) {
-        var settings = cluster.postgres(node).settings();
-        OsCommand.forUser(cluster.config().requireNode(node).requirePostgres().osUser()).run(
-                Command.of(BUDGET, "/bin/sh", "-c", "rm -f " + settings.dataDir().resolve("standby.signal") + " && echo \""
-                        + sql + "\" | exec " + settings.bin("postgres") + " --single -D " + settings.dataDir()
-                        + " postgres").named("postgres --single"));
     }
 
     static void failOver(LocalCluster cluster) {

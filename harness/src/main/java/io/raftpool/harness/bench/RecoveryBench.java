@@ -19,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,24 +28,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Recovery and switchover figures on a pgbench scale-10 database (about 160 MB):
  * <ul>
  * <li>recovery-node of a failed old primary, from the command to the node up and streaming,
- * through pg_rewind and (its pg_control removed, so rewind cannot work) through pg_basebackup,
+ * without rewind (its WAL did not diverge: it follows the timeline switch), through pg_rewind
+ * (diverged by a write in single-user mode) and (its pg_control removed, so rewind cannot work)
+ * through pg_basebackup,
  * while a session on the primary keeps running queries (it must never be cut);
  * <li>switchover write pause: from the committed switchover intent to the committed promotion
  * (no write can go through a proxy in between), and as a writer through a proxy sees it.
  * </ul>
- * Usage: {@code java -cp cli/target/raftpool.jar io.raftpool.harness.bench.RecoveryBench [runs]}
+ * Usage: {@code java -cp cli/target/raftpool.jar io.raftpool.harness.bench.RecoveryBench [runs] [wal_keep_size]}
  */
 public final class RecoveryBench {
     private static final Duration BUDGET = Duration.ofSeconds(300);
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        try (LocalCluster cluster = LocalCluster.start(LocalCluster.options().name("recbench").proxies(true))) {
+        LocalCluster.Options options = LocalCluster.options().name("recbench").proxies(true);
+        if (args.length > 1) {
+            // PostgreSQL 15's pg_rewind copies the source's whole pg_wal: how much it keeps sets the rewind's cost
+            options = options.set("postgres", "parameters", Map.of("wal_keep_size", args[1]));
+        }
+        try (LocalCluster cluster = LocalCluster.start(options)) {
             cluster.awaitHealthy(Duration.ofSeconds(120));
             pgbenchInit(cluster, 10);
             cluster.awaitHealthy(BUDGET);
-            System.out.println("recovery-node, pg_rewind path: " + Stats.of(recoveries(cluster, runs, false)));
-            System.out.println("recovery-node, pg_basebackup path: " + Stats.of(recoveries(cluster, runs, true)));
+            for (Path path : Path.values()) {
+                System.out.println("recovery-node, " + path.label + ": " + Stats.of(recoveries(cluster, runs, path)));
+            }
             List<Double> committed = new ArrayList<>();
             List<Double> seen = new ArrayList<>();
             for (int i = 0; i < Math.max(runs, 10); i++) {
@@ -59,7 +68,20 @@ public final class RecoveryBench {
         }
     }
 
-    static List<Double> recoveries(LocalCluster cluster, int runs, boolean forceBasebackup) throws Exception {
+    /** How the failed old primary comes back, and what the bench does to it to get there. */
+    enum Path {
+        TIMELINE_SWITCH("no divergence (timeline switch, no rewind)"),
+        REWIND("pg_rewind path (diverged: a write the new primary never had)"),
+        BASEBACKUP("pg_basebackup path (pg_control removed, rewind impossible)");
+
+        final String label;
+
+        Path(String label) {
+            this.label = label;
+        }
+    }
+
+    static List<Double> recoveries(LocalCluster cluster, int runs, Path path) throws Exception {
         List<Double> ms = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             ClusterState s = cluster.awaitHealthy(BUDGET);
@@ -69,8 +91,11 @@ public final class RecoveryBench {
             ClusterState after = cluster.awaitState("failover", BUDGET, st -> st.getPrimary().getEpoch() == epoch + 1
                     && st.getPrimary().getPhase() == PrimaryPhase.ACTIVE);
             int newPrimary = after.getPrimary().getNodeId();
-            if (forceBasebackup) {
-                Files.delete(cluster.postgres(primary).settings().dataDir().resolve("global/pg_control"));
+            switch (path) {
+                case TIMELINE_SWITCH -> { }
+                case REWIND -> cluster.divergeWhileDown(primary,
+                        "create table if not exists diverged (i int); insert into diverged values (1)");
+                case BASEBACKUP -> Files.delete(cluster.postgres(primary).settings().dataDir().resolve("global/pg_control"));
             }
             SessionWatch session = new SessionWatch(cluster.jdbcUrl(newPrimary));
             Thread t = new Thread(session, "primary-session");
