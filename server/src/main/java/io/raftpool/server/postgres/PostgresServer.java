@@ -378,7 +378,7 @@ public final class PostgresServer {
         CommandResult dump = os.execute(Command.of(DEFAULT_STEP_TIMEOUT, settings.bin("pg_waldump").toString(), "--quiet",
                 "--path=" + settings.dataDir().resolve("pg_wal"), "--timeline=" + control.timeline(),
                 "--start=" + Divergence.lsn(control.checkpointLsn())).named("pg_waldump"));
-        PgEndpoint endpoint = new PgEndpoint(host, port, settings.superuser(), settings.superuserPassword(), "postgres");
+        PgEndpoint endpoint = superuserAt(host, port);
         try (Connection c = PgProbe.connect(endpoint, CONNECT_TIMEOUT)) {
             int sourceTimeline = PgProbe.timeline(c);
             long sourceLsn;
@@ -576,9 +576,13 @@ public final class PostgresServer {
         }
     }
 
+    /** This server's superuser on another server of the cluster (the primary it copies or follows). */
+    private PgEndpoint superuserAt(String host, int port) {
+        return new PgEndpoint(host, port, settings.superuser(), settings.superuserPassword(), "postgres");
+    }
+
     private void ensureSlotOn(StandbySource source) {
-        PgEndpoint endpoint = new PgEndpoint(source.host(), source.port(), settings.superuser(),
-                settings.superuserPassword(), "postgres");
+        PgEndpoint endpoint = superuserAt(source.host(), source.port());
         try (Connection c = PgProbe.connect(endpoint, CONNECT_TIMEOUT)) {
             ReplicationSlots.Action action = ReplicationSlots.ensure(c, source.slotName());
             if (action != ReplicationSlots.Action.NONE) {
@@ -596,8 +600,7 @@ public final class PostgresServer {
      * checkpoint; until then pg_rewind would see "the same timeline" and rewind nothing.
      */
     private void checkpointOn(StandbySource source) {
-        PgEndpoint endpoint = new PgEndpoint(source.host(), source.port(), settings.superuser(),
-                settings.superuserPassword(), "postgres");
+        PgEndpoint endpoint = superuserAt(source.host(), source.port());
         try (Connection c = PgProbe.connect(endpoint, CONNECT_TIMEOUT)) {
             // pg_rewind reads the source's timeline from its control file, which a promoted server
             // updates only at its next checkpoint; when that has happened, no need to force one

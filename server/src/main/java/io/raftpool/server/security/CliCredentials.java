@@ -6,7 +6,11 @@ import io.raftpool.config.ClusterConfig;
 import io.raftpool.config.ConfigException;
 import io.raftpool.config.SecuritySettings;
 
-/** How an operator's tool (the CLI, the test harness) calls the admin API of a cluster config. */
+/**
+ * How an operator's tool (the CLI, the test harness) calls the admin API of a cluster config.
+ * The proxy has the same rule with its own token in {@code ProxyOptions.credentials}: it stays
+ * free of the server module, and no module below both sees the config and {@code AdminCredentials}.
+ */
 public final class CliCredentials {
     private CliCredentials() {}
 
