@@ -6,7 +6,10 @@ import io.raftpool.config.ConfigLoader;
 import io.raftpool.config.LogFormat;
 import io.raftpool.config.NodeProcessArgs;
 import io.raftpool.server.agent.Agent;
+import io.raftpool.server.raft.RaftNode;
+import java.io.IOException;
 import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code raftpool agent --config F --node-id N [--log-format text|json]}: runs one agent in the foreground until it is
@@ -32,28 +35,72 @@ public final class AgentMain {
             System.err.println("raftpool agent: " + e.getMessage());
             return 1;
         }
+        for (int resyncs = 0; ; resyncs++) {
+            Outcome outcome = runOnce(config, nodeId);
+            if (outcome != Outcome.RESYNC) {
+                return outcome.exitCode;
+            }
+            if (resyncs >= MAX_RESYNCS) {
+                System.err.println("raftpool agent " + nodeId + ": its raft log still cannot follow the leader's after "
+                        + MAX_RESYNCS + " fresh copies; exiting");
+                return Outcome.FATAL.exitCode;
+            }
+            try {
+                Path aside = RaftNode.setStorageAside(config, nodeId);
+                LoggerFactory.getLogger(AgentMain.class).warn("raft storage set aside in {} (remove it once this agent"
+                        + " follows the leader again); starting the agent again with an empty raft log", aside);
+            } catch (IOException e) {
+                System.err.println("raftpool agent " + nodeId + ": cannot set the raft storage aside: " + e.getMessage());
+                return Outcome.FATAL.exitCode;
+            }
+        }
+    }
+
+    /** How one run of the agent ended, and the process exit code it means. */
+    private enum Outcome {
+        STOPPED(0), CANNOT_START(2), FATAL(3), RESYNC(3);
+
+        final int exitCode;
+
+        Outcome(int exitCode) {
+            this.exitCode = exitCode;
+        }
+    }
+
+    /** Fresh copies of the raft log one process makes before it gives up and lets its supervisor see the failure. */
+    private static final int MAX_RESYNCS = 3;
+
+    private static Outcome runOnce(ClusterConfig config, int nodeId) {
         Agent agent;
         try {
             agent = Agent.start(config, nodeId);
         } catch (ConfigException e) {
             System.err.println("raftpool agent: " + e.getMessage());
-            return 1;
+            return Outcome.CANNOT_START;
         } catch (Exception e) {
             System.err.println("raftpool agent " + nodeId + ": cannot start: " + e);
             e.printStackTrace();
-            return 2;
+            return Outcome.CANNOT_START;
         }
-        int[] exit = {0};
+        Outcome[] outcome = {Outcome.STOPPED};
         agent.onFatal(() -> {
-            exit[0] = 3;
+            outcome[0] = Outcome.FATAL;
             agent.close();
         });
-        Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "agent-shutdown"));
+        agent.onResync(() -> {
+            outcome[0] = Outcome.RESYNC;
+            agent.close();
+        });
+        Thread hook = new Thread(agent::close, "agent-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             agent.awaitStop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return exit[0];
+        if (outcome[0] == Outcome.RESYNC) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        return outcome[0];
     }
 }

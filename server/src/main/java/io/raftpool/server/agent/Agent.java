@@ -21,6 +21,7 @@ import io.raftpool.server.leader.LeaderDuties;
 import io.raftpool.server.local.LocalDuties;
 import io.raftpool.server.metrics.AgentMetrics;
 import io.raftpool.server.raft.AppliedState;
+import io.raftpool.server.raft.ApplyStall;
 import io.raftpool.server.raft.ClusterStateMachine;
 import io.raftpool.server.raft.RaftNode;
 import io.raftpool.server.vip.VipManager;
@@ -68,7 +69,10 @@ public final class Agent implements AutoCloseable {
     });
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Runnable onFatal = () -> { };
+    private volatile Runnable onResync = () -> { };
     private int closedChecks;
+    private ApplyStall applyStall;
+    private final Clocks clocks = Clocks.SYSTEM;
 
     private Agent(ClusterConfig config, int nodeId) throws IOException {
         this.config = config;
@@ -82,7 +86,6 @@ public final class Agent implements AutoCloseable {
                 ? Optional.empty() : peers.clusterToJoin(nodeId);
         this.raft = new RaftNode(config, nodeId, stateMachine, tls.map(NodeTls::raft), joining);
         this.contact = new MajorityContact(raft::heartbeat, System::nanoTime, 1000);
-        Clocks clocks = Clocks.SYSTEM;
         PostgresAccess pg = new PostgresAccess(config, self);
         this.startedWallMs = clocks.wallMs();
         this.metrics = new AgentMetrics(this::state, this::raftInfo, this::vipHeld, access.counters(), System::nanoTime,
@@ -131,6 +134,7 @@ public final class Agent implements AutoCloseable {
         vip.ifPresent(VipManager::start);
         timers.scheduleWithFixedDelay(contact::beat, 0, HEARTBEAT_PERIOD_MS, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::checkRaftAlive, 1, 1, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(this::checkApplyProgress, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Admin calls and console logins let in or refused by the token check (security.auth). */
@@ -141,6 +145,39 @@ public final class Agent implements AutoCloseable {
     /** Called when this agent cannot go on (its Raft server closed itself): the supervisor restarts it. */
     public void onFatal(Runnable action) {
         this.onFatal = action;
+    }
+
+    /**
+     * Called when this member's Raft log cannot follow the leader's ({@link ApplyStall}): the
+     * caller closes this agent, sets its Raft storage aside and starts it again, so that it
+     * copies the log from the others.
+     */
+    public void onResync(Runnable action) {
+        this.onResync = action;
+    }
+
+    private void checkApplyProgress() {
+        long now = clocks.monoMs();
+        long applied;
+        boolean follower;
+        try {
+            applied = raft.info().getLastAppliedIndex();
+            follower = raft.info().isFollower();
+        } catch (RuntimeException e) {
+            return; // checkRaftAlive deals with a server that is gone
+        }
+        // A listener waiting for add-node is sent nothing until then: not a stall.
+        long leaderApplied = follower && contact.within(5_000) ? contact.leaderAppliedIndex() : -1;
+        applyStall = applyStall == null ? ApplyStall.start(now, applied) : applyStall.observe(now, applied, leaderApplied);
+        if (applyStall.stalled(now, ApplyStall.limitMs())) {
+            LOG.error("this member's raft log cannot follow the leader's: applied index {} for {} s while the leader"
+                    + " answers at applied index {} (it holds committed entries the leader's log does not have, as"
+                    + " elections at start-up can leave a member); setting its raft storage aside and starting again"
+                    + " to copy the log from the others",
+                    applied, (now - applyStall.sinceMs()) / 1000, leaderApplied);
+            applyStall = ApplyStall.start(now, applied);
+            onResync.run();
+        }
     }
 
     private void checkRaftAlive() {
@@ -186,6 +223,12 @@ public final class Agent implements AutoCloseable {
         leader.close();
         adminService.close();
         adminServer.shutdownNow();
+        try {
+            // an agent started again in this JVM (a resync) binds the same port
+            adminServer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (console != null) {
             console.close();
         }

@@ -86,6 +86,19 @@ public final class RaftNode implements Closeable {
     }
 
     /**
+     * Moves this node's Raft storage (the node must be stopped) to a new directory beside it and
+     * returns that directory. The member then starts empty and copies the log from the others;
+     * what was set aside is kept for the operator to look at and remove.
+     */
+    public static Path setStorageAside(ClusterConfig config, int nodeId) throws IOException {
+        Path agentDir = config.requireNode(nodeId).agentDir();
+        Path aside = agentDir.resolve("raft-set-aside-" + java.time.LocalDateTime.now()
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.move(agentDir.resolve("raft"), aside);
+        return aside;
+    }
+
+    /**
      * {@code joining}: the members of a running cluster this new node is about to be added to
      * (add-node). It starts with their configuration, which does not hold it yet, so it waits
      * for the leader instead of campaigning — a campaigning stranger is told by the members to
@@ -112,7 +125,9 @@ public final class RaftNode implements Closeable {
 
         Path storageDir = self.agentDir().resolve("raft");
         Files.createDirectories(storageDir);
-        RaftProperties props = serverProperties(config, self, storageDir);
+        List<Integer> voters = joining.isPresent() ? List.of()
+                : config.nodes().stream().map(NodeConfig::id).toList();
+        RaftProperties props = serverProperties(config, self, storageDir, voters);
         boolean existing = Files.isDirectory(storageDir.resolve(groupId.getUuid().toString()));
         this.server = RaftServer.newBuilder()
                 .setServerId(RaftIds.peerId(nodeId))
@@ -150,7 +165,7 @@ public final class RaftNode implements Closeable {
                 .setLeaderId(RaftIds.peerId(nodeId)).build();
     }
 
-    static RaftProperties serverProperties(ClusterConfig config, NodeConfig self, Path storageDir) {
+    static RaftProperties serverProperties(ClusterConfig config, NodeConfig self, Path storageDir, List<Integer> voters) {
         RaftProperties p = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(p, List.of(storageDir.toFile()));
         GrpcConfigKeys.Server.setHost(p, self.host());
@@ -160,6 +175,10 @@ public final class RaftNode implements Closeable {
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(max, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(Math.max(3000, 3 * max), TimeUnit.MILLISECONDS));
+        FirstElection first = FirstElection.of(self.id(), voters, config.raft().electionTimeoutMin(),
+                config.raft().electionTimeoutMax());
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(first.min().toMillis(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(first.max().toMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setSlownessTimeout(p, TimeDuration.valueOf(60, TimeUnit.SECONDS));
         // A leader that cannot reach a majority steps down after this long (default 10 s):
         // keep it near the election timeout so an isolated leader quickly stops acting.
