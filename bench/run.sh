@@ -8,6 +8,9 @@
 #                                          pgbench scale 10) and the switchover write pause
 #   bench/run.sh proxy [seconds] [sessions] [rounds]
 #                                          pgbench direct vs through a proxy; proxy memory with idle sessions
+#   bench/run.sh coldstart [rounds] [busy threads] [election min] [election max] [staggered|together]
+#                                          cold starts of a 3-member Raft group under CPU pressure: how often
+#                                          a member is left unable to follow the leader's log
 # Results are recorded in docs/benchmarks.md with the command that produced them.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,7 +20,8 @@ case "${1:-}" in
   failover) main=FailoverBench ;;
   recovery) main=RecoveryBench ;;
   proxy) main=ProxyBench ;;
-  *) echo "usage: bench/run.sh raft|failover|recovery|proxy [args...]" >&2; exit 2 ;;
+  coldstart) main=ColdStartBench ;;
+  *) echo "usage: bench/run.sh raft|failover|recovery|proxy|coldstart [args...]" >&2; exit 2 ;;
 esac
 shift
 exec java -cp "$ROOT/cli/target/raftpool.jar" "io.raftpool.harness.bench.$main" "$@"

@@ -6,6 +6,7 @@ import io.raftpool.proto.Command;
 import io.raftpool.proto.RaftInfo;
 import io.raftpool.proto.RaftQuery;
 import io.raftpool.proto.RaftQueryReply;
+import io.raftpool.server.UnsafeSwitches;
 import io.raftpool.server.security.NodeTls;
 import java.io.Closeable;
 import java.io.IOException;
@@ -125,8 +126,12 @@ public final class RaftNode implements Closeable {
 
         Path storageDir = self.agentDir().resolve("raft");
         Files.createDirectories(storageDir);
-        List<Integer> voters = joining.isPresent() ? List.of()
+        List<Integer> voters = joining.isPresent() || UnsafeSwitches.sameFirstElection() ? List.of()
                 : config.nodes().stream().map(NodeConfig::id).toList();
+        if (UnsafeSwitches.sameFirstElection()) {
+            LOG.error("UNSAFE: {} is set: every member campaigns first after the usual timeout; for a benchmark only",
+                    UnsafeSwitches.SAME_FIRST_ELECTION);
+        }
         RaftProperties props = serverProperties(config, self, storageDir, voters);
         boolean existing = Files.isDirectory(storageDir.resolve(groupId.getUuid().toString()));
         this.server = RaftServer.newBuilder()

@@ -1,0 +1,157 @@
+package io.raftpool.harness.bench;
+
+import io.raftpool.config.ClusterConfig;
+import io.raftpool.config.ConfigLoader;
+import io.raftpool.harness.FreePorts;
+import io.raftpool.proto.AppendEvent;
+import io.raftpool.proto.Command;
+import io.raftpool.proto.Event;
+import io.raftpool.server.UnsafeSwitches;
+import io.raftpool.server.raft.ClusterStateMachine;
+import io.raftpool.server.raft.RaftNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+/**
+ * Cold starts of a Raft group under CPU pressure: how often a member is left unable to follow
+ * the leader's log (see {@code server.raft.FirstElection}). Each round starts three JVMs at once,
+ * each running one Raft member (no agent, no PostgreSQL) of a fresh group; member 0 submits one
+ * command; the round is good when all three have applied it within 25 s. Busy threads in this
+ * process load the CPUs meanwhile; short election timeouts make elections collide.
+ *
+ * <p>Usage: {@code java -cp cli/target/raftpool.jar io.raftpool.harness.bench.ColdStartBench
+ * [rounds] [busy threads] [election min] [election max] [staggered|together]}; {@code together}
+ * turns on {@link UnsafeSwitches#SAME_FIRST_ELECTION} in the members, as raftpool did before.
+ */
+public final class ColdStartBench {
+    private static final Pattern SUBMITTED = Pattern.compile("submitted (\\d+)");
+    private static final Pattern APPLIED = Pattern.compile("applied (\\d+)");
+    private static final long ROUND_LIMIT_MS = 25_000;
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("member")) {
+            member(Path.of(args[1]), Integer.parseInt(args[2]));
+            return;
+        }
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int busy = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        String min = args.length > 2 ? args[2] : "50ms";
+        String max = args.length > 3 ? args[3] : "100ms";
+        boolean together = args.length > 4 && args[4].equals("together");
+        AtomicBoolean burn = new AtomicBoolean(true);
+        for (int i = 0; i < busy; i++) {
+            Thread t = new Thread(() -> {
+                long x = 0;
+                while (burn.get()) {
+                    x += System.nanoTime() & 7;
+                }
+            }, "busy-" + i);
+            t.setDaemon(true);
+            t.start();
+        }
+        System.out.printf("%d cold starts of 3 members, %d busy threads, election timeouts %s-%s, first elections %s%n",
+                rounds, busy, min, max, together ? "together (as before)" : "staggered");
+        List<Double> goodMs = new ArrayList<>();
+        int stuck = 0;
+        for (int r = 0; r < rounds; r++) {
+            OptionalLong ms = round(min, max, together);
+            if (ms.isPresent()) {
+                goodMs.add((double) ms.getAsLong());
+            } else {
+                stuck++;
+            }
+            System.out.printf("round %d: %s%n", r + 1, ms.isPresent() ? "all applied in " + ms.getAsLong() + " ms"
+                    : "a member never applied the command within " + ROUND_LIMIT_MS / 1000 + " s");
+        }
+        burn.set(false);
+        System.out.printf("rounds with a member that never applied: %d of %d; time to all applied: %s%n",
+                stuck, rounds, goodMs.isEmpty() ? "-" : Stats.of(goodMs));
+    }
+
+    /** One cold start; the time until every member applied member 0's command, empty when one never did. */
+    private static OptionalLong round(String min, String max, boolean together) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "raftpool-coldstart-");
+        List<Process> members = new ArrayList<>();
+        try {
+            List<Integer> ports = FreePorts.take(6);
+            Files.writeString(dir.resolve("raftpool.yaml"), """
+                    cluster:
+                      name: coldstart
+                    raft:
+                      election_timeout_min: %s
+                      election_timeout_max: %s
+                    nodes:
+                      - { id: 0, name: m0, host: 127.0.0.1, raft_port: %d, admin_port: %d, agent_dir: %s/m0,
+                          postgres: { port: 1, data_dir: %s/pg } }
+                      - { id: 1, name: m1, host: 127.0.0.1, raft_port: %d, admin_port: %d, agent_dir: %s/m1, witness: true }
+                      - { id: 2, name: m2, host: 127.0.0.1, raft_port: %d, admin_port: %d, agent_dir: %s/m2, witness: true }
+                    """.formatted(min, max, ports.get(0), ports.get(1), dir, dir, ports.get(2), ports.get(3), dir,
+                    ports.get(4), ports.get(5), dir));
+            long start = System.nanoTime();
+            for (int i = 0; i < 3; i++) {
+                List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx128m", "-cp", System.getProperty("java.class.path")));
+                if (together) {
+                    cmd.add("-D" + UnsafeSwitches.SAME_FIRST_ELECTION + "=true");
+                }
+                cmd.addAll(List.of(ColdStartBench.class.getName(), "member", dir.toString(), Integer.toString(i)));
+                members.add(new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("member-" + i + ".out").toFile()).start());
+            }
+            while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(ROUND_LIMIT_MS)) {
+                if (allApplied(dir)) {
+                    return OptionalLong.of((System.nanoTime() - start) / 1_000_000);
+                }
+                Thread.sleep(20);
+            }
+            return OptionalLong.empty();
+        } finally {
+            for (Process p : members) {
+                p.destroyForcibly().waitFor();
+            }
+            new ProcessBuilder("rm", "-rf", dir.toString()).start().waitFor();
+        }
+    }
+
+    private static boolean allApplied(Path dir) throws IOException {
+        var submitted = SUBMITTED.matcher(read(dir.resolve("member-0.out")));
+        if (!submitted.find()) {
+            return false;
+        }
+        long index = Long.parseLong(submitted.group(1));
+        for (int i = 0; i < 3; i++) {
+            if (APPLIED.matcher(read(dir.resolve("member-" + i + ".out"))).results()
+                    .noneMatch(m -> Long.parseLong(m.group(1)) >= index)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.exists(file) ? Files.readString(file) : "";
+    }
+
+    /** A member process: one Raft member; member 0 submits a command once a leader takes it. */
+    private static void member(Path dir, int id) throws Exception {
+        ClusterConfig config = ConfigLoader.load(dir.resolve("raftpool.yaml"));
+        RaftNode node = new RaftNode(config, id, new ClusterStateMachine(a -> System.out.println("applied " + a.index())),
+                java.util.Optional.empty());
+        node.start();
+        if (id == 0) {
+            Command c = Command.newBuilder().setIssuedMs(System.currentTimeMillis()).setIssuer(0)
+                    .setAppendEvent(AppendEvent.newBuilder().setEvent(Event.newBuilder().setKind("bench").setMessage("cold start")))
+                    .build();
+            System.out.println("submitted " + node.submit(c).get(ROUND_LIMIT_MS, TimeUnit.MILLISECONDS));
+        }
+        Thread.sleep(ROUND_LIMIT_MS + 5_000);
+        System.exit(0);
+    }
+}
