@@ -58,7 +58,7 @@ public final class AgentMain {
 
     /** How one run of the agent ended, and the process exit code it means. */
     private enum Outcome {
-        STOPPED(0), CANNOT_START(2), FATAL(3), RESYNC(3);
+        STOPPED(0), BAD_CONFIG(1), CANNOT_START(2), FATAL(3), RESYNC(3);
 
         final int exitCode;
 
@@ -76,7 +76,7 @@ public final class AgentMain {
             agent = Agent.start(config, nodeId);
         } catch (ConfigException e) {
             System.err.println("raftpool agent: " + e.getMessage());
-            return Outcome.CANNOT_START;
+            return Outcome.BAD_CONFIG;
         } catch (Exception e) {
             System.err.println("raftpool agent " + nodeId + ": cannot start: " + e);
             e.printStackTrace();

@@ -161,8 +161,9 @@ public final class Agent implements AutoCloseable {
         long applied;
         boolean follower;
         try {
-            applied = raft.info().getLastAppliedIndex();
-            follower = raft.info().isFollower();
+            var info = raft.info();
+            applied = info.getLastAppliedIndex();
+            follower = info.isFollower();
         } catch (RuntimeException e) {
             return; // checkRaftAlive deals with a server that is gone
         }

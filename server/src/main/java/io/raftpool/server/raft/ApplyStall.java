@@ -31,7 +31,7 @@ public record ApplyStall(long sinceMs, long lastApplied) {
      * not known to answer: a partition is not a stall).
      */
     public ApplyStall observe(long nowMs, long applied, long leaderApplied) {
-        // Only ahead: a follower may briefly have applied more than a new leader has.
+        // A leader behind this member is no stall: a new leader may briefly have applied less.
         boolean behind = leaderApplied > applied;
         if (applied != lastApplied || !behind) {
             return new ApplyStall(nowMs, applied);

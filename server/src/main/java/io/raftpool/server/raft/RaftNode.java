@@ -12,6 +12,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -86,6 +88,8 @@ public final class RaftNode implements Closeable {
                 .resolve(RaftIds.groupId(config.name()).getUuid().toString()));
     }
 
+    private static final DateTimeFormatter SET_ASIDE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
     /**
      * Moves this node's Raft storage (the node must be stopped) to a new directory beside it and
      * returns that directory. The member then starts empty and copies the log from the others;
@@ -93,8 +97,7 @@ public final class RaftNode implements Closeable {
      */
     public static Path setStorageAside(ClusterConfig config, int nodeId) throws IOException {
         Path agentDir = config.requireNode(nodeId).agentDir();
-        Path aside = agentDir.resolve("raft-set-aside-" + java.time.LocalDateTime.now()
-                .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path aside = agentDir.resolve("raft-set-aside-" + LocalDateTime.now().format(SET_ASIDE_TIME));
         Files.move(agentDir.resolve("raft"), aside);
         return aside;
     }
