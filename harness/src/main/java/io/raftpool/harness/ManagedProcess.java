@@ -88,7 +88,7 @@ public final class ManagedProcess {
         }
     }
 
-    static List<String> javaCommand(String mainClass, List<String> args, String heap, boolean ownSession) {
+    public static List<String> javaCommand(String mainClass, List<String> args, String heap, boolean ownSession) {
         List<String> cmd = new ArrayList<>();
         if (ownSession) {
             cmd.add("setsid"); // outlives the terminal and the JVM that started it

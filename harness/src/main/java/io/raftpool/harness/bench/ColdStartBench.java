@@ -3,6 +3,7 @@ package io.raftpool.harness.bench;
 import io.raftpool.config.ClusterConfig;
 import io.raftpool.config.ConfigLoader;
 import io.raftpool.harness.FreePorts;
+import io.raftpool.harness.ManagedProcess;
 import io.raftpool.proto.AppendEvent;
 import io.raftpool.proto.Command;
 import io.raftpool.proto.Event;
@@ -96,12 +97,12 @@ public final class ColdStartBench {
                     ports.get(4), ports.get(5), dir));
             long start = System.nanoTime();
             for (int i = 0; i < 3; i++) {
-                List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx128m", "-cp", System.getProperty("java.class.path")));
+                List<String> cmd = new ArrayList<>();
                 if (together) {
-                    cmd.add("-D" + UnsafeSwitches.SAME_FIRST_ELECTION + "=true");
+                    cmd.addAll(List.of("env", "JAVA_TOOL_OPTIONS=-D" + UnsafeSwitches.SAME_FIRST_ELECTION + "=true"));
                 }
-                cmd.addAll(List.of(ColdStartBench.class.getName(), "member", dir.toString(), Integer.toString(i)));
+                cmd.addAll(ManagedProcess.javaCommand(ColdStartBench.class.getName(),
+                        List.of("member", dir.toString(), Integer.toString(i)), "128m", false));
                 members.add(new ProcessBuilder(cmd).redirectErrorStream(true)
                         .redirectOutput(dir.resolve("member-" + i + ".out").toFile()).start());
             }
