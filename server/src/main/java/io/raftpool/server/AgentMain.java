@@ -6,10 +6,7 @@ import io.raftpool.config.ConfigLoader;
 import io.raftpool.config.LogFormat;
 import io.raftpool.config.NodeProcessArgs;
 import io.raftpool.server.agent.Agent;
-import io.raftpool.server.raft.RaftNode;
-import java.io.IOException;
 import java.nio.file.Path;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code raftpool agent --config F --node-id N [--log-format text|json]}: runs one agent in the foreground until it is
@@ -35,30 +32,12 @@ public final class AgentMain {
             System.err.println("raftpool agent: " + e.getMessage());
             return 1;
         }
-        for (int resyncs = 0; ; resyncs++) {
-            Outcome outcome = runOnce(config, nodeId);
-            if (outcome != Outcome.RESYNC) {
-                return outcome.exitCode;
-            }
-            if (resyncs >= MAX_RESYNCS) {
-                System.err.println("raftpool agent " + nodeId + ": its raft log still cannot follow the leader's after "
-                        + MAX_RESYNCS + " fresh copies; exiting");
-                return Outcome.FATAL.exitCode;
-            }
-            try {
-                Path aside = RaftNode.setStorageAside(config, nodeId);
-                LoggerFactory.getLogger(AgentMain.class).warn("raft storage set aside in {} (remove it once this agent"
-                        + " follows the leader again); starting the agent again with an empty raft log", aside);
-            } catch (IOException e) {
-                System.err.println("raftpool agent " + nodeId + ": cannot set the raft storage aside: " + e.getMessage());
-                return Outcome.FATAL.exitCode;
-            }
-        }
+        return runAgent(config, nodeId).exitCode;
     }
 
     /** How one run of the agent ended, and the process exit code it means. */
     private enum Outcome {
-        STOPPED(0), BAD_CONFIG(1), CANNOT_START(2), FATAL(3), RESYNC(3);
+        STOPPED(0), BAD_CONFIG(1), CANNOT_START(2), FATAL(3);
 
         final int exitCode;
 
@@ -67,10 +46,7 @@ public final class AgentMain {
         }
     }
 
-    /** Fresh copies of the raft log one process makes before it gives up and lets its supervisor see the failure. */
-    private static final int MAX_RESYNCS = 3;
-
-    private static Outcome runOnce(ClusterConfig config, int nodeId) {
+    private static Outcome runAgent(ClusterConfig config, int nodeId) {
         Agent agent;
         try {
             agent = Agent.start(config, nodeId);
@@ -87,19 +63,12 @@ public final class AgentMain {
             outcome[0] = Outcome.FATAL;
             agent.close();
         });
-        agent.onResync(() -> {
-            outcome[0] = Outcome.RESYNC;
-            agent.close();
-        });
         Thread hook = new Thread(agent::close, "agent-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             agent.awaitStop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        if (outcome[0] == Outcome.RESYNC) {
-            Runtime.getRuntime().removeShutdownHook(hook);
         }
         return outcome[0];
     }

@@ -64,9 +64,13 @@ public final class WatchdogInfoView {
                 o.put("commit_index", raft.getCommitIndex());
                 o.put("applied_index", raft.getAppliedIndex());
                 Json.putOrNull(o, "majority_contact_age_ms", raft.getMajorityContactAgeMs(), -1);
+                o.put("follows_leader", raft.getBehindEntries() <= 0);
+                o.put("behind_entries", raft.getBehindEntries());
+                Json.putTime(o, "behind_since", raft.getBehindSinceMs());
+                Json.putOrNull(o, "follow_problem", raft.getFollowProblem());
             } else {
                 for (String key : List.of("raft_role", "term", "leader_id", "commit_index", "applied_index",
-                        "majority_contact_age_ms")) {
+                        "majority_contact_age_ms", "follows_leader", "behind_entries", "behind_since", "follow_problem")) {
                     o.putNull(key);
                 }
             }

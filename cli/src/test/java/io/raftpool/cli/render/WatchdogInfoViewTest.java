@@ -21,11 +21,11 @@ class WatchdogInfoViewTest {
                 "leader: node 2 (witness), term 3",
                 "vip: 10.0.0.100 on node 2 (witness) since 2025-11-26 01:04:03, term 3",
                 "",
-                " node_id |  name   |    address     | reachable | raft_role | term | leader_id | commit_index | applied_index |       error",
-                "---------+---------+----------------+-----------+-----------+------+-----------+--------------+---------------+--------------------",
-                "       0 | pgsql1  | 10.0.0.11:7410 | no        |           |      |           |              |               | connection refused",
-                "       1 | pgsql2  | 10.0.0.12:7410 | yes       | follower  |    3 |         2 |           57 |            56 |",
-                "       2 | witness | 10.0.0.13:7410 | yes       | leader    |    3 |         2 |           57 |            57 |",
+                " node_id |  name   |    address     | reachable | raft_role | term | leader_id | commit_index | applied_index | follows_leader |       error",
+                "---------+---------+----------------+-----------+-----------+------+-----------+--------------+---------------+----------------+--------------------",
+                "       0 | pgsql1  | 10.0.0.11:7410 | no        |           |      |           |              |               |                | connection refused",
+                "       1 | pgsql2  | 10.0.0.12:7410 | yes       | follower  |    3 |         2 |           57 |            56 | yes            |",
+                "       2 | witness | 10.0.0.13:7410 | yes       | leader    |    3 |         2 |           57 |            57 | yes            |",
                 "(3 rows)"));
     }
 
@@ -60,5 +60,24 @@ class WatchdogInfoViewTest {
         assertThat(leader.get("raft_role").asText()).isEqualTo("leader");
         assertThat(leader.get("majority_contact_age_ms").asLong()).isEqualTo(40);
         assertThat(leader.get("error").isNull()).isTrue();
+        assertThat(leader.get("follows_leader").asBoolean()).isTrue();
+        assertThat(down.get("follows_leader").isNull()).isTrue();
+    }
+
+    @Test
+    void aMemberThatDoesNotFollowTheLeaderSaysHowFarBehindAndSinceWhen() throws IOException {
+        WatchdogInfo info = SampleStates.watchdogInfo();
+        var stuck = info.getAgents(0).toBuilder();
+        stuck.getRaftBuilder().setBehindEntries(40).setBehindSinceMs(SampleStates.T0)
+                .setFollowProblem("40 entries behind, applied index 17 unchanged for 63 s");
+        WatchdogInfo withStuck = info.toBuilder().setAgents(0, stuck).build();
+
+        assertThat(WatchdogInfoView.text(withStuck, ZoneOffset.UTC))
+                .contains("| NO: 40 entries behind, applied index 17 unchanged for 63 s |");
+        JsonNode json = new ObjectMapper().readTree(WatchdogInfoView.json(withStuck)).get("agents").get(1);
+        assertThat(json.get("follows_leader").asBoolean()).isFalse();
+        assertThat(json.get("behind_entries").asLong()).isEqualTo(40);
+        assertThat(json.get("behind_since").asText()).isNotEmpty();
+        assertThat(json.get("follow_problem").asText()).startsWith("40 entries behind");
     }
 }

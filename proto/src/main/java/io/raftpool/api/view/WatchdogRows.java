@@ -14,7 +14,7 @@ public final class WatchdogRows {
             Column.number("node_id"), Column.text("name"), Column.text("address"),
             Column.text("reachable"), Column.text("raft_role"), Column.number("term"),
             Column.number("leader_id"), Column.number("commit_index"),
-            Column.number("applied_index"), Column.text("error"));
+            Column.number("applied_index"), Column.text("follows_leader"), Column.text("error"));
 
     private WatchdogRows() {}
 
@@ -30,8 +30,14 @@ public final class WatchdogRows {
                     known && raft.getLeaderId() >= 0 ? Integer.toString(raft.getLeaderId()) : "",
                     known ? Long.toString(raft.getCommitIndex()) : "",
                     known ? Long.toString(raft.getAppliedIndex()) : "",
+                    known ? follows(raft) : "",
                     a.getError()));
         }
         return new TableData(COLUMNS, rows);
+    }
+
+    /** "yes", or what a member that does not follow the leader reported about itself. */
+    static String follows(RaftInfo raft) {
+        return raft.getBehindEntries() <= 0 ? "yes" : "NO: " + raft.getFollowProblem();
     }
 }

@@ -21,7 +21,7 @@ import io.raftpool.server.leader.LeaderDuties;
 import io.raftpool.server.local.LocalDuties;
 import io.raftpool.server.metrics.AgentMetrics;
 import io.raftpool.server.raft.AppliedState;
-import io.raftpool.server.raft.ApplyStall;
+import io.raftpool.server.raft.FollowLag;
 import io.raftpool.server.raft.ClusterStateMachine;
 import io.raftpool.server.raft.RaftNode;
 import io.raftpool.server.vip.VipManager;
@@ -69,9 +69,9 @@ public final class Agent implements AutoCloseable {
     });
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Runnable onFatal = () -> { };
-    private volatile Runnable onResync = () -> { };
     private int closedChecks;
-    private ApplyStall applyStall;
+    private volatile FollowLag followLag;
+    private long lagLoggedMs = Long.MIN_VALUE;
     private final Clocks clocks = Clocks.SYSTEM;
 
     private Agent(ClusterConfig config, int nodeId) throws IOException {
@@ -134,7 +134,7 @@ public final class Agent implements AutoCloseable {
         vip.ifPresent(VipManager::start);
         timers.scheduleWithFixedDelay(contact::beat, 0, HEARTBEAT_PERIOD_MS, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::checkRaftAlive, 1, 1, TimeUnit.SECONDS);
-        timers.scheduleWithFixedDelay(this::checkApplyProgress, 1, 1, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(this::checkFollowing, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Admin calls and console logins let in or refused by the token check (security.auth). */
@@ -147,16 +147,15 @@ public final class Agent implements AutoCloseable {
         this.onFatal = action;
     }
 
-    /**
-     * Called when this member's Raft log cannot follow the leader's ({@link ApplyStall}): the
-     * caller closes this agent, sets its Raft storage aside and starts it again, so that it
-     * copies the log from the others.
-     */
-    public void onResync(Runnable action) {
-        this.onResync = action;
-    }
+    /** How often a member that does not follow the leader says so in the log. */
+    private static final long LAG_LOG_EVERY_MS = 60_000;
 
-    private void checkApplyProgress() {
+    /**
+     * Watches whether this member applies what the leader has applied. One that does not is
+     * only reported (watchdog-info, the metric, a log line a minute): its Raft storage is left
+     * alone, since only an operator's rebuild-member may replace it (S7).
+     */
+    private void checkFollowing() {
         long now = clocks.monoMs();
         long applied;
         boolean follower;
@@ -167,17 +166,16 @@ public final class Agent implements AutoCloseable {
         } catch (RuntimeException e) {
             return; // checkRaftAlive deals with a server that is gone
         }
-        // A listener waiting for add-node is sent nothing until then: not a stall.
+        // A listener waiting for add-node is sent nothing until then: not a lag.
         long leaderApplied = follower && contact.within(5_000) ? contact.leaderAppliedIndex() : -1;
-        applyStall = applyStall == null ? ApplyStall.start(now, applied) : applyStall.observe(now, applied, leaderApplied);
-        if (applyStall.stalled(now, ApplyStall.limitMs())) {
-            LOG.error("this member's raft log cannot follow the leader's: applied index {} for {} s while the leader"
-                    + " answers at applied index {} (it holds committed entries the leader's log does not have, as"
-                    + " elections at start-up can leave a member); setting its raft storage aside and starting again"
-                    + " to copy the log from the others",
-                    applied, (now - applyStall.sinceMs()) / 1000, leaderApplied);
-            applyStall = ApplyStall.start(now, applied);
-            onResync.run();
+        FollowLag lag = followLag == null ? FollowLag.start(now, applied) : followLag.observe(now, applied, leaderApplied);
+        followLag = lag;
+        if (lag.notFollowing(now) && now - lagLoggedMs >= LAG_LOG_EVERY_MS) {
+            lagLoggedMs = now;
+            LOG.error("this member does not follow the leader: applied index {} for {} s while the leader answers at"
+                    + " applied index {}; the cluster goes on with the others; if it persists, run `raftpool"
+                    + " rebuild-member {}` (see README, what to do when)", applied, lag.stuckForMs(now) / 1000,
+                    leaderApplied, self.id());
         }
     }
 
@@ -245,7 +243,17 @@ public final class Agent implements AutoCloseable {
     }
 
     private RaftInfo raftInfo() {
-        return raft.raftInfo(contact.ageMs());
+        RaftInfo info = raft.raftInfo(contact.ageMs());
+        FollowLag lag = followLag;
+        long now = clocks.monoMs();
+        if (lag == null || !lag.notFollowing(now)) {
+            return info;
+        }
+        return info.toBuilder().setBehindEntries(lag.entriesBehind())
+                .setBehindSinceMs(clocks.wallMs() - lag.stuckForMs(now))
+                .setFollowProblem(lag.entriesBehind() + " entries behind, applied index " + lag.lastApplied()
+                        + " unchanged for " + lag.stuckForMs(now) / 1000 + " s")
+                .build();
     }
 
     private boolean vipHeld() {

@@ -40,6 +40,8 @@ public final class AgentGauges {
         help.put("raftpool_agent_raft_term", "this agent's current Raft term");
         help.put("raftpool_agent_raft_commit_index", "the last Raft log index this agent knows to be committed");
         help.put("raftpool_agent_raft_applied_index", "the last Raft log index this agent applied to its cluster state");
+        help.put("raftpool_agent_raft_behind_entries",
+                "entries the leader applied that this agent has not, while its applied index does not move; 0 when it follows");
         help.put("raftpool_agent_majority_contact_age_seconds",
                 "time since this agent last confirmed contact with a Raft majority; +Inf when never");
         help.put("raftpool_agent_epoch", "the committed primary epoch (the fencing token, +1 at every promotion)");
@@ -65,6 +67,7 @@ public final class AgentGauges {
         out.add(new Reading("raftpool_agent_raft_term", Labels.EMPTY, raft.getTerm()));
         out.add(new Reading("raftpool_agent_raft_commit_index", Labels.EMPTY, raft.getCommitIndex()));
         out.add(new Reading("raftpool_agent_raft_applied_index", Labels.EMPTY, raft.getAppliedIndex()));
+        out.add(new Reading("raftpool_agent_raft_behind_entries", Labels.EMPTY, raft.getBehindEntries()));
         long contact = raft.getMajorityContactAgeMs();
         out.add(new Reading("raftpool_agent_majority_contact_age_seconds", Labels.EMPTY,
                 contact < 0 ? Double.POSITIVE_INFINITY : contact / 1000.0));

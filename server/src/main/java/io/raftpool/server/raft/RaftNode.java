@@ -12,8 +12,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -86,20 +84,6 @@ public final class RaftNode implements Closeable {
     public static boolean hasStorage(ClusterConfig config, int nodeId) {
         return Files.isDirectory(config.requireNode(nodeId).agentDir().resolve("raft")
                 .resolve(RaftIds.groupId(config.name()).getUuid().toString()));
-    }
-
-    private static final DateTimeFormatter SET_ASIDE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
-
-    /**
-     * Moves this node's Raft storage (the node must be stopped) to a new directory beside it and
-     * returns that directory. The member then starts empty and copies the log from the others;
-     * what was set aside is kept for the operator to look at and remove.
-     */
-    public static Path setStorageAside(ClusterConfig config, int nodeId) throws IOException {
-        Path agentDir = config.requireNode(nodeId).agentDir();
-        Path aside = agentDir.resolve("raft-set-aside-" + LocalDateTime.now().format(SET_ASIDE_TIME));
-        Files.move(agentDir.resolve("raft"), aside);
-        return aside;
     }
 
     /**
