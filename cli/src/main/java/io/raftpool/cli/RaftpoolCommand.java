@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             SwitchoverCommand.class,
             AddNodeCommand.class,
             RemoveNodeCommand.class,
+            RebuildMemberCommand.class,
             AgentCommand.class,
             ProxyCommand.class,
             DemoCommand.class,

@@ -140,6 +140,12 @@ public final class AdminClient implements Closeable {
         return act("RemoveNode", request, stub -> stub.removeNode(request));
     }
 
+    /** rebuild-member: rebuilds a node's Raft member through a membership change; waits until it votes again. */
+    public ActionReply rebuildMember(NodeRequest request) {
+        Duration deadline = callTimeout.plusMillis(Math.max(0, request.getTimeoutMs()));
+        return ask("RebuildMember(node " + request.getNodeId() + ")", agents, true, deadline, stub -> stub.rebuildMember(request));
+    }
+
     /** A planned switch of the primary ({@code target} -1: the best standby). */
     public ActionReply switchover(SwitchoverRequest request) {
         Duration deadline = request.getWait() ? callTimeout.plusMillis(Math.max(0, request.getTimeoutMs())) : callTimeout;

@@ -6,7 +6,10 @@ import io.raftpool.config.ConfigLoader;
 import io.raftpool.config.LogFormat;
 import io.raftpool.config.NodeProcessArgs;
 import io.raftpool.server.agent.Agent;
+import io.raftpool.server.raft.RaftNode;
+import java.io.IOException;
 import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code raftpool agent --config F --node-id N [--log-format text|json]}: runs one agent in the foreground until it is
@@ -32,12 +35,27 @@ public final class AgentMain {
             System.err.println("raftpool agent: " + e.getMessage());
             return 1;
         }
-        return runAgent(config, nodeId).exitCode;
+        while (true) {
+            Outcome outcome = runAgent(config, nodeId);
+            if (outcome != Outcome.REBUILD) {
+                return outcome.exitCode;
+            }
+            try {
+                Path aside = RaftNode.setStorageAside(config, nodeId);
+                LoggerFactory.getLogger(AgentMain.class).warn("rebuild-member: raft storage set aside in {} (remove it once"
+                        + " this member is a voter again); starting the agent again with an empty raft log", aside);
+            } catch (IOException e) {
+                System.err.println("raftpool agent " + nodeId + ": cannot set the raft storage aside: " + e.getMessage());
+                return Outcome.FATAL.exitCode;
+            }
+        }
     }
 
     /** How one run of the agent ended, and the process exit code it means. */
     private enum Outcome {
-        STOPPED(0), BAD_CONFIG(1), CANNOT_START(2), FATAL(3);
+        STOPPED(0), BAD_CONFIG(1), CANNOT_START(2), FATAL(3),
+        /** An operator's rebuild-member asked this member to start again empty (not an exit). */
+        REBUILD(3);
 
         final int exitCode;
 
@@ -63,12 +81,19 @@ public final class AgentMain {
             outcome[0] = Outcome.FATAL;
             agent.close();
         });
+        agent.onRebuild(() -> {
+            outcome[0] = Outcome.REBUILD;
+            agent.close();
+        });
         Thread hook = new Thread(agent::close, "agent-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             agent.awaitStop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (outcome[0] == Outcome.REBUILD) {
+            Runtime.getRuntime().removeShutdownHook(hook);
         }
         return outcome[0];
     }

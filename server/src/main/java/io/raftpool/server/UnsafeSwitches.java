@@ -8,20 +8,10 @@ public final class UnsafeSwitches {
     /** {@code -Draftpool.unsafe.disableSafety=true}: no fencing, proxies never see a stale view, the VIP is never dropped. */
     public static final String DISABLE_SAFETY = "raftpool.unsafe.disableSafety";
 
-    /**
-     * {@code -Draftpool.unsafe.sameFirstElection=true}: every member campaigns first after the usual
-     * election timeout, as before {@code FirstElection}; for the benchmark that shows why not.
-     */
-    public static final String SAME_FIRST_ELECTION = "raftpool.unsafe.sameFirstElection";
-
     private UnsafeSwitches() {}
 
     /** Whether this agent claims contact with the majority even when it has none (S2, S5, S6 off). */
     public static boolean safetyDisabled() {
         return Boolean.getBoolean(DISABLE_SAFETY);
-    }
-
-    public static boolean sameFirstElection() {
-        return Boolean.getBoolean(SAME_FIRST_ELECTION);
     }
 }

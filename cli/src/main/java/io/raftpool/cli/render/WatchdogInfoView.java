@@ -64,13 +64,20 @@ public final class WatchdogInfoView {
                 o.put("commit_index", raft.getCommitIndex());
                 o.put("applied_index", raft.getAppliedIndex());
                 Json.putOrNull(o, "majority_contact_age_ms", raft.getMajorityContactAgeMs(), -1);
-                o.put("follows_leader", raft.getBehindEntries() <= 0);
+                o.put("follows_leader", raft.getBehindEntries() <= 0 && !raft.getJoining() && !"WAITING".equals(raft.getRole()));
+                var voters = o.putArray("raft_voters");
+                raft.getVotersList().forEach(voters::add);
+                var listeners = o.putArray("raft_listeners");
+                raft.getListenersList().forEach(listeners::add);
+                o.put("joining", raft.getJoining());
+                Json.putOrNull(o, "waiting_for", raft.getWaitingFor());
                 o.put("behind_entries", raft.getBehindEntries());
                 Json.putTime(o, "behind_since", raft.getBehindSinceMs());
                 Json.putOrNull(o, "follow_problem", raft.getFollowProblem());
             } else {
                 for (String key : List.of("raft_role", "term", "leader_id", "commit_index", "applied_index",
-                        "majority_contact_age_ms", "follows_leader", "behind_entries", "behind_since", "follow_problem")) {
+                        "majority_contact_age_ms", "follows_leader", "behind_entries", "behind_since", "behind_since_ms",
+                        "follow_problem", "raft_voters", "raft_listeners", "joining", "waiting_for")) {
                     o.putNull(key);
                 }
             }

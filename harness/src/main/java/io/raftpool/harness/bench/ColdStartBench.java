@@ -7,9 +7,17 @@ import io.raftpool.harness.ManagedProcess;
 import io.raftpool.proto.AppendEvent;
 import io.raftpool.proto.Command;
 import io.raftpool.proto.Event;
-import io.raftpool.server.UnsafeSwitches;
+import io.raftpool.proto.NodeInfo;
+import io.raftpool.proto.RaftInfo;
+import io.raftpool.server.leader.ClusterInit;
 import io.raftpool.server.raft.ClusterStateMachine;
+import io.raftpool.server.raft.MemberGrowth;
+import io.raftpool.server.raft.MemberStart;
 import io.raftpool.server.raft.RaftNode;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,14 +30,18 @@ import java.util.regex.Pattern;
 
 /**
  * Cold starts of a Raft group under CPU pressure: how often a member is left unable to follow
- * the leader's log (see {@code server.raft.FirstElection}). Each round starts three JVMs at once,
+ * the leader's log (see {@code server.raft.MemberStart}). Each round starts three JVMs at once,
  * each running one Raft member (no agent, no PostgreSQL) of a fresh group; member 0 submits one
  * command; the round is good when all three have applied it within 25 s. Busy threads in this
  * process load the CPUs meanwhile; short election timeouts make elections collide.
  *
+ * <p>{@code grown} (how agents start): member 0 forms the group alone, members 1 and 2 join as
+ * listeners, and member 0 makes each a voter once it has caught up ({@code MemberGrowth}); the
+ * members publish their Raft view in files where agents answer over their admin API.
+ * {@code together} (as raftpool did before): a static group of three voters that all campaign.
+ *
  * <p>Usage: {@code java -cp cli/target/raftpool.jar io.raftpool.harness.bench.ColdStartBench
- * [rounds] [busy threads] [election min] [election max] [staggered|together]}; {@code together}
- * turns on {@link UnsafeSwitches#SAME_FIRST_ELECTION} in the members, as raftpool did before.
+ * [rounds] [busy threads] [election min] [election max] [grown|together]}.
  */
 public final class ColdStartBench {
     private static final Pattern SUBMITTED = Pattern.compile("submitted (\\d+)");
@@ -38,7 +50,7 @@ public final class ColdStartBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("member")) {
-            member(Path.of(args[1]), Integer.parseInt(args[2]));
+            member(Path.of(args[1]), Integer.parseInt(args[2]), args[3].equals("together"));
             return;
         }
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
@@ -46,6 +58,10 @@ public final class ColdStartBench {
         String min = args.length > 2 ? args[2] : "50ms";
         String max = args.length > 3 ? args[3] : "100ms";
         boolean together = args.length > 4 && args[4].equals("together");
+        if (args.length > 4 && !args[4].equals("together") && !args[4].equals("grown")) {
+            System.err.println("the fifth argument is grown or together, not " + args[4]);
+            System.exit(2);
+        }
         AtomicBoolean burn = new AtomicBoolean(true);
         for (int i = 0; i < busy; i++) {
             Thread t = new Thread(() -> {
@@ -58,7 +74,7 @@ public final class ColdStartBench {
             t.start();
         }
         System.out.printf("%d cold starts of 3 members, %d busy threads, election timeouts %s-%s, first elections %s%n",
-                rounds, busy, min, max, together ? "together (as before)" : "staggered");
+                rounds, busy, min, max, together ? "a static group, all campaigning (as before)" : "formed by member 0, the others grown in");
         List<Double> goodMs = new ArrayList<>();
         int stuck = 0;
         for (int r = 0; r < rounds; r++) {
@@ -74,6 +90,9 @@ public final class ColdStartBench {
         burn.set(false);
         System.out.printf("rounds with a member that never applied: %d of %d; time to all applied: %s%n",
                 stuck, rounds, goodMs.isEmpty() ? "-" : Stats.of(goodMs));
+        if (stuck > 0) {
+            System.exit(1);
+        }
     }
 
     /** One cold start; the time until every member applied member 0's command, empty when one never did. */
@@ -97,17 +116,13 @@ public final class ColdStartBench {
                     ports.get(4), ports.get(5), dir));
             long start = System.nanoTime();
             for (int i = 0; i < 3; i++) {
-                List<String> cmd = new ArrayList<>();
-                if (together) {
-                    cmd.addAll(List.of("env", "JAVA_TOOL_OPTIONS=-D" + UnsafeSwitches.SAME_FIRST_ELECTION + "=true"));
-                }
-                cmd.addAll(ManagedProcess.javaCommand(ColdStartBench.class.getName(),
-                        List.of("member", dir.toString(), Integer.toString(i)), "128m", false));
+                List<String> cmd = new ArrayList<>(ManagedProcess.javaCommand(ColdStartBench.class.getName(),
+                        List.of("member", dir.toString(), Integer.toString(i), together ? "together" : "grown"), "128m", false));
                 members.add(new ProcessBuilder(cmd).redirectErrorStream(true)
                         .redirectOutput(dir.resolve("member-" + i + ".out").toFile()).start());
             }
             while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(ROUND_LIMIT_MS)) {
-                if (allApplied(dir)) {
+                if (allApplied(dir) && (together || read(dir.resolve("member-0.out")).contains("voters [0, 1, 2]"))) {
                     return OptionalLong.of((System.nanoTime() - start) / 1_000_000);
                 }
                 Thread.sleep(20);
@@ -140,19 +155,56 @@ public final class ColdStartBench {
         return Files.exists(file) ? Files.readString(file) : "";
     }
 
-    /** A member process: one Raft member; member 0 submits a command once a leader takes it. */
-    private static void member(Path dir, int id) throws Exception {
+    /**
+     * A member process: one Raft member. Member 0 submits a command once a leader takes it
+     * and, grown, adds the others as they publish their view; they publish it every 20 ms.
+     */
+    private static void member(Path dir, int id, boolean together) throws Exception {
         ClusterConfig config = ConfigLoader.load(dir.resolve("raftpool.yaml"));
+        MemberStart start = together ? new MemberStart.Join(List.of(0, 1, 2), List.of(), true)
+                : id == 0 ? new MemberStart.FormAlone() : new MemberStart.Join(List.of(0), List.of(), false);
         RaftNode node = new RaftNode(config, id, new ClusterStateMachine(a -> System.out.println("applied " + a.index())),
-                java.util.Optional.empty());
+                Optional.empty(), start);
         node.start();
-        if (id == 0) {
-            Command c = Command.newBuilder().setIssuedMs(System.currentTimeMillis()).setIssuer(0)
-                    .setAppendEvent(AppendEvent.newBuilder().setEvent(Event.newBuilder().setKind("bench").setMessage("cold start")))
-                    .build();
-            System.out.println("submitted " + node.submit(c).get(ROUND_LIMIT_MS, TimeUnit.MILLISECONDS));
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ROUND_LIMIT_MS + 5_000);
+        if (id != 0) {
+            while (System.nanoTime() < end) {
+                Path tmp = dir.resolve("member-" + id + ".info.tmp");
+                Files.write(tmp, node.raftInfo(-1).toByteArray());
+                Files.move(tmp, dir.resolve("member-" + id + ".info"), StandardCopyOption.ATOMIC_MOVE);
+                Thread.sleep(20);
+            }
+            System.exit(0);
         }
-        Thread.sleep(ROUND_LIMIT_MS + 5_000);
+        Command c = Command.newBuilder().setIssuedMs(System.currentTimeMillis()).setIssuer(0)
+                .setAppendEvent(AppendEvent.newBuilder().setEvent(Event.newBuilder().setKind("bench").setMessage("cold start")))
+                .build();
+        System.out.println("submitted " + node.submit(c).get(ROUND_LIMIT_MS, TimeUnit.MILLISECONDS));
+        List<NodeInfo> nodes = config.nodes().stream().map(ClusterInit::nodeInfo).toList();
+        while (!together && System.nanoTime() < end) {
+            Map<Integer, RaftInfo> answers = new HashMap<>();
+            for (int other = 1; other < 3; other++) {
+                Path info = dir.resolve("member-" + other + ".info");
+                if (Files.exists(info)) {
+                    answers.put(other, RaftInfo.parseFrom(Files.readAllBytes(info)));
+                }
+            }
+            if (node.isLeaderReady() && !node.configurationChanging()) {
+                var change = MemberGrowth.next(List.of(0, 1, 2), node.members(), node.listeners(), answers,
+                        node.info().getLastAppliedIndex());
+                if (change.isPresent()) {
+                    node.setConfiguration(pick(nodes, change.get().voters()), pick(nodes, change.get().listeners()));
+                    System.out.println("configuration voters " + change.get().voters() + " listeners "
+                            + change.get().listeners());
+                }
+            }
+            Thread.sleep(20);
+        }
+        Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
         System.exit(0);
+    }
+
+    private static List<NodeInfo> pick(List<NodeInfo> nodes, List<Integer> ids) {
+        return nodes.stream().filter(n -> ids.contains(n.getId())).toList();
     }
 }

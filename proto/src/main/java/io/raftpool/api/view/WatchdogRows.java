@@ -36,8 +36,15 @@ public final class WatchdogRows {
         return new TableData(COLUMNS, rows);
     }
 
-    /** "yes", or what a member that does not follow the leader reported about itself. */
+    /** "yes", or why a member does not follow the leader: it waits to start, joins, or is stuck behind. */
     static String follows(RaftInfo raft) {
+        if ("WAITING".equals(raft.getRole())) {
+            int at = raft.getWaitingFor().indexOf("run `raftpool rebuild-member");
+            return "NO: waiting to start its raft member" + (at >= 0 ? " (needs rebuild-member " + raft.getNodeId() + ")" : "");
+        }
+        if (raft.getJoining()) {
+            return "NO: joining as a listener";
+        }
         return raft.getBehindEntries() <= 0 ? "yes" : "NO: " + raft.getFollowProblem();
     }
 }

@@ -18,10 +18,12 @@ import io.raftpool.server.security.AuthCounters;
 import io.raftpool.server.security.NodeTls;
 import io.raftpool.server.health.HealthMonitor;
 import io.raftpool.server.leader.LeaderDuties;
+import io.raftpool.server.leader.MemberGrowthDuty;
 import io.raftpool.server.local.LocalDuties;
 import io.raftpool.server.metrics.AgentMetrics;
 import io.raftpool.server.raft.AppliedState;
 import io.raftpool.server.raft.FollowLag;
+import io.raftpool.server.raft.MemberStart;
 import io.raftpool.server.raft.ClusterStateMachine;
 import io.raftpool.server.raft.RaftNode;
 import io.raftpool.server.vip.VipManager;
@@ -51,6 +53,7 @@ public final class Agent implements AutoCloseable {
     private final RaftNode raft;
     private final MajorityContact contact;
     private final LeaderDuties leader;
+    private final MemberGrowthDuty growth;
     private final HealthMonitor health;
     private final Optional<LocalDuties> local;
     private final Optional<VipManager> vip;
@@ -69,6 +72,7 @@ public final class Agent implements AutoCloseable {
     });
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Runnable onFatal = () -> { };
+    private volatile Runnable onRebuild = () -> { };
     private int closedChecks;
     private volatile FollowLag followLag;
     private long lagLoggedMs = Long.MIN_VALUE;
@@ -82,9 +86,9 @@ public final class Agent implements AutoCloseable {
         this.tls = NodeTls.load(config, nodeId);
         this.access = new ApiAccess(config.security());
         this.peers = new PeerAgents(config, tls.map(NodeTls::peerCredentials).orElse(AdminCredentials.plaintext()));
-        Optional<java.util.List<io.raftpool.proto.NodeInfo>> joining = RaftNode.hasStorage(config, nodeId)
-                ? Optional.empty() : peers.clusterToJoin(nodeId);
-        this.raft = new RaftNode(config, nodeId, stateMachine, tls.map(NodeTls::raft), joining);
+        MemberStart start = MemberStartGate.await(config, self, peers, tls, access);
+        this.raft = new RaftNode(config, nodeId, stateMachine, tls.map(NodeTls::raft), start);
+        this.growth = new MemberGrowthDuty(raft, this::state, peers::raftInfos);
         this.contact = new MajorityContact(raft::heartbeat, System::nanoTime, 1000);
         PostgresAccess pg = new PostgresAccess(config, self);
         this.startedWallMs = clocks.wallMs();
@@ -98,7 +102,7 @@ public final class Agent implements AutoCloseable {
                 : Optional.empty();
         this.vip = config.vip().map(v -> new VipManager(config, v, nodeId, contact,
                 () -> leader.isLeader() && raft.isLeaderReady(), raft::term, raft::submit, clocks));
-        this.adminService = new AdminService(new View(), new AdminActions(nodeId, raft, hub, clocks::wallMs));
+        this.adminService = new AdminService(new View(), new AdminActions(nodeId, raft, hub, clocks::wallMs, new Members()));
         this.adminServer = AdminEndpoint.build(new InetSocketAddress(self.host(), self.adminPort()), adminService,
                 tls, access);
         relay.bind(this);
@@ -129,6 +133,7 @@ public final class Agent implements AutoCloseable {
                     new AdminConsole.Login(access.required(), access::consolePassword));
         }
         leader.start();
+        growth.start();
         health.start();
         local.ifPresent(LocalDuties::start);
         vip.ifPresent(VipManager::start);
@@ -179,6 +184,14 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /**
+     * Called when an operator's rebuild-member has taken this member out of the voters and asks
+     * it to rebuild: the caller closes this agent, sets its Raft storage aside and starts it again.
+     */
+    public void onRebuild(Runnable action) {
+        this.onRebuild = action;
+    }
+
     private void checkRaftAlive() {
         closedChecks = raft.hasClosedItself() ? closedChecks + 1 : 0;
         if (closedChecks >= 2) {
@@ -220,6 +233,7 @@ public final class Agent implements AutoCloseable {
         local.ifPresent(LocalDuties::close);
         health.close();
         leader.close();
+        growth.close();
         adminService.close();
         adminServer.shutdownNow();
         try {
@@ -270,6 +284,47 @@ public final class Agent implements AutoCloseable {
         @Override
         public WatchdogInfo watchdogInfo() {
             return peers.watchdogInfo(self.id(), Agent.this.raftInfo(), Agent.this.state());
+        }
+    }
+
+    /** What rebuild-member needs from this agent. */
+    private final class Members implements io.raftpool.server.api.MemberRebuild.Members {
+        @Override
+        public java.util.Map<Integer, RaftInfo> ask(java.util.List<Integer> ids) {
+            return peers.raftInfos(nodeInfos(ids));
+        }
+
+        @Override
+        public RaftInfo own() {
+            return Agent.this.raftInfo();
+        }
+
+        @Override
+        public io.raftpool.proto.ActionReply resetPeer(int id) {
+            if (id == self.id()) {
+                resetSelf();
+                return io.raftpool.proto.ActionReply.newBuilder().setAccepted(true).build();
+            }
+            return nodeInfos(java.util.List.of(id)).stream().findFirst().map(peers::resetRaftMember)
+                    .orElseGet(() -> io.raftpool.proto.ActionReply.newBuilder().setAccepted(false)
+                            .setMessage("node " + id + " is neither in the cluster state nor in the config").build());
+        }
+
+        /** Where each of {@code ids} is: the committed state first (nodes added since), else the config. */
+        private java.util.List<io.raftpool.proto.NodeInfo> nodeInfos(java.util.List<Integer> ids) {
+            java.util.List<io.raftpool.proto.NodeInfo> out = new java.util.ArrayList<>();
+            for (int id : ids) {
+                state().getNodesList().stream().filter(n -> n.getId() == id).findFirst()
+                        .or(() -> config.node(id).map(io.raftpool.server.leader.ClusterInit::nodeInfo))
+                        .ifPresent(out::add);
+            }
+            return out;
+        }
+
+        @Override
+        public void resetSelf() {
+            // after the reply has gone out
+            timers.schedule(() -> onRebuild.run(), 200, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 /** The other agents' admin APIs, asked for their Raft view when an operator wants the whole picture. */
 final class PeerAgents implements AutoCloseable {
     private static final long CALL_TIMEOUT_MS = 700;
-    private static final long JOIN_CHECK_TIMEOUT_MS = 3000;
+    private static final long RESET_TIMEOUT_MS = 5000;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PeerAgents.class);
 
     private final ClusterConfig config;
@@ -54,29 +54,37 @@ final class PeerAgents implements AutoCloseable {
         });
     }
 
-    /**
-     * At the first start of a node: the members of a running cluster that does not count it
-     * yet (it is being added with add-node), as its other agents answer; empty when no agent
-     * answers (a new cluster bootstrapping) or the cluster counts it already.
-     */
-    Optional<List<NodeInfo>> clusterToJoin(int self) {
-        for (NodeConfig n : config.nodes()) {
-            if (n.id() == self) {
-                continue;
-            }
-            try {
-                ClusterState s = credentials.apply(AdminGrpc.newBlockingStub(channel(n.id(), n.host(), n.adminPort())))
-                        .withDeadlineAfter(JOIN_CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                        .getState(GetStateRequest.getDefaultInstance()).getState();
-                if (s.getNodesCount() > 0) {
-                    boolean member = s.getNodesList().stream().anyMatch(x -> x.getId() == self);
-                    return member ? Optional.empty() : Optional.of(s.getNodesList());
+    /** The Raft view of each of {@code nodes} whose agent answers (asked together); the others are left out. */
+    Map<Integer, RaftInfo> raftInfos(List<NodeInfo> nodes) {
+        Map<Integer, CompletableFuture<Optional<RaftInfo>>> asks = new HashMap<>();
+        for (NodeInfo n : nodes) {
+            asks.put(n.getId(), CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Optional.of(credentials.apply(AdminGrpc.newBlockingStub(channel(n.getId(), n.getHost(), n.getAdminPort())))
+                            .withDeadlineAfter(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                            .getRaftInfo(GetStateRequest.getDefaultInstance()));
+                } catch (RuntimeException e) {
+                    LOG.debug("agent {} did not give its raft view: {}", n.getId(), e.toString());
+                    return Optional.<RaftInfo>empty();
                 }
-            } catch (RuntimeException e) {
-                LOG.debug("agent {} did not say whether a cluster runs: {}", n.id(), e.toString());
-            }
+            }));
         }
-        return Optional.empty();
+        Map<Integer, RaftInfo> out = new HashMap<>();
+        asks.forEach((id, ask) -> ask.join().ifPresent(info -> out.put(id, info)));
+        return out;
+    }
+
+    /** Asks node {@code id}'s agent to set its Raft storage aside and rejoin (rebuild-member). */
+    io.raftpool.proto.ActionReply resetRaftMember(NodeInfo n) {
+        int id = n.getId();
+        try {
+            return credentials.apply(AdminGrpc.newBlockingStub(channel(n.getId(), n.getHost(), n.getAdminPort())))
+                    .withDeadlineAfter(RESET_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .resetRaftMember(io.raftpool.proto.NodeRequest.newBuilder().setNodeId(id).build());
+        } catch (RuntimeException e) {
+            return io.raftpool.proto.ActionReply.newBuilder().setAccepted(false)
+                    .setMessage("node " + id + "'s agent did not answer: " + e.getMessage()).build();
+        }
     }
 
     /** Every member of the committed state (not the config: nodes join and leave), as each agent sees itself. */

@@ -22,6 +22,7 @@ import io.raftpool.server.agent.StateHub;
 import io.raftpool.server.raft.AppliedState;
 import io.raftpool.server.raft.RaftNode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ import java.util.function.Supplier;
 public final class AdminActions {
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
     private static final Duration CATCH_UP = Duration.ofSeconds(5);
+    private static final Duration REBUILD_WAIT = Duration.ofSeconds(60);
 
     private final int self;
     private final RaftNode raft;
@@ -40,12 +42,29 @@ public final class AdminActions {
     private final Supplier<ClusterState> state;
     private final LongSupplier wallMs;
 
-    public AdminActions(int self, RaftNode raft, StateHub hub, LongSupplier wallMs) {
+    private final MemberRebuild rebuild;
+
+    public AdminActions(int self, RaftNode raft, StateHub hub, LongSupplier wallMs, MemberRebuild.Members members) {
         this.self = self;
         this.raft = raft;
         this.hub = hub;
         this.state = () -> hub.current().state();
         this.wallMs = wallMs;
+        this.rebuild = new MemberRebuild(self, raft, state, members);
+    }
+
+    /** rebuild-member: see {@link MemberRebuild}. */
+    public ActionReply rebuildMember(NodeRequest r) {
+        Optional<ClusterState> current = currentState();
+        if (current.isEmpty()) {
+            return notCurrent();
+        }
+        return rebuild.rebuild(current.get(), r, r.getTimeoutMs() > 0 ? Duration.ofMillis(r.getTimeoutMs()) : REBUILD_WAIT);
+    }
+
+    /** Asked by the agent carrying out rebuild-member of this node. */
+    public ActionReply resetRaftMember(NodeRequest r) {
+        return rebuild.reset(r);
     }
 
     public ActionReply promote(NodeRequest r) {
@@ -175,11 +194,11 @@ public final class AdminActions {
                 return refused(failure.get());
             }
         }
-        try {
-            raft.setMembers(state.get().getNodesList());
-        } catch (IOException | RuntimeException e) {
-            return refused("node " + n.getId() + " is in the cluster state but not yet in the raft configuration: "
-                    + e.getMessage() + "; is its agent running? Run add-node again once it is");
+        // The leader's MemberGrowthDuty adds it as a listener and makes it a voter once caught up.
+        if (!awaitVoter(n.getId(), timeout)) {
+            return refused("node " + n.getId() + " is in the cluster state but not yet a voter of the raft configuration"
+                    + " after " + timeout.toSeconds() + " s: is its agent running? It joins as soon as its agent answers;"
+                    + " run add-node again to wait for it");
         }
         return accepted("node " + n.getId() + " (" + n.getName() + ") joined" + (n.getWitness() ? ""
                 : "; its agent builds it as a standby of node " + state.get().getPrimary().getNodeId()),
@@ -207,13 +226,35 @@ public final class AdminActions {
             return refused("node " + id + " is not in the cluster; nodes are " + ClusterStates.nodeIds(s));
         }
         try {
-            raft.setMembers(state.get().getNodesList());
+            List<Integer> keep = state.get().getNodesList().stream().map(NodeInfo::getId).toList();
+            raft.setConfiguration(nodeInfos(raft.members(), keep), nodeInfos(raft.listeners(), keep));
         } catch (IOException | RuntimeException e) {
             return refused("node " + id + " left the cluster state but is still in the raft configuration: "
                     + e.getMessage() + "; run remove-node again");
         }
         return accepted("node " + id + " left the cluster; stop its agent (and its PostgreSQL, which no longer replicates)",
                 state.get().getPrimary().getEpoch());
+    }
+
+    /** Of {@code ids}, those in {@code keep}, as the committed state describes them. */
+    private List<NodeInfo> nodeInfos(List<Integer> ids, List<Integer> keep) {
+        return state.get().getNodesList().stream().filter(n -> ids.contains(n.getId()) && keep.contains(n.getId())).toList();
+    }
+
+    private boolean awaitVoter(int id, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (raft.members().contains(id)) {
+                return true;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return raft.members().contains(id);
     }
 
     /**

@@ -157,6 +157,16 @@ public final class AdminService extends AdminGrpc.AdminImplBase implements AutoC
         answer(response, actions::removeNode, request);
     }
 
+    @Override
+    public void rebuildMember(NodeRequest request, StreamObserver<ActionReply> response) {
+        answer(response, actions::rebuildMember, request);
+    }
+
+    @Override
+    public void resetRaftMember(NodeRequest request, StreamObserver<ActionReply> response) {
+        answer(response, actions::resetRaftMember, request);
+    }
+
     private static void answer(StreamObserver<ActionReply> response, Function<NodeRequest, ActionReply> action,
                                NodeRequest request) {
         if (invalid(RequestLimits.check(request), response)) {

@@ -6,7 +6,6 @@ import io.raftpool.proto.Command;
 import io.raftpool.proto.RaftInfo;
 import io.raftpool.proto.RaftQuery;
 import io.raftpool.proto.RaftQueryReply;
-import io.raftpool.server.UnsafeSwitches;
 import io.raftpool.server.security.NodeTls;
 import java.io.Closeable;
 import java.io.IOException;
@@ -52,7 +51,11 @@ import org.slf4j.LoggerFactory;
 public final class RaftNode implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
 
+    /** Beside the Ratis storage: this member joined empty and is no voter yet (survives a restart). */
+    private static final String JOINING_MARKER = "joining";
+
     private final int nodeId;
+    private final Path joiningMarker;
     private final RaftGroup group;
     private final RaftServer server;
     private final RaftClient client;
@@ -65,69 +68,77 @@ public final class RaftNode implements Closeable {
         return t;
     });
 
-    /** A member with the transport security of {@code config} ({@code security.tls}: mutual TLS). */
+    /**
+     * A member of a static group of every configured node, all voters, started together (for
+     * tests of the state machine only: a cluster starts through {@link MemberStart} instead).
+     */
     public RaftNode(ClusterConfig config, int nodeId, ClusterStateMachine stateMachine) throws IOException {
-        this(config, nodeId, stateMachine, NodeTls.load(config, nodeId).map(NodeTls::raft));
+        this(config, nodeId, stateMachine, Optional.empty(), hasStorage(config, nodeId) ? new MemberStart.Recover()
+                : new MemberStart.Join(config.nodes().stream().map(NodeConfig::id).toList(), List.of(), true));
+    }
+
+    /** Whether this node has Raft storage already (a restart), as opposed to a first start. */
+    public static boolean hasStorage(ClusterConfig config, int nodeId) {
+        return Files.isDirectory(storageDir(config, nodeId).resolve(RaftIds.groupId(config.name()).getUuid().toString()));
+    }
+
+    private static final java.time.format.DateTimeFormatter ASIDE_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    /**
+     * Moves this node's Raft storage (the node must be stopped) to {@code raft-rebuilt-<time>}
+     * beside it and returns that directory. Only rebuild-member calls it, once the Raft leader
+     * no longer counts this node a voter; what was set aside is kept for the operator.
+     */
+    public static Path setStorageAside(ClusterConfig config, int nodeId) throws IOException {
+        Path from = storageDir(config, nodeId);
+        Path aside = from.resolveSibling("raft-rebuilt-" + java.time.LocalDateTime.now().format(ASIDE_TIME));
+        Files.move(from, aside);
+        return aside;
+    }
+
+    static Path storageDir(ClusterConfig config, int nodeId) {
+        return config.requireNode(nodeId).agentDir().resolve("raft");
     }
 
     /**
      * A member whose Raft transport (server, and the clients that submit and heartbeat) uses
      * {@code tls}: mutual TLS, every member shows its certificate and checks the other's against
-     * the CA. Empty: plaintext.
-     */
-    public RaftNode(ClusterConfig config, int nodeId, ClusterStateMachine stateMachine, Optional<GrpcTlsConfig> tls)
-            throws IOException {
-        this(config, nodeId, stateMachine, tls, Optional.empty());
-    }
-
-    /** Whether this node has Raft storage already (a restart), as opposed to a first start. */
-    public static boolean hasStorage(ClusterConfig config, int nodeId) {
-        return Files.isDirectory(config.requireNode(nodeId).agentDir().resolve("raft")
-                .resolve(RaftIds.groupId(config.name()).getUuid().toString()));
-    }
-
-    /**
-     * {@code joining}: the members of a running cluster this new node is about to be added to
-     * (add-node). It starts with their configuration, which does not hold it yet, so it waits
-     * for the leader instead of campaigning — a campaigning stranger is told by the members to
-     * shut down.
+     * the CA. Empty: plaintext. {@code start} says how it starts: from its storage, forming a new
+     * group alone, or joining a running one as a listener.
      */
     public RaftNode(ClusterConfig config, int nodeId, ClusterStateMachine stateMachine, Optional<GrpcTlsConfig> tls,
-                    Optional<List<io.raftpool.proto.NodeInfo>> joining) throws IOException {
+                    MemberStart start) throws IOException {
         this.nodeId = nodeId;
         this.transport = new Parameters();
         tls.ifPresent(t -> GrpcConfigKeys.TLS.setConf(transport, t));
         this.stateMachine = stateMachine;
         NodeConfig self = config.requireNode(nodeId);
         RaftGroupId groupId = RaftIds.groupId(config.name());
-        List<RaftPeer> peers = joining.isPresent()
-                ? joiningPeers(joining.get(), self)
-                : config.nodes().stream()
-                        .map(n -> RaftPeer.newBuilder().setId(RaftIds.peerId(n.id())).setAddress(n.raftAddress()).build())
-                        .toList();
-        if (joining.isPresent()) {
-            LOG.info("joining the running cluster of {}: waiting for add-node {}", peers.stream().map(RaftPeer::getId).toList(),
-                    nodeId);
+        if (start instanceof MemberStart.Wait w) {
+            throw new IllegalArgumentException("cannot start a raft member that waits: " + w.why());
         }
+        // Recover: Ratis reads the configuration from the storage, the group named here is not used.
+        List<RaftPeer> peers = start instanceof MemberStart.Join j ? joiningPeers(config, j, self)
+                : List.of(peer(self.id(), self.raftAddress(), false));
+        LOG.info("raft member n{}: {}", nodeId, start.describe());
         this.group = RaftGroup.valueOf(groupId, peers);
 
-        Path storageDir = self.agentDir().resolve("raft");
+        Path storageDir = storageDir(config, nodeId);
         Files.createDirectories(storageDir);
-        List<Integer> voters = joining.isPresent() || UnsafeSwitches.sameFirstElection() ? List.of()
-                : config.nodes().stream().map(NodeConfig::id).toList();
-        if (UnsafeSwitches.sameFirstElection()) {
-            LOG.error("UNSAFE: {} is set: every member campaigns first after the usual timeout; for a benchmark only",
-                    UnsafeSwitches.SAME_FIRST_ELECTION);
+        this.joiningMarker = storageDir.resolve(JOINING_MARKER);
+        if (start instanceof MemberStart.Join j && !j.staticGroup()) {
+            Files.writeString(joiningMarker, "started empty to join the raft group as a listener\n");
         }
-        RaftProperties props = serverProperties(config, self, storageDir, voters);
-        boolean existing = Files.isDirectory(storageDir.resolve(groupId.getUuid().toString()));
+        RaftProperties props = serverProperties(config, self, storageDir);
         this.server = RaftServer.newBuilder()
                 .setServerId(RaftIds.peerId(nodeId))
                 .setGroup(group)
                 .setProperties(props)
                 .setParameters(transport)
                 .setStateMachine(stateMachine)
-                .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+                .setOption(start instanceof MemberStart.Recover ? RaftStorage.StartupOption.RECOVER
+                        : RaftStorage.StartupOption.FORMAT)
                 .build();
         this.client = newClient(clientProperties(config, 3000), RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                 30, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
@@ -135,20 +146,33 @@ public final class RaftNode implements Closeable {
                 3, TimeDuration.valueOf(20, TimeUnit.MILLISECONDS)));
     }
 
+    private static RaftPeer peer(int id, String address, boolean listener) {
+        RaftPeer.Builder b = RaftPeer.newBuilder().setId(RaftIds.peerId(id)).setAddress(address);
+        if (listener) {
+            b.setStartupRole(RaftProtos.RaftPeerRole.LISTENER);
+        }
+        return b.build();
+    }
+
     /**
-     * The running cluster's members, and this node as a listener: Ratis needs a server in its
-     * own group, and a listener neither votes nor campaigns; add-node makes it a full member.
+     * The running group's members as its agents reported them, and this node as a listener (or
+     * every node a voter for a static test group): a listener never campaigns, so it never
+     * writes an entry of its own; the leader sends it the log, and it becomes a voter only once
+     * it has caught up ({@link MemberGrowth}).
      */
-    private static List<RaftPeer> joiningPeers(List<io.raftpool.proto.NodeInfo> members, NodeConfig self) {
+    private static List<RaftPeer> joiningPeers(ClusterConfig config, MemberStart.Join join, NodeConfig self) {
         List<RaftPeer> peers = new java.util.ArrayList<>();
-        for (io.raftpool.proto.NodeInfo n : members) {
-            if (n.getId() != self.id()) {
-                peers.add(RaftPeer.newBuilder().setId(RaftIds.peerId(n.getId())).setAddress(n.getHost() + ":" + n.getRaftPort())
-                        .build());
+        for (int id : join.voters()) {
+            if (id != self.id()) {
+                peers.add(peer(id, config.requireNode(id).raftAddress(), false));
             }
         }
-        peers.add(RaftPeer.newBuilder().setId(RaftIds.peerId(self.id())).setAddress(self.raftAddress())
-                .setStartupRole(RaftProtos.RaftPeerRole.LISTENER).build());
+        for (int id : join.listeners()) {
+            if (id != self.id()) {
+                peers.add(peer(id, config.requireNode(id).raftAddress(), true));
+            }
+        }
+        peers.add(peer(self.id(), self.raftAddress(), !join.staticGroup()));
         return peers;
     }
 
@@ -157,7 +181,7 @@ public final class RaftNode implements Closeable {
                 .setLeaderId(RaftIds.peerId(nodeId)).build();
     }
 
-    static RaftProperties serverProperties(ClusterConfig config, NodeConfig self, Path storageDir, List<Integer> voters) {
+    static RaftProperties serverProperties(ClusterConfig config, NodeConfig self, Path storageDir) {
         RaftProperties p = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(p, List.of(storageDir.toFile()));
         GrpcConfigKeys.Server.setHost(p, self.host());
@@ -167,10 +191,6 @@ public final class RaftNode implements Closeable {
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(max, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(Math.max(3000, 3 * max), TimeUnit.MILLISECONDS));
-        FirstElection first = FirstElection.of(self.id(), voters, config.raft().electionTimeoutMin(),
-                config.raft().electionTimeoutMax());
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(first.min().toMillis(), TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(first.max().toMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setSlownessTimeout(p, TimeDuration.valueOf(60, TimeUnit.SECONDS));
         // A leader that cannot reach a majority steps down after this long (default 10 s):
         // keep it near the election timeout so an isolated leader quickly stops acting.
@@ -294,27 +314,73 @@ public final class RaftNode implements Closeable {
     }
 
     /**
-     * Makes {@code nodes} the Raft configuration (membership change, joint consensus inside
-     * Ratis). Blocks until the new configuration is committed; throws with Ratis's reason.
+     * Makes {@code voters} and {@code listeners} the Raft configuration (membership change,
+     * joint consensus inside Ratis). Blocks until the new configuration is committed; throws
+     * with Ratis's reason.
      */
-    public void setMembers(List<io.raftpool.proto.NodeInfo> nodes) throws IOException {
-        List<RaftPeer> peers = nodes.stream()
-                .map(n -> RaftPeer.newBuilder().setId(RaftIds.peerId(n.getId())).setAddress(n.getHost() + ":" + n.getRaftPort())
-                        .build())
+    public void setConfiguration(List<io.raftpool.proto.NodeInfo> voters, List<io.raftpool.proto.NodeInfo> listeners)
+            throws IOException {
+        List<RaftPeer> servers = voters.stream().map(n -> peer(n.getId(), n.getHost() + ":" + n.getRaftPort(), false)).toList();
+        List<RaftPeer> listening = listeners.stream().map(n -> peer(n.getId(), n.getHost() + ":" + n.getRaftPort(), true))
                 .toList();
-        RaftClientReply reply = client.admin().setConfiguration(peers);
+        // The List form: the array form of Ratis's setConfiguration drops the servers (3.2, 3.3).
+        RaftClientReply reply = client.admin().setConfiguration(servers, listening);
         if (!reply.isSuccess()) {
-            throw new IOException("raft configuration change to " + peers.stream().map(p -> p.getId().toString()).toList()
+            throw new IOException("raft configuration change to voters " + ids(servers) + ", listeners " + ids(listening)
                     + " refused: " + describe(reply));
         }
-        LOG.info("raft configuration is now {}", peers.stream().map(p -> p.getId() + "@" + p.getAddress()).toList());
+        LOG.info("raft configuration is now voters {}, listeners {}", ids(servers), ids(listening));
     }
 
-    /** The peers of the committed Raft configuration, as node ids. */
+    private static List<Integer> ids(List<RaftPeer> peers) {
+        return peers.stream().map(p -> RaftIds.nodeId(p.getId())).toList();
+    }
+
+    /** Makes every one of {@code nodes} a voter and drops every listener (remove-node, add-node). */
+    public void setMembers(List<io.raftpool.proto.NodeInfo> nodes) throws IOException {
+        setConfiguration(nodes, List.of());
+    }
+
+    /** The voters of the Raft configuration this member knows, as node ids. */
     public List<Integer> members() {
+        return confIds(false);
+    }
+
+    /** The listeners of the Raft configuration this member knows, as node ids. */
+    public List<Integer> listeners() {
+        return confIds(true);
+    }
+
+    /** Whether this member started empty to join and is no voter yet; forgets it once it votes. */
+    private boolean joining(List<Integer> voters) {
+        if (!Files.exists(joiningMarker)) {
+            return false;
+        }
+        if (voters.contains(nodeId) && !configurationChanging()) {
+            try {
+                Files.deleteIfExists(joiningMarker);
+            } catch (IOException e) {
+                LOG.warn("cannot remove {}: {}", joiningMarker, e.getMessage());
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /** Whether this member's configuration is a joint one (a change under way). */
+    public boolean configurationChanging() {
         try {
-            return server.getDivision(group.getGroupId()).getRaftConf().getCurrentPeers().stream()
-                    .map(p -> RaftIds.nodeId(p.getId())).sorted().toList();
+            return !server.getDivision(group.getGroupId()).getRaftConf().getPreviousPeers().isEmpty();
+        } catch (IOException e) {
+            throw new IllegalStateException("raft division unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Integer> confIds(boolean listeners) {
+        try {
+            var conf = server.getDivision(group.getGroupId()).getRaftConf();
+            var peers = listeners ? conf.getCurrentPeers(RaftProtos.RaftPeerRole.LISTENER) : conf.getCurrentPeers();
+            return peers.stream().map(p -> RaftIds.nodeId(p.getId())).sorted().toList();
         } catch (IOException e) {
             throw new IllegalStateException("raft division unavailable: " + e.getMessage(), e);
         }
@@ -332,11 +398,15 @@ public final class RaftNode implements Closeable {
             if (!role.hasLeaderInfo()) {
                 return Long.MAX_VALUE;
             }
+            // Voters only: listeners receive the log but never count toward a majority.
+            List<Integer> voters = members();
             List<Long> ages = new java.util.ArrayList<>();
             for (RaftProtos.ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
-                ages.add(f.getLastRpcElapsedTimeMs());
+                if (voters.contains(RaftIds.nodeId(RaftPeerId.valueOf(f.getId().getId())))) {
+                    ages.add(f.getLastRpcElapsedTimeMs());
+                }
             }
-            return MajorityAge.of(ages, group.getPeers().size());
+            return MajorityAge.of(ages, voters.size());
         } catch (IllegalStateException e) {
             return Long.MAX_VALUE;
         }
@@ -369,7 +439,8 @@ public final class RaftNode implements Closeable {
                     info.getLeaderId() == null ? -1 : RaftIds.nodeId(info.getLeaderId()))
                     .setAppliedIndex(info.getLastAppliedIndex());
             long commit = server.getDivision(group.getGroupId()).getRaftLog().getLastCommittedIndex();
-            b.setCommitIndex(commit);
+            List<Integer> voters = members();
+            b.setCommitIndex(commit).addAllVoters(voters).addAllListeners(listeners()).setJoining(joining(voters));
         } catch (IOException | IllegalStateException e) {
             b.setRole("DOWN").setLeaderId(-1);
         }
