@@ -1,7 +1,6 @@
 package io.raftpool.cli;
 
 import io.raftpool.api.AdminClient;
-import io.raftpool.cli.render.ActionReplyView;
 import io.raftpool.config.ClusterConfig;
 import io.raftpool.config.NodeConfig;
 import io.raftpool.proto.ActionReply;
@@ -35,20 +34,5 @@ final class AddNodeCommand extends ClusterCommand {
                     .setTimeoutMs(60_000).build());
         }
         return report("add-node", nodeId, reply, json);
-    }
-
-    int report(String name, int node, ActionReply reply, boolean asJson) {
-        if (asJson) {
-            print(ActionReplyView.json(name, node, reply));
-        }
-        if (!reply.getAccepted()) {
-            environment().err().print(ActionReplyView.text(name, node, reply));
-            environment().err().flush();
-            return ExitCodes.FAILED;
-        }
-        if (!asJson) {
-            print(ActionReplyView.text(name, node, reply));
-        }
-        return ExitCodes.OK;
     }
 }

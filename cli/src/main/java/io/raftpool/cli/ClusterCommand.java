@@ -44,4 +44,20 @@ abstract class ClusterCommand implements Callable<Integer> {
         return config.nodes().stream().filter(n -> !postgresOnly || !n.witness())
                 .map(n -> n.id() + " (" + n.name() + ")").collect(Collectors.joining(", "));
     }
+
+    /** Prints an agent's reply to a command (as JSON with {@code asJson}); the exit code it means. */
+    int report(String name, int node, io.raftpool.proto.ActionReply reply, boolean asJson) {
+        if (asJson) {
+            print(io.raftpool.cli.render.ActionReplyView.json(name, node, reply));
+        }
+        if (!reply.getAccepted()) {
+            environment().err().print(io.raftpool.cli.render.ActionReplyView.text(name, node, reply));
+            environment().err().flush();
+            return ExitCodes.FAILED;
+        }
+        if (!asJson) {
+            print(io.raftpool.cli.render.ActionReplyView.text(name, node, reply));
+        }
+        return ExitCodes.OK;
+    }
 }

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
             AddNodeCommand.class,
             RemoveNodeCommand.class,
             RebuildMemberCommand.class,
+            NoteCommand.class,
             AgentCommand.class,
             ProxyCommand.class,
             DemoCommand.class,

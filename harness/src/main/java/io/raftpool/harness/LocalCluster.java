@@ -498,9 +498,29 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** One primary active, every server up, every standby streaming. */
+    /**
+     * One primary active, every server up, every standby streaming, and every agent a Raft voter
+     * (a new cluster grows its Raft group after it has a primary; until then it survives no loss
+     * of the agent that formed it).
+     */
     public ClusterState awaitHealthy(Duration timeout) {
-        return awaitState("a healthy cluster (primary active, all servers up and streaming)", timeout, LocalCluster::healthy);
+        return awaitState("a healthy cluster (primary active, all servers up and streaming, every agent a Raft voter)",
+                timeout, s -> healthy(s) && everyAgentVotes(s));
+    }
+
+    /** Whether every node of the committed state is a voter of the Raft configuration, as each agent reports it. */
+    private boolean everyAgentVotes(ClusterState s) {
+        for (io.raftpool.proto.NodeInfo n : s.getNodesList()) {
+            try {
+                io.raftpool.proto.RaftInfo info = admin().getRaftInfo(n.getHost() + ":" + n.getAdminPort());
+                if (info.getVotersCount() != s.getNodesCount() || !info.getVotersList().contains(n.getId())) {
+                    return false;
+                }
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static boolean healthy(ClusterState s) {

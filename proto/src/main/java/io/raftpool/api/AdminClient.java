@@ -146,6 +146,12 @@ public final class AdminClient implements Closeable {
         return ask("RebuildMember(node " + request.getNodeId() + ")", agents, true, deadline, stub -> stub.rebuildMember(request));
     }
 
+    /** Records an operator's note in the committed event history. */
+    public ActionReply addNote(io.raftpool.proto.NoteRequest request) {
+        Duration deadline = callTimeout.plusMillis(Math.max(0, request.getTimeoutMs()));
+        return ask("AddNote", agents, true, deadline, stub -> stub.addNote(request));
+    }
+
     /** A planned switch of the primary ({@code target} -1: the best standby). */
     public ActionReply switchover(SwitchoverRequest request) {
         Duration deadline = request.getWait() ? callTimeout.plusMillis(Math.max(0, request.getTimeoutMs())) : callTimeout;

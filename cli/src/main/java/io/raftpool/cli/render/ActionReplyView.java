@@ -9,7 +9,7 @@ public final class ActionReplyView {
 
     /** "promote-node 1: accepted (epoch 3): promoting node 1 (pgsql2)". */
     public static String text(String command, int nodeId, ActionReply reply) {
-        return command + " " + nodeId + ": " + (reply.getAccepted() ? "accepted" : "refused")
+        return command + (nodeId >= 0 ? " " + nodeId : "") + ": " + (reply.getAccepted() ? "accepted" : "refused")
                 + (reply.getEpoch() > 0 ? " (epoch " + reply.getEpoch() + ")" : "")
                 + (reply.getMessage().isEmpty() ? "" : ": " + reply.getMessage()) + "\n";
     }
@@ -17,7 +17,7 @@ public final class ActionReplyView {
     public static String json(String command, int nodeId, ActionReply reply) {
         ObjectNode o = Json.object();
         o.put("command", command);
-        o.put("node_id", nodeId);
+        Json.putOrNull(o, "node_id", nodeId, -1);
         o.put("accepted", reply.getAccepted());
         o.put("message", reply.getMessage());
         Json.putOrNull(o, "epoch", reply.getEpoch(), 0);

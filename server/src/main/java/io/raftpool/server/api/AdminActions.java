@@ -62,6 +62,18 @@ public final class AdminActions {
         return rebuild.rebuild(current.get(), r, r.getTimeoutMs() > 0 ? Duration.ofMillis(r.getTimeoutMs()) : REBUILD_WAIT);
     }
 
+    /** An operator's note, committed into the event history like any other event. */
+    public ActionReply note(io.raftpool.proto.NoteRequest r) {
+        Duration timeout = r.getTimeoutMs() > 0 ? Duration.ofMillis(r.getTimeoutMs()) : DEFAULT_WAIT;
+        Command c = base().setAppendEvent(io.raftpool.proto.AppendEvent.newBuilder().setEvent(io.raftpool.proto.Event
+                .newBuilder().setKind("note").setNodeId(-1).setMessage("note from an operator: " + r.getText()))).build();
+        Optional<String> failure = commit(c, timeout);
+        if (failure.isPresent()) {
+            return refused(failure.get());
+        }
+        return accepted("note recorded", state.get().getPrimary().getEpoch());
+    }
+
     /** Asked by the agent carrying out rebuild-member of this node. */
     public ActionReply resetRaftMember(NodeRequest r) {
         return rebuild.reset(r);

@@ -127,29 +127,12 @@ public final class AdminService extends AdminGrpc.AdminImplBase implements AutoC
 
     @Override
     public void switchover(SwitchoverRequest request, StreamObserver<ActionReply> response) {
-        if (invalid(RequestLimits.check(request), response)) {
-            return;
-        }
-        ActionReply reply;
-        try {
-            reply = actions.switchover(request);
-        } catch (RuntimeException e) {
-            reply = ActionReply.newBuilder().setAccepted(false).setMessage("failed: " + e.getMessage()).build();
-        }
-        response.onNext(reply);
-        response.onCompleted();
+        reply(response, RequestLimits.check(request), actions::switchover, request);
     }
 
     @Override
     public void addNode(AddNodeRequest request, StreamObserver<ActionReply> response) {
-        ActionReply reply;
-        try {
-            reply = actions.addNode(request);
-        } catch (RuntimeException e) {
-            reply = ActionReply.newBuilder().setAccepted(false).setMessage("failed: " + e.getMessage()).build();
-        }
-        response.onNext(reply);
-        response.onCompleted();
+        reply(response, java.util.Optional.empty(), actions::addNode, request);
     }
 
     @Override
@@ -163,13 +146,24 @@ public final class AdminService extends AdminGrpc.AdminImplBase implements AutoC
     }
 
     @Override
+    public void addNote(io.raftpool.proto.NoteRequest request, StreamObserver<ActionReply> response) {
+        reply(response, RequestLimits.check(request), actions::note, request);
+    }
+
+    @Override
     public void resetRaftMember(NodeRequest request, StreamObserver<ActionReply> response) {
         answer(response, actions::resetRaftMember, request);
     }
 
     private static void answer(StreamObserver<ActionReply> response, Function<NodeRequest, ActionReply> action,
                                NodeRequest request) {
-        if (invalid(RequestLimits.check(request), response)) {
+        reply(response, RequestLimits.check(request), action, request);
+    }
+
+    /** Runs {@code action} on a request that passed its limits ({@code invalid} empty); a failure is a refusal. */
+    private static <R> void reply(StreamObserver<ActionReply> response, java.util.Optional<String> invalid,
+                                  Function<R, ActionReply> action, R request) {
+        if (invalid(invalid, response)) {
             return;
         }
         ActionReply reply;

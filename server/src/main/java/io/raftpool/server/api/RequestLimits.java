@@ -38,6 +38,19 @@ public final class RequestLimits {
         return timeout(r.getTimeoutMs());
     }
 
+    /** The longest note an operator may record. */
+    public static final int MAX_NOTE_CHARS = 200;
+
+    public static Optional<String> check(io.raftpool.proto.NoteRequest r) {
+        String t = r.getText();
+        if (t.isBlank() || t.length() > MAX_NOTE_CHARS || t.contains("\n") || t.contains("\r")) {
+            return Optional.of("the note is " + (t.isBlank() ? "empty" : t.length() > MAX_NOTE_CHARS ? t.length()
+                    + " characters long" : "more than one line") + "; allowed: one line of 1 to " + MAX_NOTE_CHARS
+                    + " characters");
+        }
+        return timeout(r.getTimeoutMs());
+    }
+
     public static Optional<String> check(WatchRequest r) {
         if (r.getHeartbeatMs() < 0 || r.getHeartbeatMs() > MAX_HEARTBEAT_MS) {
             return Optional.of("heartbeat_ms " + r.getHeartbeatMs() + " is out of range; allowed: 0 (the agent's"

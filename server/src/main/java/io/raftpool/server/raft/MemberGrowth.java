@@ -9,14 +9,18 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * The leader's next change of the Raft configuration towards the nodes of the committed state,
- * one member at a time: a node whose agent runs a Raft member that is not in the configuration
- * is added as a listener; a listener that has caught up becomes a voter. Nothing is ever
+ * The leader's next change of the Raft configuration towards the nodes of the committed state:
+ * nodes whose agents joined empty are added as listeners; listeners that have caught up become
+ * voters, together, and never so as to leave a group of two voters while another wanted node
+ * is still on its way (a new group goes {0} → {0} + listeners {1,2} → {0,1,2}). Nothing is ever
  * removed here (remove-node and rebuild-member do that), and an empty member never becomes a
  * voter: it must first have applied what the leader had. Only members that started empty to
  * join (their agent says {@code joining}) are grown in. Pure.
  */
 public final class MemberGrowth {
+    /** Fewer voters than this are grown only together with every other wanted node. */
+    public static final int MIN_GROWN_VOTERS = 3;
+
     /** How far behind the leader's applied index a listener may be and still count as caught up. */
     public static final long CAUGHT_UP_SLACK = 2;
 
@@ -39,29 +43,43 @@ public final class MemberGrowth {
      */
     public static Optional<Change> next(Collection<Integer> wanted, Collection<Integer> voters, Collection<Integer> listeners,
                                         Map<Integer, RaftInfo> answers, long leaderApplied) {
-        for (int id : new TreeSet<>(listeners)) {
-            RaftInfo a = answers.get(id);
-            if (wanted.contains(id) && a != null && isRunningMember(a) && a.getAppliedIndex() >= 0
-                    && a.getAppliedIndex() >= leaderApplied - CAUGHT_UP_SLACK) {
-                List<Integer> v = new ArrayList<>(voters);
-                v.add(id);
-                List<Integer> l = new ArrayList<>(listeners);
-                l.remove(Integer.valueOf(id));
-                return Optional.of(new Change(sorted(v), sorted(l), "listener " + id + " has caught up (applied index "
-                        + a.getAppliedIndex() + ", the leader's " + leaderApplied + "): it becomes a voter"));
-            }
-        }
+        List<Integer> arrivals = new ArrayList<>();
         for (int id : new TreeSet<>(wanted)) {
             RaftInfo a = answers.get(id);
             if (!voters.contains(id) && !listeners.contains(id) && a != null && isRunningMember(a)
                     && !a.getVotersList().contains(id)) {
-                List<Integer> l = new ArrayList<>(listeners);
-                l.add(id);
-                return Optional.of(new Change(sorted(new ArrayList<>(voters)), sorted(l), "node " + id
-                        + "'s agent waits to join: it is added as a listener and receives the log"));
+                arrivals.add(id);
             }
         }
-        return Optional.empty();
+        if (!arrivals.isEmpty()) {
+            List<Integer> l = new ArrayList<>(listeners);
+            l.addAll(arrivals);
+            return Optional.of(new Change(sorted(new ArrayList<>(voters)), sorted(l), "node(s) " + arrivals
+                    + " joined empty: added as listeners, they receive the log and do not vote yet"));
+        }
+        List<Integer> caughtUp = new ArrayList<>();
+        for (int id : new TreeSet<>(listeners)) {
+            RaftInfo a = answers.get(id);
+            if (wanted.contains(id) && a != null && isRunningMember(a) && a.getAppliedIndex() >= 0
+                    && a.getAppliedIndex() >= leaderApplied - CAUGHT_UP_SLACK) {
+                caughtUp.add(id);
+            }
+        }
+        if (caughtUp.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Integer> v = new ArrayList<>(voters);
+        v.addAll(caughtUp);
+        boolean othersPending = wanted.stream().anyMatch(id -> !v.contains(id));
+        if (v.size() < MIN_GROWN_VOTERS && othersPending) {
+            // Two voters tolerate no fault and need both: a lone voter is no worse, and immune to
+            // the other's pauses. Wait for the rest to catch up and promote them together.
+            return Optional.empty();
+        }
+        List<Integer> l = new ArrayList<>(listeners);
+        l.removeAll(caughtUp);
+        return Optional.of(new Change(sorted(v), sorted(l), "listener(s) " + caughtUp + " caught up (the leader's applied"
+                + " index " + leaderApplied + "): they become voters"));
     }
 
     /**

@@ -97,6 +97,21 @@ public final class RaftNode implements Closeable {
         return aside;
     }
 
+    /**
+     * {@link io.raftpool.server.UnsafeSwitches#WIPE_RAFT_ON_RESTART} only: deletes this node's
+     * Raft storage and returns a start as an empty voter of every configured node. Unsafe.
+     */
+    public static MemberStart wipeAsBrokenOnPurpose(ClusterConfig config, int nodeId) throws IOException {
+        LOG.error("UNSAFE: {} is set: deleting this member's raft storage and starting it as an empty voter",
+                io.raftpool.server.UnsafeSwitches.WIPE_RAFT_ON_RESTART);
+        try (var files = Files.walk(storageDir(config, nodeId))) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        return new MemberStart.Join(config.nodes().stream().map(NodeConfig::id).toList(), List.of(), true);
+    }
+
     static Path storageDir(ClusterConfig config, int nodeId) {
         return config.requireNode(nodeId).agentDir().resolve("raft");
     }
@@ -196,6 +211,10 @@ public final class RaftNode implements Closeable {
         // keep it near the election timeout so an isolated leader quickly stops acting.
         RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, TimeDuration.valueOf(2 * max, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
+        // MemberGrowth makes several caught-up listeners voters at once ({0} -> {0,1,2}); Ratis
+        // refuses adding a majority in one change unless told (RATIS-1912: new voters that lag
+        // could elect forever), and ours never lag.
+        RaftServerConfigKeys.LeaderElection.setMemberMajorityAdd(p, true);
         // Heartbeats are linearizable reads: the leader confirms its leadership with a majority
         // before it answers, which is what fencing relies on.
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);

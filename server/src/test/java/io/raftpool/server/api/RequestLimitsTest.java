@@ -46,4 +46,16 @@ class RequestLimitsTest {
         assertThat(RequestLimits.check(WatchRequest.newBuilder().setHeartbeatMs(heartbeat).build()).orElse(null))
                 .isEqualTo(problem);
     }
+
+    @org.junit.jupiter.api.Test
+    void notesAreOneLineOfAtMost200Characters() {
+        assertThat(RequestLimits.check(io.raftpool.proto.NoteRequest.newBuilder().setText("maintenance of pgsql2 starts").build()))
+                .isEmpty();
+        assertThat(RequestLimits.check(io.raftpool.proto.NoteRequest.newBuilder().setText("  ").build()).orElseThrow())
+                .isEqualTo("the note is empty; allowed: one line of 1 to 200 characters");
+        assertThat(RequestLimits.check(io.raftpool.proto.NoteRequest.newBuilder().setText("x".repeat(201)).build()).orElseThrow())
+                .startsWith("the note is 201 characters long");
+        assertThat(RequestLimits.check(io.raftpool.proto.NoteRequest.newBuilder().setText("a\nb").build()).orElseThrow())
+                .startsWith("the note is more than one line");
+    }
 }
