@@ -125,8 +125,9 @@ class RebuildMemberIT {
     /** Every agent reports the same voters, none of them a listener. */
     private static void awaitVoters(LocalCluster cluster, List<Integer> voters) throws InterruptedException {
         for (NodeConfig n : cluster.config().nodes()) {
-            awaitRaftInfo(n, "voters " + voters, i -> i.getVotersList().stream().sorted().toList().equals(voters)
-                    && i.getListenersCount() == 0 && !i.getJoining());
+            awaitRaftInfo(n, "voters " + voters + ", in contact with the majority", i -> i.getVotersList().stream().sorted()
+                    .toList().equals(voters) && i.getListenersCount() == 0 && !i.getJoining()
+                    && i.getMajorityContactAgeMs() >= 0 && i.getMajorityContactAgeMs() < 2000);
         }
     }
 

@@ -50,6 +50,7 @@ class RaftSafetyIT {
     void acknowledgedCommandsSurviveKillsPausesAndRestarts() throws Exception {
         Verdict v = run("raftsafe", false);
         assertThat(v.validity()).as(String.join("\n", v.reasons())).isEqualTo(Validity.VALID);
+        assertThat(v.details()).as("every agent back in contact with the majority").containsEntry("all_in_contact", true);
         assertThat((Integer) v.details().get("acknowledged")).isGreaterThanOrEqualTo(25);
     }
 
@@ -105,7 +106,14 @@ class RaftSafetyIT {
                 observer.join();
             }
             Map<Integer, List<String>> finals = awaitFinals(cluster);
-            return RaftLogChecker.check(List.copyOf(sent), List.copyOf(reports), finals);
+            Verdict v = RaftLogChecker.check(List.copyOf(sent), List.copyOf(reports), finals);
+            // liveness after the faults: every agent, restarted ones included, reaches the leader
+            boolean inContact = broken || awaitTrue(() -> cluster.config().nodes().stream().allMatch(n -> {
+                RaftInfo i = raftInfo(n);
+                return i != null && i.getMajorityContactAgeMs() >= 0 && i.getMajorityContactAgeMs() < 2000;
+            }));
+            return new Verdict(v.checker(), v.validity(), v.reasons(), v.warnings(),
+                    withDetail(v.details(), "all_in_contact", inContact), v.parts());
         }
     }
 
@@ -219,6 +227,23 @@ class RaftSafetyIT {
         while (acked(sent) < n && System.nanoTime() < deadline && sent.size() < MAX_NOTES) {
             sleep(50);
         }
+    }
+
+    private static Map<String, Object> withDetail(Map<String, Object> details, String key, Object value) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>(details);
+        out.put(key, value);
+        return out;
+    }
+
+    private static boolean awaitTrue(BooleanSupplier done) {
+        long deadline = System.nanoTime() + BUDGET.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (done.getAsBoolean()) {
+                return true;
+            }
+            sleep(200);
+        }
+        return false;
     }
 
     private static void await(String what, BooleanSupplier done) {

@@ -41,7 +41,9 @@ import java.util.regex.Pattern;
  * {@code together} (as raftpool did before): a static group of three voters that all campaign.
  *
  * <p>Usage: {@code java -cp cli/target/raftpool.jar io.raftpool.harness.bench.ColdStartBench
- * [rounds] [busy threads] [election min] [election max] [grown|together]}.
+ * [rounds] [busy threads] [election min|default] [election max|default] [grown|together] [jvm|inprocess]};
+ * {@code inprocess} runs the three members in this JVM (no JVM start per member: about ten times
+ * as many rounds in the same time, the busy threads still competing with them).
  */
 public final class ColdStartBench {
     private static final Pattern SUBMITTED = Pattern.compile("submitted (\\d+)");
@@ -62,6 +64,11 @@ public final class ColdStartBench {
             System.err.println("the fifth argument is grown or together, not " + args[4]);
             System.exit(2);
         }
+        boolean inProcess = args.length > 5 && args[5].equals("inprocess");
+        if (args.length > 5 && !inProcess && !args[5].equals("jvm")) {
+            System.err.println("the sixth argument is jvm or inprocess, not " + args[5]);
+            System.exit(2);
+        }
         AtomicBoolean burn = new AtomicBoolean(true);
         for (int i = 0; i < busy; i++) {
             Thread t = new Thread(() -> {
@@ -73,12 +80,13 @@ public final class ColdStartBench {
             t.setDaemon(true);
             t.start();
         }
-        System.out.printf("%d cold starts of 3 members, %d busy threads, election timeouts %s-%s, first elections %s%n",
-                rounds, busy, min, max, together ? "a static group, all campaigning (as before)" : "formed by member 0, the others grown in");
+        System.out.printf("%d cold starts of 3 members (%s), %d busy threads, election timeouts %s-%s, %s%n",
+                rounds, inProcess ? "in this JVM" : "a JVM each", busy, min, max,
+                together ? "a static group, all campaigning (as before)" : "formed by member 0, the others grown in");
         List<Double> goodMs = new ArrayList<>();
         int stuck = 0;
         for (int r = 0; r < rounds; r++) {
-            OptionalLong ms = round(min, max, together);
+            OptionalLong ms = inProcess ? InProcessColdStart.round(min, max, together, ROUND_LIMIT_MS) : round(min, max, together);
             if (ms.isPresent()) {
                 goodMs.add((double) ms.getAsLong());
             } else {
@@ -100,20 +108,7 @@ public final class ColdStartBench {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "raftpool-coldstart-");
         List<Process> members = new ArrayList<>();
         try {
-            List<Integer> ports = FreePorts.take(6);
-            Files.writeString(dir.resolve("raftpool.yaml"), """
-                    cluster:
-                      name: coldstart
-                    raft:
-                      election_timeout_min: %s
-                      election_timeout_max: %s
-                    nodes:
-                      - { id: 0, name: m0, host: 127.0.0.1, raft_port: %d, admin_port: %d, agent_dir: %s/m0,
-                          postgres: { port: 1, data_dir: %s/pg } }
-                      - { id: 1, name: m1, host: 127.0.0.1, raft_port: %d, admin_port: %d, agent_dir: %s/m1, witness: true }
-                      - { id: 2, name: m2, host: 127.0.0.1, raft_port: %d, admin_port: %d, agent_dir: %s/m2, witness: true }
-                    """.formatted(min, max, ports.get(0), ports.get(1), dir, dir, ports.get(2), ports.get(3), dir,
-                    ports.get(4), ports.get(5), dir));
+            writeConfig(dir, min, max);
             long start = System.nanoTime();
             for (int i = 0; i < 3; i++) {
                 List<String> cmd = new ArrayList<>(ManagedProcess.javaCommand(ColdStartBench.class.getName(),
@@ -134,6 +129,46 @@ public final class ColdStartBench {
             }
             new ProcessBuilder("rm", "-rf", dir.toString()).start().waitFor();
         }
+    }
+
+    /** A fresh 3-member group's config in {@code dir}; {@code min}/{@code max} "default" leave the config's defaults. */
+    static void writeConfig(Path dir, String min, String max) throws IOException {
+        List<Integer> ports = FreePorts.take(6);
+        String raft = min.equals("default") ? "" : """
+                raft:
+                  election_timeout_min: %s
+                  election_timeout_max: %s
+                """.formatted(min, max);
+        Files.writeString(dir.resolve("raftpool.yaml"), """
+                cluster:
+                  name: coldstart
+                %snodes:
+                  - { id: 0, name: m0, host: 127.0.0.1, raft_port: %d, admin_port: %d, agent_dir: %s/m0,
+                      postgres: { port: 1, data_dir: %s/pg } }
+                  - { id: 1, name: m1, host: 127.0.0.1, raft_port: %d, admin_port: %d, agent_dir: %s/m1, witness: true }
+                  - { id: 2, name: m2, host: 127.0.0.1, raft_port: %d, admin_port: %d, agent_dir: %s/m2, witness: true }
+                """.formatted(raft, ports.get(0), ports.get(1), dir, dir, ports.get(2), ports.get(3), dir,
+                ports.get(4), ports.get(5), dir));
+    }
+
+    /** The start each member makes: grown, as agents do; together, a static group of voters (as before). */
+    static MemberStart startOf(int id, boolean together) {
+        return together ? new MemberStart.Join(List.of(0, 1, 2), List.of(), true)
+                : id == 0 ? new MemberStart.FormAlone() : new MemberStart.Join(List.of(0), List.of(), false);
+    }
+
+    /** Member 0's growth step, as the leader's MemberGrowthDuty takes it; true when it changed the configuration. */
+    static boolean grow(RaftNode leader, List<NodeInfo> nodes, Map<Integer, RaftInfo> answers) throws IOException {
+        if (!leader.isLeaderReady() || leader.configurationChanging()) {
+            return false;
+        }
+        var change = MemberGrowth.next(List.of(0, 1, 2), leader.members(), leader.listeners(), answers,
+                leader.info().getLastAppliedIndex());
+        if (change.isEmpty()) {
+            return false;
+        }
+        leader.setConfiguration(pick(nodes, change.get().voters()), pick(nodes, change.get().listeners()));
+        return true;
     }
 
     private static boolean allApplied(Path dir) throws IOException {
@@ -161,8 +196,7 @@ public final class ColdStartBench {
      */
     private static void member(Path dir, int id, boolean together) throws Exception {
         ClusterConfig config = ConfigLoader.load(dir.resolve("raftpool.yaml"));
-        MemberStart start = together ? new MemberStart.Join(List.of(0, 1, 2), List.of(), true)
-                : id == 0 ? new MemberStart.FormAlone() : new MemberStart.Join(List.of(0), List.of(), false);
+        MemberStart start = startOf(id, together);
         RaftNode node = new RaftNode(config, id, new ClusterStateMachine(a -> System.out.println("applied " + a.index())),
                 Optional.empty(), start);
         node.start();
@@ -189,14 +223,8 @@ public final class ColdStartBench {
                     answers.put(other, RaftInfo.parseFrom(Files.readAllBytes(info)));
                 }
             }
-            if (node.isLeaderReady() && !node.configurationChanging()) {
-                var change = MemberGrowth.next(List.of(0, 1, 2), node.members(), node.listeners(), answers,
-                        node.info().getLastAppliedIndex());
-                if (change.isPresent()) {
-                    node.setConfiguration(pick(nodes, change.get().voters()), pick(nodes, change.get().listeners()));
-                    System.out.println("configuration voters " + change.get().voters() + " listeners "
-                            + change.get().listeners());
-                }
+            if (grow(node, nodes, answers)) {
+                System.out.println("configuration voters " + node.members() + " listeners " + node.listeners());
             }
             Thread.sleep(20);
         }
@@ -204,7 +232,7 @@ public final class ColdStartBench {
         System.exit(0);
     }
 
-    private static List<NodeInfo> pick(List<NodeInfo> nodes, List<Integer> ids) {
+    static List<NodeInfo> pick(List<NodeInfo> nodes, List<Integer> ids) {
         return nodes.stream().filter(n -> ids.contains(n.getId())).toList();
     }
 }

@@ -57,6 +57,12 @@ public final class RaftNode implements Closeable {
     private final int nodeId;
     private final Path joiningMarker;
     private final RaftGroup group;
+    /**
+     * Every configured node: the clients that submit and heartbeat must reach whichever member
+     * leads, and the group this member started with may name only a few of them (a joiner's,
+     * or one formed alone, or the placeholder of a restart).
+     */
+    private final RaftGroup clientGroup;
     private final RaftServer server;
     private final RaftClient client;
     private final RaftClient heartbeatClient;
@@ -138,6 +144,8 @@ public final class RaftNode implements Closeable {
                 : List.of(peer(self.id(), self.raftAddress(), false));
         LOG.info("raft member n{}: {}", nodeId, start.describe());
         this.group = RaftGroup.valueOf(groupId, peers);
+        this.clientGroup = RaftGroup.valueOf(groupId, config.nodes().stream()
+                .map(n -> peer(n.id(), n.raftAddress(), false)).toList());
 
         Path storageDir = storageDir(config, nodeId);
         Files.createDirectories(storageDir);
@@ -192,7 +200,7 @@ public final class RaftNode implements Closeable {
     }
 
     private RaftClient newClient(RaftProperties props, org.apache.ratis.retry.RetryPolicy retry) {
-        return RaftClient.newBuilder().setProperties(props).setParameters(transport).setRaftGroup(group).setRetryPolicy(retry)
+        return RaftClient.newBuilder().setProperties(props).setParameters(transport).setRaftGroup(clientGroup).setRetryPolicy(retry)
                 .setLeaderId(RaftIds.peerId(nodeId)).build();
     }
 
