@@ -29,6 +29,15 @@ final class PeerAgents implements AutoCloseable {
 
     private final ClusterConfig config;
     private final Map<Integer, ManagedChannel> channels = new HashMap<>();
+    /**
+     * The asks run here, never in the common pool: it has one thread on two cores, and one
+     * blocked task there (ours or a library's) would hold every other ask with it.
+     */
+    private final java.util.concurrent.ExecutorService asking = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "peer-ask");
+        t.setDaemon(true);
+        return t;
+    });
     private final AdminCredentials credentials;
 
     PeerAgents(ClusterConfig config) {
@@ -67,10 +76,18 @@ final class PeerAgents implements AutoCloseable {
                     LOG.debug("agent {} did not give its raft view: {}", n.getId(), e.toString());
                     return Optional.<RaftInfo>empty();
                 }
-            }));
+            }, asking));
         }
         Map<Integer, RaftInfo> out = new HashMap<>();
-        asks.forEach((id, ask) -> ask.join().ifPresent(info -> out.put(id, info)));
+        asks.forEach((id, ask) -> {
+            try {
+                ask.get(CALL_TIMEOUT_MS + 1000, TimeUnit.MILLISECONDS).ifPresent(info -> out.put(id, info));
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.debug("agent {} did not give its raft view in time: {}", id, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         return out;
     }
 
@@ -95,7 +112,7 @@ final class PeerAgents implements AutoCloseable {
         Map<Integer, CompletableFuture<AgentStatus>> asks = new HashMap<>();
         for (NodeInfo n : nodes) {
             asks.put(n.getId(), n.getId() == self ? CompletableFuture.completedFuture(status(n, own, true, ""))
-                    : CompletableFuture.supplyAsync(() -> ask(n)));
+                    : CompletableFuture.supplyAsync(() -> ask(n), asking));
         }
         WatchdogInfo.Builder b = WatchdogInfo.newBuilder()
                 .setAgentsTotal(nodes.size())
@@ -147,5 +164,6 @@ final class PeerAgents implements AutoCloseable {
     @Override
     public synchronized void close() {
         channels.values().forEach(ManagedChannel::shutdownNow);
+        asking.shutdownNow();
     }
 }

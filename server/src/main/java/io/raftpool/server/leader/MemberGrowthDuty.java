@@ -35,6 +35,9 @@ public final class MemberGrowthDuty implements AutoCloseable {
         return t;
     });
     private String lastFailure = "";
+    private static final long WAIT_REPORT_MS = 15_000;
+    private long waitingSinceMs = -1;
+    private long waitReportedMs;
 
     public MemberGrowthDuty(RaftNode raft, Supplier<ClusterState> state, Function<List<NodeInfo>, Map<Integer, RaftInfo>> askAgents) {
         this.raft = raft;
@@ -57,25 +60,43 @@ public final class MemberGrowthDuty implements AutoCloseable {
             List<Integer> listeners = raft.listeners();
             List<NodeInfo> toAsk = nodes.stream().filter(n -> n.getId() != raft.nodeId() && !voters.contains(n.getId())).toList();
             if (toAsk.isEmpty()) {
+                waitingSinceMs = -1;
                 return;
             }
             long leaderApplied = raft.info().getLastAppliedIndex();
-            Optional<MemberGrowth.Change> change = MemberGrowth.next(wanted, voters, listeners, askAgents.apply(toAsk),
-                    leaderApplied);
+            Map<Integer, RaftInfo> answers = askAgents.apply(toAsk);
+            Optional<MemberGrowth.Change> change = MemberGrowth.next(wanted, voters, listeners, answers, leaderApplied);
             if (change.isEmpty()) {
+                long now = System.nanoTime() / 1_000_000;
+                if (waitingSinceMs < 0) {
+                    waitingSinceMs = now;
+                } else if (now - waitingSinceMs >= WAIT_REPORT_MS && now - waitReportedMs >= WAIT_REPORT_MS) {
+                    waitReportedMs = now;
+                    LOG.info("raft configuration: voters {}, listeners {}; waiting for {} (the leader's applied index {}): {}",
+                            voters, listeners, toAsk.stream().map(NodeInfo::getId).toList(), leaderApplied,
+                            toAsk.stream().map(n -> describe(n.getId(), answers.get(n.getId()))).toList());
+                }
                 return;
             }
+            waitingSinceMs = -1;
             MemberGrowth.Change c = change.get();
             LOG.info("raft configuration change: {}", c.reason());
             raft.setConfiguration(infos(nodes, c.voters()), infos(nodes, c.listeners()));
             lastFailure = "";
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // an Error too: one escaping would end this scheduled loop for good, silently
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             if (!why.equals(lastFailure)) {
                 LOG.warn("raft configuration change failed, retrying: {}", why);
                 lastFailure = why;
             }
         }
+    }
+
+    private static String describe(int id, RaftInfo a) {
+        return a == null ? "node " + id + " does not answer"
+                : "node " + id + " " + a.getRole().toLowerCase(java.util.Locale.ROOT) + (a.getJoining() ? " joining" : "")
+                        + " at applied index " + a.getAppliedIndex();
     }
 
     private static List<NodeInfo> infos(List<NodeInfo> nodes, List<Integer> ids) {

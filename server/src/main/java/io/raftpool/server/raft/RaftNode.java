@@ -64,8 +64,10 @@ public final class RaftNode implements Closeable {
      */
     private final RaftGroup clientGroup;
     private final RaftServer server;
-    private final RaftClient client;
+    /** Replaced when it fails (see {@link #renewClient}); the heartbeat client names its server itself. */
+    private volatile RaftClient client;
     private final RaftClient heartbeatClient;
+    private final RaftProperties clientProperties;
     private final ClusterStateMachine stateMachine;
     private final Parameters transport;
     private final ExecutorService callers = Executors.newCachedThreadPool(r -> {
@@ -163,10 +165,10 @@ public final class RaftNode implements Closeable {
                 .setOption(start instanceof MemberStart.Recover ? RaftStorage.StartupOption.RECOVER
                         : RaftStorage.StartupOption.FORMAT)
                 .build();
-        this.client = newClient(clientProperties(config, 3000), RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                30, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
+        this.clientProperties = clientProperties(config, 3000);
+        this.client = newClient(clientProperties, SUBMIT_RETRY, RaftIds.peerId(nodeId));
         this.heartbeatClient = newClient(clientProperties(config, 1000), RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                3, TimeDuration.valueOf(20, TimeUnit.MILLISECONDS)));
+                3, TimeDuration.valueOf(20, TimeUnit.MILLISECONDS)), RaftIds.peerId(nodeId));
     }
 
     private static RaftPeer peer(int id, String address, boolean listener) {
@@ -199,9 +201,37 @@ public final class RaftNode implements Closeable {
         return peers;
     }
 
-    private RaftClient newClient(RaftProperties props, org.apache.ratis.retry.RetryPolicy retry) {
+    private static final org.apache.ratis.retry.RetryPolicy SUBMIT_RETRY = RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+            30, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
+
+    private RaftClient newClient(RaftProperties props, org.apache.ratis.retry.RetryPolicy retry, RaftPeerId leader) {
         return RaftClient.newBuilder().setProperties(props).setParameters(transport).setRaftGroup(clientGroup).setRetryPolicy(retry)
-                .setLeaderId(RaftIds.peerId(nodeId)).build();
+                .setLeaderId(leader).build();
+    }
+
+    /**
+     * A new submitting client, aimed at the leader this member knows, in place of {@code failed}.
+     * Why: a Ratis client replaces its list of peers with the voters named in a NotLeader reply;
+     * one that asked while the group was still {0} alone knows only node 0 from then on, and
+     * after node 0 dies it tries nobody else.
+     */
+    private synchronized RaftClient renewClient(RaftClient failed) {
+        if (client != failed) {
+            return client;
+        }
+        RaftPeerId leader;
+        try {
+            leader = info().getLeaderId();
+        } catch (IllegalStateException e) {
+            leader = null;
+        }
+        client = newClient(clientProperties, SUBMIT_RETRY, leader != null ? leader : RaftIds.peerId(nodeId));
+        try {
+            failed.close();
+        } catch (IOException e) {
+            LOG.debug("closing a failed raft client: {}", e.toString());
+        }
+        return client;
     }
 
     static RaftProperties serverProperties(ClusterConfig config, NodeConfig self, Path storageDir) {
@@ -267,8 +297,16 @@ public final class RaftNode implements Closeable {
         Message message = Message.valueOf(ByteString.copyFrom(command.toByteArray()));
         return CompletableFuture.supplyAsync(() -> {
             RaftClientReply reply;
+            RaftClient c = client;
             try {
-                reply = client.io().send(message);
+                try {
+                    reply = c.io().send(message);
+                } catch (StateMachineException e) {
+                    throw e;
+                } catch (IOException e) {
+                    LOG.info("raft client failed ({}); asking again through a new one aimed at the leader", rootMessage(e));
+                    reply = renewClient(c).io().send(message);
+                }
             } catch (StateMachineException e) {
                 // The blocking client throws the refusal from startTransaction rather than
                 // returning it in an unsuccessful reply.
@@ -351,7 +389,13 @@ public final class RaftNode implements Closeable {
         List<RaftPeer> listening = listeners.stream().map(n -> peer(n.getId(), n.getHost() + ":" + n.getRaftPort(), true))
                 .toList();
         // The List form: the array form of Ratis's setConfiguration drops the servers (3.2, 3.3).
-        RaftClientReply reply = client.admin().setConfiguration(servers, listening);
+        RaftClient c = client;
+        RaftClientReply reply;
+        try {
+            reply = c.admin().setConfiguration(servers, listening);
+        } catch (IOException e) {
+            reply = renewClient(c).admin().setConfiguration(servers, listening);
+        }
         if (!reply.isSuccess()) {
             throw new IOException("raft configuration change to voters " + ids(servers) + ", listeners " + ids(listening)
                     + " refused: " + describe(reply));
