@@ -83,6 +83,17 @@ public final class RelayedAdmin implements AutoCloseable {
         return leader < 0 ? OptionalInt.empty() : OptionalInt.of(leader);
     }
 
+    /**
+     * Waits for a healthy cluster ({@link LocalCluster#healthy}) whose every agent is a Raft
+     * voter: a new cluster grows its Raft group after it has a primary.
+     */
+    public ClusterState awaitHealthy(Duration timeout) {
+        return awaitState("a healthy cluster (primary active, all servers up and streaming, every agent a Raft voter)",
+                timeout, s -> LocalCluster.healthy(s) && s.getNodesList().stream().allMatch(n -> raftInfo(n.getId())
+                        .map(i -> i.getVotersCount() == s.getNodesCount() && i.getVotersList().contains(n.getId()))
+                        .orElse(false)));
+    }
+
     /** Waits until the committed state satisfies {@code condition}; fails with the last state seen. */
     public ClusterState awaitState(String what, Duration timeout, Predicate<ClusterState> condition) {
         long deadline = System.nanoTime() + timeout.toNanos();

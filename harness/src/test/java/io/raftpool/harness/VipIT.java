@@ -52,7 +52,7 @@ class VipIT {
         cluster = c.cluster();
         admin = c.admin();
         vip = lab.plan().freeAddress();
-        admin.awaitState("a healthy cluster", START, LocalCluster::healthy);
+        admin.awaitHealthy(START);
     }
 
     @AfterEach

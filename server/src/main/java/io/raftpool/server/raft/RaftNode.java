@@ -66,8 +66,10 @@ public final class RaftNode implements Closeable {
     private final RaftServer server;
     /** Replaced when it fails (see {@link #renewClient}); the heartbeat client names its server itself. */
     private volatile RaftClient client;
-    private final RaftClient heartbeatClient;
+    private volatile RaftClient heartbeatClient;
     private final RaftProperties clientProperties;
+    private final RaftProperties heartbeatProperties;
+    private int heartbeatFailures;
     private final ClusterStateMachine stateMachine;
     private final Parameters transport;
     private final ExecutorService callers = Executors.newCachedThreadPool(r -> {
@@ -167,8 +169,8 @@ public final class RaftNode implements Closeable {
                 .build();
         this.clientProperties = clientProperties(config, 3000);
         this.client = newClient(clientProperties, SUBMIT_RETRY, RaftIds.peerId(nodeId));
-        this.heartbeatClient = newClient(clientProperties(config, 1000), RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                3, TimeDuration.valueOf(20, TimeUnit.MILLISECONDS)), RaftIds.peerId(nodeId));
+        this.heartbeatProperties = clientProperties(config, 1000);
+        this.heartbeatClient = newClient(heartbeatProperties, HEARTBEAT_RETRY, RaftIds.peerId(nodeId));
     }
 
     private static RaftPeer peer(int id, String address, boolean listener) {
@@ -201,12 +203,33 @@ public final class RaftNode implements Closeable {
         return peers;
     }
 
+    private static final org.apache.ratis.retry.RetryPolicy HEARTBEAT_RETRY = RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+            3, TimeDuration.valueOf(20, TimeUnit.MILLISECONDS));
+    /** Heartbeats that fail in a row before the heartbeat client is replaced (the same peer-list trap as {@link #renewClient}). */
+    private static final int HEARTBEAT_FAILURES_BEFORE_RENEW = 3;
+
     private static final org.apache.ratis.retry.RetryPolicy SUBMIT_RETRY = RetryPolicies.retryUpToMaximumCountWithFixedSleep(
             30, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
 
     private RaftClient newClient(RaftProperties props, org.apache.ratis.retry.RetryPolicy retry, RaftPeerId leader) {
         return RaftClient.newBuilder().setProperties(props).setParameters(transport).setRaftGroup(clientGroup).setRetryPolicy(retry)
                 .setLeaderId(leader).build();
+    }
+
+    /**
+     * The submitting client, renewed first when this member knows a leader other than the one
+     * the client aims at: after a leader change a stale client could spend its whole retry
+     * budget (many request timeouts, in a partition) on peers that are gone.
+     */
+    private RaftClient clientForKnownLeader() {
+        RaftClient c = client;
+        RaftPeerId known;
+        try {
+            known = info().getLeaderId();
+        } catch (IllegalStateException e) {
+            return c;
+        }
+        return known != null && !known.equals(c.getLeaderId()) ? renewClient(c) : c;
     }
 
     /**
@@ -297,7 +320,7 @@ public final class RaftNode implements Closeable {
         Message message = Message.valueOf(ByteString.copyFrom(command.toByteArray()));
         return CompletableFuture.supplyAsync(() -> {
             RaftClientReply reply;
-            RaftClient c = client;
+            RaftClient c = clientForKnownLeader();
             try {
                 try {
                     reply = c.io().send(message);
@@ -339,16 +362,45 @@ public final class RaftNode implements Closeable {
                 if (leader == null) {
                     throw new CompletionException(new IOException("no raft leader known"));
                 }
-                RaftClientReply reply = heartbeatClient.io().sendReadOnly(message, leader);
+                RaftClient c = heartbeatClient;
+                RaftClientReply reply;
+                try {
+                    reply = c.io().sendReadOnly(message, leader);
+                } catch (IOException | RuntimeException e) {
+                    heartbeatFailed(c, e);
+                    throw e;
+                }
                 if (!reply.isSuccess()) {
                     throw new CompletionException(new IOException(describe(reply)));
                 }
+                heartbeatFailures = 0;
                 RaftQueryReply r = RaftQueryReply.parseFrom(reply.getMessage().getContent().toByteArray());
                 return new Beat(r.getAppliedIndex(), r.getLeaderMajorityAgeMs());
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
         }, callers);
+    }
+
+    /**
+     * A heartbeat client that names a leader it does not know ("Server n2 not found"), or fails
+     * several times in a row, is replaced by a new one that knows every configured member.
+     */
+    private synchronized void heartbeatFailed(RaftClient failed, Exception e) {
+        if (heartbeatClient != failed) {
+            return;
+        }
+        heartbeatFailures++;
+        if (heartbeatFailures < HEARTBEAT_FAILURES_BEFORE_RENEW && !String.valueOf(rootMessage(e)).contains("not found")) {
+            return;
+        }
+        heartbeatFailures = 0;
+        heartbeatClient = newClient(heartbeatProperties, HEARTBEAT_RETRY, RaftIds.peerId(nodeId));
+        try {
+            failed.close();
+        } catch (IOException closing) {
+            LOG.debug("closing a failed raft heartbeat client: {}", closing.toString());
+        }
     }
 
     private static String rootMessage(Throwable e) {
@@ -389,7 +441,7 @@ public final class RaftNode implements Closeable {
         List<RaftPeer> listening = listeners.stream().map(n -> peer(n.getId(), n.getHost() + ":" + n.getRaftPort(), true))
                 .toList();
         // The List form: the array form of Ratis's setConfiguration drops the servers (3.2, 3.3).
-        RaftClient c = client;
+        RaftClient c = clientForKnownLeader();
         RaftClientReply reply;
         try {
             reply = c.admin().setConfiguration(servers, listening);
