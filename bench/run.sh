@@ -8,7 +8,7 @@
 #                                          pgbench scale 10) and the switchover write pause
 #   bench/run.sh proxy [seconds] [sessions] [rounds]
 #                                          pgbench direct vs through a proxy; proxy memory with idle sessions
-#   bench/run.sh coldstart [rounds] [busy threads] [election min] [election max] [grown|together]
+#   bench/run.sh coldstart [rounds] [busy threads] [election min|default] [election max|default] [grown|together] [jvm|inprocess]
 #                                          cold starts of a 3-member Raft group under CPU pressure: how often
 #                                          a member is left unable to follow the leader's log (grown: how agents start)
 # Results are recorded in docs/benchmarks.md with the command that produced them.
