@@ -154,19 +154,6 @@ class FailoverIT {
         throw new AssertionError("leadership stayed on node " + avoid);
     }
 
-    /** The highest Raft term an agent reports (agents that are down are skipped). */
-    static long raftTerm(LocalCluster cluster) {
-        long term = 0;
-        for (var n : cluster.config().nodes()) {
-            try {
-                term = Math.max(term, cluster.admin().getRaftInfo(n.adminAddress()).getTerm());
-            } catch (RuntimeException e) {
-                // that agent is down; ask the next
-            }
-        }
-        return term;
-    }
-
     static int currentLeader(LocalCluster cluster) {
         for (var n : cluster.config().nodes()) {
             try {

@@ -459,11 +459,6 @@ public final class RaftNode implements Closeable {
         return peers.stream().map(p -> RaftIds.nodeId(p.getId())).toList();
     }
 
-    /** Makes every one of {@code nodes} a voter and drops every listener (remove-node, add-node). */
-    public void setMembers(List<io.raftpool.proto.NodeInfo> nodes) throws IOException {
-        setConfiguration(nodes, List.of());
-    }
-
     /** The voters of the Raft configuration this member knows, as node ids. */
     public List<Integer> members() {
         return confIds(false);
