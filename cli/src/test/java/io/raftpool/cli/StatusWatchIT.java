@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.raftpool.harness.LocalCluster;
+import io.raftpool.harness.SharedCluster;
 import io.raftpool.server.postgres.StopMode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,45 +20,48 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code raftpool status} against a real cluster; with --watch it prints a new view when the primary fails. */
 class StatusWatchIT {
+    @RegisterExtension
+    static final SharedCluster SHARED = SharedCluster.withProxies();
+
     private static final Duration START = Duration.ofSeconds(120);
     private static final Duration BUDGET = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void statusWatchRedrawsWhenTheClusterChanges() throws Exception {
-        try (LocalCluster cluster = LocalCluster.start(LocalCluster.options().name("status"))) {
-            cluster.awaitHealthy(START);
-            String config = cluster.configPath().toString();
-            CliRun.Result once = CliRun.run(cluster.dir(), "--config", config, "status");
-            assertThat(once.exitCode()).as(once.err()).isZero();
-            assertThat(once.out()).startsWith("cluster status, primary: node 0 (pgsql1), epoch 1, active since ")
-                    .contains("in contact with the majority", "latest events:");
+        LocalCluster cluster = SHARED.cluster();
+        long epoch = cluster.awaitHealthy(START).getPrimary().getEpoch(); // the shared cluster's epoch: 1 or later
+        String config = cluster.configPath().toString();
+        CliRun.Result once = CliRun.run(cluster.dir(), "--config", config, "status");
+        assertThat(once.exitCode()).as(once.err()).isZero();
+        assertThat(once.out()).startsWith("cluster " + cluster.config().name() + ", primary: node 0 (pgsql1), epoch " + epoch + ", active since ")
+                .contains("in contact with the majority", "latest events:");
 
-            try (Watcher text = Watcher.start(cluster.dir(), "--config", config, "status", "--watch");
-                 Watcher json = Watcher.start(cluster.dir(), "--config", config, "status", "--watch", "--json")) {
-                await("the first views").atMost(BUDGET).until(() -> text.out().contains("epoch 1, active")
-                        && json.lines().stream().anyMatch(l -> epoch(l) == 1));
+        try (Watcher text = Watcher.start(cluster.dir(), "--config", config, "status", "--watch");
+             Watcher json = Watcher.start(cluster.dir(), "--config", config, "status", "--watch", "--json")) {
+            await("the first views").atMost(BUDGET).until(() -> text.out().contains("epoch " + epoch + ", active")
+                    && json.lines().stream().anyMatch(l -> epoch(l) == epoch));
 
-                cluster.postgres(0).stop(StopMode.IMMEDIATE, BUDGET);
+            cluster.postgres(0).stop(StopMode.IMMEDIATE, BUDGET);
 
-                await("a view of the new primary").atMost(BUDGET).until(() ->
-                        text.out().contains("primary: node 1 (pgsql2), epoch 2, active")
-                                && json.lines().stream().anyMatch(l -> epoch(l) == 2 && active(l)));
-                assertThat(text.stop()).isZero();
-                assertThat(json.stop()).isZero();
-                assertThat(text.err()).isEmpty();
-                assertThat(text.out().split("raftpool status, ").length - 1).as(text.out()).isGreaterThanOrEqualTo(2);
-                List<String> lines = json.lines();
-                for (int i = 1; i < lines.size(); i++) {
-                    assertThat(lines.get(i)).as("only changes are printed").isNotEqualTo(lines.get(i - 1));
-                }
-                JsonNode last = JSON.readTree(lines.get(lines.size() - 1));
-                assertThat(last.get("nodes")).hasSize(2);
-                assertThat(last.get("events").size()).isBetween(1, 5);
+            await("a view of the new primary").atMost(BUDGET).until(() ->
+                    text.out().contains("primary: node 1 (pgsql2), epoch " + (epoch + 1) + ", active")
+                            && json.lines().stream().anyMatch(l -> epoch(l) == epoch + 1 && active(l)));
+            assertThat(text.stop()).isZero();
+            assertThat(json.stop()).isZero();
+            assertThat(text.err()).isEmpty();
+            assertThat(text.out().split("raftpool status, ").length - 1).as(text.out()).isGreaterThanOrEqualTo(2);
+            List<String> lines = json.lines();
+            for (int i = 1; i < lines.size(); i++) {
+                assertThat(lines.get(i)).as("only changes are printed").isNotEqualTo(lines.get(i - 1));
             }
+            JsonNode last = JSON.readTree(lines.get(lines.size() - 1));
+            assertThat(last.get("nodes")).hasSize(2);
+            assertThat(last.get("events").size()).isBetween(1, 5);
         }
     }
 

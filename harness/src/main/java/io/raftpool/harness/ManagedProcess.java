@@ -98,6 +98,12 @@ public final class ManagedProcess {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-Xshare:auto");
+        // tests and benches may trade peak speed for start-up CPU (e.g. -XX:TieredStopAtLevel=1)
+        for (String option : System.getProperty("raftpool.childJvmOptions", "").trim().split("\\s+")) {
+            if (!option.isEmpty()) {
+                cmd.add(option);
+            }
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("raftpool.classpath", System.getProperty("java.class.path")));
         cmd.add(mainClass);

@@ -14,9 +14,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The proxies with real agents: routing follows the committed state (S1). */
 class ProxyRoutingIT {
+    @RegisterExtension
+    static final SharedCluster SHARED = SharedCluster.withProxies();
+
     private static final Duration START = Duration.ofSeconds(120);
     private static final Duration BUDGET = Duration.ofSeconds(60);
 
@@ -24,81 +28,79 @@ class ProxyRoutingIT {
 
     @Test
     void afterAFailoverEveryNewConnectionReachesTheNewPrimaryOnly() throws Exception {
-        try (LocalCluster cluster = LocalCluster.start(LocalCluster.options().name("proxyfail").proxies(true))) {
-            cluster.awaitHealthy(START);
-            FailoverIT.execute(cluster, 0, "create table p (port int, at timestamptz default now())");
-            NodeConfig witness = cluster.config().requireNode(2);
-            String rw = url(witness.proxy().orElseThrow().rwPort());
-            int oldPort = cluster.config().requireNode(0).requirePostgres().port();
-            int newPort = cluster.config().requireNode(1).requirePostgres().port();
-            cluster.awaitState("the proxy routes writes", BUDGET, st -> {
-                try {
-                    return writeAndTellPort(rw) == oldPort;
-                } catch (SQLException e) {
-                    return false;
-                }
-            });
-
-            cluster.postgres(0).stop(StopMode.IMMEDIATE, BUDGET);
-            List<Connected> after = new ArrayList<>();
-            long deadline = System.nanoTime() + BUDGET.toNanos();
-            while (after.size() < 20 && System.nanoTime() < deadline) {
-                long at = System.currentTimeMillis();
-                try {
-                    after.add(new Connected(at, writeAndTellPort(rw)));
-                } catch (SQLException e) {
-                    LocalCluster.pause(50); // refused while there is no active primary: retry
-                }
+        LocalCluster cluster = SHARED.cluster();
+        cluster.awaitHealthy(START);
+        FailoverIT.execute(cluster, 0, "create table p (port int, at timestamptz default now())");
+        NodeConfig witness = cluster.config().requireNode(2);
+        String rw = url(witness.proxy().orElseThrow().rwPort());
+        int oldPort = cluster.config().requireNode(0).requirePostgres().port();
+        int newPort = cluster.config().requireNode(1).requirePostgres().port();
+        cluster.awaitState("the proxy routes writes", BUDGET, st -> {
+            try {
+                return writeAndTellPort(rw) == oldPort;
+            } catch (SQLException e) {
+                return false;
             }
-            ClusterState s = cluster.awaitState("node 1 active", BUDGET,
-                    st -> st.getPrimary().getNodeId() == 1 && st.getPrimary().getPhase() == PrimaryPhase.ACTIVE);
-            assertThat(after).hasSize(20);
-            assertThat(after).allMatch(c -> c.serverPort() == newPort);
-            assertThat(after.get(0).atMs()).isGreaterThanOrEqualTo(s.getPrimary().getSinceMs() - 1000);
+        });
+
+        cluster.postgres(0).stop(StopMode.IMMEDIATE, BUDGET);
+        List<Connected> after = new ArrayList<>();
+        long deadline = System.nanoTime() + BUDGET.toNanos();
+        while (after.size() < 20 && System.nanoTime() < deadline) {
+            long at = System.currentTimeMillis();
+            try {
+                after.add(new Connected(at, writeAndTellPort(rw)));
+            } catch (SQLException e) {
+                LocalCluster.pause(50); // refused while there is no active primary: retry
+            }
         }
+        ClusterState s = cluster.awaitState("node 1 active", BUDGET,
+                st -> st.getPrimary().getNodeId() == 1 && st.getPrimary().getPhase() == PrimaryPhase.ACTIVE);
+        assertThat(after).hasSize(20);
+        assertThat(after).allMatch(c -> c.serverPort() == newPort);
+        assertThat(after.get(0).atMs()).isGreaterThanOrEqualTo(s.getPrimary().getSinceMs() - 1000);
     }
 
     @Test
     void readOnlyGoesToTheStandbyThenTheAgentsDieAndTheProxyStopsRouting() throws Exception {
-        try (LocalCluster cluster = LocalCluster.start(LocalCluster.options().name("proxyro").proxies(true))) {
-            cluster.awaitHealthy(START);
-            NodeConfig n0 = cluster.config().requireNode(0);
-            String ro = url(n0.proxy().orElseThrow().roPort());
-            String rw = url(n0.proxy().orElseThrow().rwPort());
-            // the proxy follows the committed state a moment after the admin API shows it
-            awaitAnswer(cluster, ro, "select pg_is_in_recovery()", "t"); // reads go to the standby
+        LocalCluster cluster = SHARED.cluster();
+        cluster.awaitHealthy(START);
+        NodeConfig n0 = cluster.config().requireNode(0);
+        String ro = url(n0.proxy().orElseThrow().roPort());
+        String rw = url(n0.proxy().orElseThrow().rwPort());
+        // the proxy follows the committed state a moment after the admin API shows it
+        awaitAnswer(cluster, ro, "select pg_is_in_recovery()", "t"); // reads go to the standby
 
-            cluster.postgres(1).stop(StopMode.IMMEDIATE, BUDGET);
-            cluster.awaitState("standby down", BUDGET, st -> st.getBackends(1).getStatus()
-                    == io.raftpool.proto.BackendStatus.DOWN);
-            awaitAnswer(cluster, ro, "select pg_is_in_recovery()", "f"); // reads fall back to the primary
+        cluster.postgres(1).stop(StopMode.IMMEDIATE, BUDGET);
+        cluster.awaitState("standby down", BUDGET, st -> st.getBackends(1).getStatus()
+                == io.raftpool.proto.BackendStatus.DOWN);
+        awaitAnswer(cluster, ro, "select pg_is_in_recovery()", "f"); // reads fall back to the primary
 
-            try (Connection session = DriverManager.getConnection(rw)) {
-                for (var agent : cluster.agents().values()) {
-                    agent.kill();
-                }
-                long killed = System.nanoTime();
-                SQLException refused = null;
-                double firstFailureMs = -1;
-                while (refused == null && System.nanoTime() - killed < BUDGET.toNanos()) {
-                    try {
-                        query(rw, "select 1");
-                        LocalCluster.pause(50);
-                    } catch (SQLException e) {
-                        if (firstFailureMs < 0) {
-                            firstFailureMs = (System.nanoTime() - killed) / 1e6;
-                        }
-                        // a session opened just before the bound is closed at it (08006); new ones are refused
-                        if ("57P03".equals(e.getSQLState())) {
-                            refused = e;
-                        }
+        try (Connection session = DriverManager.getConnection(rw)) {
+            for (var agent : cluster.agents().values()) {
+                agent.kill();
+            }
+            long killed = System.nanoTime();
+            SQLException refused = null;
+            double firstFailureMs = -1;
+            while (refused == null && System.nanoTime() - killed < BUDGET.toNanos()) {
+                try {
+                    query(rw, "select 1");
+                    LocalCluster.pause(50);
+                } catch (SQLException e) {
+                    if (firstFailureMs < 0) {
+                        firstFailureMs = (System.nanoTime() - killed) / 1e6;
+                    }
+                    // a session opened just before the bound is closed at it (08006); new ones are refused
+                    if ("57P03".equals(e.getSQLState())) {
+                        refused = e;
                     }
                 }
-                assertThat(refused != null).as("the proxy kept accepting writes with no agent alive").isTrue();
-                assertThat(firstFailureMs).isLessThan(cluster.config().proxy().staleAfter().toMillis() + 2000);
-                // the read-write session open before the bound was closed at the bound (S1)
-                assertThat(session.isValid(2)).isFalse();
             }
+            assertThat(refused != null).as("the proxy kept accepting writes with no agent alive").isTrue();
+            assertThat(firstFailureMs).isLessThan(cluster.config().proxy().staleAfter().toMillis() + 2000);
+            // the read-write session open before the bound was closed at the bound (S1)
+            assertThat(session.isValid(2)).isFalse();
         }
     }
 

@@ -14,80 +14,82 @@ import java.nio.file.Files;
 import java.sql.SQLException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Online recovery (recovery-node), auto_rejoin. */
 class RecoveryIT {
+    @RegisterExtension
+    static final SharedCluster SHARED = SharedCluster.withProxies();
+
     private static final Duration START = Duration.ofSeconds(120);
     private static final Duration BUDGET = Duration.ofSeconds(60);
 
     @Test
     void recoveryNodeRewindsTheOldPrimaryIntoAStandbyOfTheNewOne() throws SQLException {
-        try (LocalCluster cluster = LocalCluster.start(LocalCluster.options().name("rewind"))) {
-            cluster.awaitHealthy(START);
-            FailoverIT.execute(cluster, 0, "create table t (id int); insert into t values (1)");
-            failOver(cluster);
-            FailoverIT.execute(cluster, 1, "insert into t values (2)");
-            cluster.divergeWhileDown(0, "insert into t values (99)");
+        LocalCluster cluster = SHARED.cluster();
+        cluster.awaitHealthy(START);
+        FailoverIT.execute(cluster, 0, "create table t (id int); insert into t values (1)");
+        failOver(cluster);
+        FailoverIT.execute(cluster, 1, "insert into t values (2)");
+        cluster.divergeWhileDown(0, "insert into t values (99)");
 
-            ActionReply reply = cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(0).setWait(true)
-                    .setTimeoutMs(BUDGET.toMillis()).build());
-            assertThat(reply.getAccepted()).as(reply.getMessage()).isTrue();
-            assertThat(reply.getMessage()).contains("pg_rewind");
-            ClusterState s = cluster.awaitHealthy(BUDGET);
-            Backend zero = ClusterStates.backend(s, 0).orElseThrow();
-            assertThat(zero.getNeedsRecovery()).isFalse();
-            assertThat(FailoverIT.query(cluster, 0, "select pg_is_in_recovery()")).isEqualTo("t");
-            FailoverIT.awaitRows(cluster, 0, 2);
-            assertThat(FailoverIT.query(cluster, 0, "select count(*) from t where id = 99")).isEqualTo("0");
-            assertThat(FailoverIT.query(cluster, 1, "select application_name from pg_stat_replication")).isEqualTo("pgsql1");
+        ActionReply reply = cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(0).setWait(true)
+                .setTimeoutMs(BUDGET.toMillis()).build());
+        assertThat(reply.getAccepted()).as(reply.getMessage()).isTrue();
+        assertThat(reply.getMessage()).contains("pg_rewind");
+        ClusterState s = cluster.awaitHealthy(BUDGET);
+        Backend zero = ClusterStates.backend(s, 0).orElseThrow();
+        assertThat(zero.getNeedsRecovery()).isFalse();
+        assertThat(FailoverIT.query(cluster, 0, "select pg_is_in_recovery()")).isEqualTo("t");
+        FailoverIT.awaitRows(cluster, 0, 2);
+        assertThat(FailoverIT.query(cluster, 0, "select count(*) from t where id = 99")).isEqualTo("0");
+        assertThat(FailoverIT.query(cluster, 1, "select application_name from pg_stat_replication")).isEqualTo("pgsql1");
 
-            ActionReply again = cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(1).build());
-            assertThat(again.getAccepted()).isFalse();
-            assertThat(again.getMessage()).contains("node 1 is the primary");
-        }
+        ActionReply again = cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(1).build());
+        assertThat(again.getAccepted()).isFalse();
+        assertThat(again.getMessage()).contains("node 1 is the primary");
     }
 
     @Test
     void anOldPrimaryWhoseWalDidNotDivergeFollowsTheNewTimelineWithoutRewind() throws SQLException {
-        try (LocalCluster cluster = LocalCluster.start(LocalCluster.options().name("follow"))) {
-            cluster.awaitHealthy(START);
-            FailoverIT.execute(cluster, 0, "create table t (id int); insert into t values (1)");
-            FailoverIT.awaitRows(cluster, 1, 1);
-            // everything node 0 wrote reached node 1 before it stopped: nothing to rewind
-            failOver(cluster);
-            FailoverIT.execute(cluster, 1, "insert into t values (2)");
+        LocalCluster cluster = SHARED.cluster();
+        cluster.awaitHealthy(START);
+        FailoverIT.execute(cluster, 0, "create table t (id int); insert into t values (1)");
+        FailoverIT.awaitRows(cluster, 1, 1);
+        // everything node 0 wrote reached node 1 before it stopped: nothing to rewind
+        failOver(cluster);
+        FailoverIT.execute(cluster, 1, "insert into t values (2)");
 
-            ActionReply reply = cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(0).setWait(true)
-                    .setTimeoutMs(BUDGET.toMillis()).build());
-            assertThat(reply.getAccepted()).as(reply.getMessage()).isTrue();
-            assertThat(reply.getMessage()).contains("timeline switch (no rewind needed)");
-            cluster.awaitHealthy(BUDGET);
-            assertThat(FailoverIT.query(cluster, 0, "select pg_is_in_recovery()")).isEqualTo("t");
-            FailoverIT.awaitRows(cluster, 0, 2);
-            FailoverIT.execute(cluster, 1, "insert into t values (3)");
-            FailoverIT.awaitRows(cluster, 0, 3);
-        }
+        ActionReply reply = cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(0).setWait(true)
+                .setTimeoutMs(BUDGET.toMillis()).build());
+        assertThat(reply.getAccepted()).as(reply.getMessage()).isTrue();
+        assertThat(reply.getMessage()).contains("timeline switch (no rewind needed)");
+        cluster.awaitHealthy(BUDGET);
+        assertThat(FailoverIT.query(cluster, 0, "select pg_is_in_recovery()")).isEqualTo("t");
+        FailoverIT.awaitRows(cluster, 0, 2);
+        FailoverIT.execute(cluster, 1, "insert into t values (3)");
+        FailoverIT.awaitRows(cluster, 0, 3);
     }
 
     @Test
     void whenRewindCannotWorkItCopiesWithBasebackupAndKeepsTheOldDirectoryUntilUp() throws Exception {
-        try (LocalCluster cluster = LocalCluster.start(LocalCluster.options().name("basebackup"))) {
-            cluster.awaitHealthy(START);
-            failOver(cluster);
-            // a damaged data directory: pg_rewind refuses it
-            Files.delete(cluster.postgres(0).settings().dataDir().resolve("global/pg_control"));
+        LocalCluster cluster = SHARED.cluster();
+        cluster.awaitHealthy(START);
+        failOver(cluster);
+        // a damaged data directory: pg_rewind refuses it
+        Files.delete(cluster.postgres(0).settings().dataDir().resolve("global/pg_control"));
 
-            ActionReply reply = cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(0).setWait(true)
-                    .setTimeoutMs(BUDGET.toMillis()).build());
-            assertThat(reply.getAccepted()).as(reply.getMessage()).isTrue();
-            assertThat(reply.getMessage()).contains("pg_basebackup");
-            cluster.awaitHealthy(BUDGET);
-            try (var siblings = Files.list(cluster.postgres(0).settings().dataDir().getParent())) {
-                assertThat(siblings.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("data.old-"));
-            }
-            ClusterState s = cluster.state().orElseThrow();
-            assertThat(s.getEventsList()).anyMatch(e -> e.getMessage().contains("recovery of node 0: basebackup"));
+        ActionReply reply = cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(0).setWait(true)
+                .setTimeoutMs(BUDGET.toMillis()).build());
+        assertThat(reply.getAccepted()).as(reply.getMessage()).isTrue();
+        assertThat(reply.getMessage()).contains("pg_basebackup");
+        cluster.awaitHealthy(BUDGET);
+        try (var siblings = Files.list(cluster.postgres(0).settings().dataDir().getParent())) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("data.old-"));
         }
+        ClusterState s = cluster.state().orElseThrow();
+        assertThat(s.getEventsList()).anyMatch(e -> e.getSeq() >= SHARED.firstEventOfThisTest()
+                && e.getMessage().contains("recovery of node 0: basebackup"));
     }
 
     @Test

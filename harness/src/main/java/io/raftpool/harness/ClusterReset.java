@@ -1,0 +1,69 @@
+package io.raftpool.harness;
+
+import io.raftpool.config.NodeConfig;
+import io.raftpool.proto.ActionReply;
+import io.raftpool.proto.Backend;
+import io.raftpool.proto.BackendStatus;
+import io.raftpool.proto.ClusterState;
+import io.raftpool.proto.NodeRequest;
+import io.raftpool.proto.PrimaryPhase;
+import io.raftpool.proto.SwitchoverRequest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * Puts a cluster a test has used back in its starting shape, through the same commands an
+ * operator would use: dead processes started again, every server that is not up rebuilt with
+ * recovery-node, a switchover back to the first PostgreSQL node, and the public schema emptied.
+ * Throws when that does not work; the caller then starts a new cluster.
+ */
+final class ClusterReset {
+    private static final Duration STEP = Duration.ofSeconds(60);
+
+    private ClusterReset() {
+    }
+
+    static ClusterState reset(LocalCluster cluster) {
+        cluster.agents().values().forEach(ManagedProcess::start);
+        cluster.proxies().values().forEach(ManagedProcess::start);
+        ClusterState s = cluster.awaitState("an active primary", STEP,
+                st -> st.getPrimary().getPhase() == PrimaryPhase.ACTIVE);
+        for (Backend b : s.getBackendsList()) {
+            if (b.getStatus() != BackendStatus.UP || b.getNeedsRecovery()) {
+                require(cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(b.getNodeId()).setWait(true)
+                        .setTimeoutMs(STEP.toMillis()).build()), "recovery-node " + b.getNodeId());
+            }
+        }
+        int first = firstPostgresNode(cluster);
+        s = cluster.awaitHealthy(STEP);
+        if (s.getPrimary().getNodeId() != first) {
+            require(cluster.admin().switchover(SwitchoverRequest.newBuilder().setTarget(first).setWait(true)
+                    .setTimeoutMs(STEP.toMillis()).build()), "switchover to node " + first);
+            s = cluster.awaitState("node " + first + " the primary of a healthy cluster", STEP,
+                    st -> LocalCluster.healthy(st) && st.getPrimary().getNodeId() == first);
+        }
+        emptyPublicSchema(cluster, first);
+        return s;
+    }
+
+    private static int firstPostgresNode(LocalCluster cluster) {
+        return cluster.config().nodes().stream().filter(n -> n.postgres().isPresent()).mapToInt(NodeConfig::id)
+                .min().orElseThrow(() -> new HarnessException("the cluster has no PostgreSQL node"));
+    }
+
+    private static void require(ActionReply reply, String what) {
+        if (!reply.getAccepted()) {
+            throw new HarnessException(what + " refused: " + reply.getMessage());
+        }
+    }
+
+    private static void emptyPublicSchema(LocalCluster cluster, int primary) {
+        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(primary))) {
+            c.createStatement().execute("drop schema public cascade; create schema public");
+        } catch (SQLException e) {
+            throw new HarnessException("cannot empty the public schema on node " + primary + ": " + e.getMessage(), e);
+        }
+    }
+}
