@@ -81,12 +81,14 @@ public final class LocalCluster implements AutoCloseable {
         List<String> args = List.of("--config", configPath.toString(), "--node-id", Integer.toString(n.id()),
                 "--log-format", logFormat.label());
         List<String> prefix = processPrefix.apply(n.id());
+        // a secured cluster's agents hash every new token: C1-only code does that four times slower
+        List<String> jvm = config.security().auth() ? List.of() : ManagedProcess.testJvmOptions();
         agents.put(n.id(), new ManagedProcess("agent " + n.id(),
-                prefixed(prefix, ManagedProcess.javaCommand(AGENT_MAIN, args, "192m", detached)),
+                prefixed(prefix, ManagedProcess.javaCommand(AGENT_MAIN, args, "192m", detached, jvm)),
                 dir.resolve("logs/agent-" + n.id() + ".log")));
         if (withProxies && n.proxy().isPresent()) {
             proxies.put(n.id(), new ManagedProcess("proxy " + n.id(),
-                    prefixed(prefix, ManagedProcess.javaCommand(PROXY_MAIN, args, "256m", detached)),
+                    prefixed(prefix, ManagedProcess.javaCommand(PROXY_MAIN, args, "256m", detached, jvm)),
                     dir.resolve("logs/proxy-" + n.id() + ".log")));
         }
         n.postgres().ifPresent(pg -> servers.put(n.id(),

@@ -89,6 +89,20 @@ public final class ManagedProcess {
     }
 
     public static List<String> javaCommand(String mainClass, List<String> args, String heap, boolean ownSession) {
+        return javaCommand(mainClass, args, heap, ownSession, List.of());
+    }
+
+    /**
+     * The JVM options a test run asks for its clusters' processes ({@code raftpool.childJvmOptions},
+     * e.g. {@code -XX:TieredStopAtLevel=1}: processes that live seconds spend less CPU compiling).
+     */
+    public static List<String> testJvmOptions() {
+        return java.util.Arrays.stream(System.getProperty("raftpool.childJvmOptions", "").trim().split("\\s+"))
+                .filter(o -> !o.isEmpty()).toList();
+    }
+
+    public static List<String> javaCommand(String mainClass, List<String> args, String heap, boolean ownSession,
+                                           List<String> extraOptions) {
         List<String> cmd = new ArrayList<>();
         if (ownSession) {
             cmd.add("setsid"); // outlives the terminal and the JVM that started it
@@ -98,12 +112,7 @@ public final class ManagedProcess {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-Xshare:auto");
-        // tests and benches may trade peak speed for start-up CPU (e.g. -XX:TieredStopAtLevel=1)
-        for (String option : System.getProperty("raftpool.childJvmOptions", "").trim().split("\\s+")) {
-            if (!option.isEmpty()) {
-                cmd.add(option);
-            }
-        }
+        cmd.addAll(extraOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("raftpool.classpath", System.getProperty("java.class.path")));
         cmd.add(mainClass);

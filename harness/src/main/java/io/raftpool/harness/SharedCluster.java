@@ -38,6 +38,11 @@ public final class SharedCluster implements BeforeEachCallback {
         return new SharedCluster("proxies", () -> LocalCluster.options().name("shared").proxies(true));
     }
 
+    /** Two PostgreSQL servers and a witness in synchronous replication, no proxies. */
+    public static SharedCluster syncMode() {
+        return new SharedCluster("sync", () -> LocalCluster.options().name("sharedsync").set("replication", "mode", "sync"));
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) {
         holder = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(kind, k -> new Holder(), Holder.class);

@@ -19,38 +19,42 @@ import java.time.Duration;
 import java.util.List;
 import io.raftpool.api.AdminClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Automatic failover with real PostgreSQL servers and agents (issue: failover with fencing). */
 class FailoverIT {
+    @RegisterExtension
+    static final SharedCluster SHARED = SharedCluster.withProxies();
+
     private static final Duration START = Duration.ofSeconds(120);
     private static final Duration BUDGET = Duration.ofSeconds(30);
 
     @Test
     void theWholePrimaryNodeLostIsReplacedAfterTheFencingWindow() {
-        try (LocalCluster cluster = LocalCluster.start(LocalCluster.options().name("nodeloss"))) {
-            cluster.awaitHealthy(START);
-            cluster.agent(0).kill();
-            cluster.postgres(0).kill();
-            ClusterState s = cluster.awaitState("node 1 promoted", BUDGET, FailoverIT::nodeOneActive);
-            assertThat(s.getPrimary().getEpoch()).isEqualTo(2);
-            assertThat(ClusterStates.backend(s, 0).orElseThrow().getStatus()).isEqualTo(BackendStatus.DOWN);
-            assertThat(failoverStarts(s)).hasSize(1);
-            assertThat(failoverStarts(s).get(0).getMessage()).contains("its own agent is silent");
-            assertThat(query(cluster, 1, "select pg_is_in_recovery()")).isEqualTo("f");
+        LocalCluster cluster = SHARED.cluster();
+        long epoch = cluster.awaitHealthy(START).getPrimary().getEpoch();
+        cluster.agent(0).kill();
+        cluster.postgres(0).kill();
+        ClusterState s = cluster.awaitState("node 1 promoted", BUDGET, FailoverIT::nodeOneActive);
+        assertThat(s.getPrimary().getEpoch()).isEqualTo(epoch + 1);
+        assertThat(ClusterStates.backend(s, 0).orElseThrow().getStatus()).isEqualTo(BackendStatus.DOWN);
+        List<Event> starts = failoverStarts(s).stream().filter(e -> e.getSeq() >= SHARED.firstEventOfThisTest()).toList();
+        assertThat(starts).hasSize(1);
+        assertThat(starts.get(0).getMessage()).contains("its own agent is silent");
+        assertThat(query(cluster, 1, "select pg_is_in_recovery()")).isEqualTo("f");
 
-            // the old node's agent comes back knowing only that node 0 was the primary; asked at
-            // once, it must judge recovery-node against the current state, not its own old one
-            cluster.agent(0).start();
-            String agent0 = cluster.config().requireNode(0).adminAddress();
-            cluster.awaitState("agent 0 answering", START, st -> cluster.admin().getRaftInfo(agent0).getNodeId() == 0);
-            ActionReply r;
-            try (AdminClient client = AdminClient.connect(agent0, List.of(agent0), Duration.ofSeconds(90))) {
-                r = client.recoverNode(NodeRequest.newBuilder().setNodeId(0).setWait(true).setTimeoutMs(60_000).build());
-            }
-            assertThat(r.getAccepted()).as(r.getMessage()).isTrue();
-            assertThat(r.getMessage()).contains("streaming from node 1");
-            cluster.awaitHealthy(BUDGET);
+        // the old node's agent comes back knowing only that node 0 was the primary; asked at
+        // once, it must judge recovery-node against the current state, not its own old one
+        cluster.agent(0).start();
+        String agent0 = cluster.config().requireNode(0).adminAddress();
+        cluster.awaitState("agent 0 answering", START, st -> cluster.admin().getRaftInfo(agent0).getNodeId() == 0);
+        ActionReply r;
+        try (AdminClient client = AdminClient.connect(agent0, List.of(agent0), Duration.ofSeconds(90))) {
+            r = client.recoverNode(NodeRequest.newBuilder().setNodeId(0).setWait(true).setTimeoutMs(60_000).build());
         }
+        assertThat(r.getAccepted()).as(r.getMessage()).isTrue();
+        assertThat(r.getMessage()).contains("streaming from node 1");
+        cluster.awaitHealthy(BUDGET);
     }
 
     @Test
@@ -107,26 +111,25 @@ class FailoverIT {
 
     @Test
     void promoteNodeIsRefusedWithAReasonOrCarriedOut() {
-        try (LocalCluster cluster = LocalCluster.start(LocalCluster.options().name("promote"))) {
-            cluster.awaitHealthy(START);
-            ActionReply primaryAlready = cluster.admin().promoteNode(NodeRequest.newBuilder().setNodeId(0).build());
-            assertThat(primaryAlready.getAccepted()).isFalse();
-            assertThat(primaryAlready.getMessage()).contains("node 0 is the primary already");
-            ActionReply witness = cluster.admin().promoteNode(NodeRequest.newBuilder().setNodeId(2).build());
-            assertThat(witness.getMessage()).contains("witness");
-            ActionReply unknown = cluster.admin().promoteNode(NodeRequest.newBuilder().setNodeId(7).build());
-            assertThat(unknown.getMessage()).contains("node 7 is not in the cluster");
+        LocalCluster cluster = SHARED.cluster();
+        cluster.awaitHealthy(START);
+        ActionReply primaryAlready = cluster.admin().promoteNode(NodeRequest.newBuilder().setNodeId(0).build());
+        assertThat(primaryAlready.getAccepted()).isFalse();
+        assertThat(primaryAlready.getMessage()).contains("node 0 is the primary already");
+        ActionReply witness = cluster.admin().promoteNode(NodeRequest.newBuilder().setNodeId(2).build());
+        assertThat(witness.getMessage()).contains("witness");
+        ActionReply unknown = cluster.admin().promoteNode(NodeRequest.newBuilder().setNodeId(7).build());
+        assertThat(unknown.getMessage()).contains("node 7 is not in the cluster");
 
-            ActionReply promoted = cluster.admin().promoteNode(NodeRequest.newBuilder().setNodeId(1).setWait(true)
-                    .setTimeoutMs(30_000).build());
-            assertThat(promoted.getAccepted()).as(promoted.getMessage()).isTrue();
-            ClusterState s = cluster.awaitState("old primary stopped", BUDGET,
-                    st -> nodeOneActive(st) && !cluster.postgres(0).isRunning());
-            assertThat(ClusterStates.backend(s, 0).orElseThrow().getNeedsRecovery()).isTrue();
-            ActionReply deadOne = cluster.admin().promoteNode(NodeRequest.newBuilder().setNodeId(0).build());
-            assertThat(deadOne.getAccepted()).isFalse();
-            assertThat(deadOne.getMessage()).contains("node 0 is down");
-        }
+        ActionReply promoted = cluster.admin().promoteNode(NodeRequest.newBuilder().setNodeId(1).setWait(true)
+                .setTimeoutMs(30_000).build());
+        assertThat(promoted.getAccepted()).as(promoted.getMessage()).isTrue();
+        ClusterState s = cluster.awaitState("old primary stopped", BUDGET,
+                st -> nodeOneActive(st) && !cluster.postgres(0).isRunning());
+        assertThat(ClusterStates.backend(s, 0).orElseThrow().getNeedsRecovery()).isTrue();
+        ActionReply deadOne = cluster.admin().promoteNode(NodeRequest.newBuilder().setNodeId(0).build());
+        assertThat(deadOne.getAccepted()).isFalse();
+        assertThat(deadOne.getMessage()).contains("node 0 is down");
     }
 
     static boolean nodeOneActive(ClusterState s) {
