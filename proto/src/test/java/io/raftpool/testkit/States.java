@@ -10,6 +10,8 @@ import io.raftpool.proto.Observation;
 import io.raftpool.proto.Primary;
 import io.raftpool.proto.PrimaryPhase;
 import io.raftpool.proto.VipHolder;
+import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -123,28 +125,20 @@ public final class States {
     }
 
     public States node(int id, UnaryOperator<NodeInfo.Builder> change) {
-        for (int i = 0; i < state.getNodesCount(); i++) {
-            if (state.getNodes(i).getId() == id) {
-                state.setNodes(i, change.apply(state.getNodes(i).toBuilder()));
-                return this;
-            }
-        }
-        throw new IllegalArgumentException("no node " + id);
+        int i = existing(indexOf(state.getNodesList(), n -> n.getId() == id), "node " + id);
+        state.setNodes(i, change.apply(state.getNodes(i).toBuilder()));
+        return this;
+    }
+
+    public States backend(int id, UnaryOperator<Backend.Builder> change) {
+        int i = existing(indexOf(state.getBackendsList(), b -> b.getNodeId() == id), "backend " + id);
+        state.setBackends(i, change.apply(state.getBackends(i).toBuilder()));
+        return this;
     }
 
     public States backend(Backend b) {
         state.addBackends(b);
         return this;
-    }
-
-    public States backend(int id, UnaryOperator<Backend.Builder> change) {
-        for (int i = 0; i < state.getBackendsCount(); i++) {
-            if (state.getBackends(i).getNodeId() == id) {
-                state.setBackends(i, change.apply(state.getBackends(i).toBuilder()));
-                return this;
-            }
-        }
-        throw new IllegalArgumentException("no backend " + id);
     }
 
     /** A PostgreSQL server on loopback: node "pg{id}" at 127.0.0.1:pgPort, its backend with only a role and a status. */
@@ -173,14 +167,13 @@ public final class States {
 
     /** This observer's committed view of the subject, replacing the one it had. */
     public States observed(Observation o) {
-        for (int i = 0; i < state.getObservationsCount(); i++) {
-            Observation old = state.getObservations(i);
-            if (old.getObserver() == o.getObserver() && old.getSubject() == o.getSubject()) {
-                state.setObservations(i, o);
-                return this;
-            }
+        int i = indexOf(state.getObservationsList(),
+                old -> old.getObserver() == o.getObserver() && old.getSubject() == o.getSubject());
+        if (i >= 0) {
+            state.setObservations(i, o);
+        } else {
+            state.addObservations(o);
         }
-        state.addObservations(o);
         return this;
     }
 
@@ -204,5 +197,21 @@ public final class States {
 
     public ClusterState build() {
         return state.build();
+    }
+
+    private static <T> int indexOf(List<T> items, Predicate<T> wanted) {
+        for (int i = 0; i < items.size(); i++) {
+            if (wanted.test(items.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int existing(int index, String what) {
+        if (index < 0) {
+            throw new IllegalArgumentException("no " + what);
+        }
+        return index;
     }
 }
