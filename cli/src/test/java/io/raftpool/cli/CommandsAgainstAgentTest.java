@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.raftpool.testkit.LoopbackAgent;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -21,12 +22,13 @@ class CommandsAgainstAgentTest {
     @TempDir
     static Path dir;
 
-    private static FixedAgent agent;
+    private static final FixedAdmin admin = new FixedAdmin();
+    private static LoopbackAgent agent;
     private static String config;
 
     @BeforeAll
     static void startAgent() {
-        agent = new FixedAgent();
+        agent = new LoopbackAgent(admin);
         config = TestClusters.writeConfig(dir, TestClusters.deadPort(), agent.port(), TestClusters.deadPort()).toString();
     }
 
@@ -37,7 +39,7 @@ class CommandsAgainstAgentTest {
 
     @BeforeEach
     void forgetRequests() {
-        agent.requests.clear();
+        admin.requests.clear();
     }
 
     @Test
@@ -49,7 +51,7 @@ class CommandsAgainstAgentTest {
                 .contains("       0 | 10.0.0.11 | 5432 | down (needs recovery) | primary (old) |")
                 .contains("       1 | 10.0.0.12 | 5432 | up                    | primary       |")
                 .contains("\nprimary: node 1 (pgsql2), epoch 2, active since 2025-11-26 01:05:07\n");
-        assertThat(agent.requests).containsExactly("GetState");
+        assertThat(admin.requests).containsExactly("GetState");
     }
 
     @Test
@@ -92,7 +94,7 @@ class CommandsAgainstAgentTest {
         assertThat(r.err()).isEqualTo("raftpool node-info: there is no node 7 in " + config
                 + "; the nodes are 0 (pgsql1), 1 (pgsql2), 2 (witness)\n");
         assertThat(r.out()).isEmpty();
-        assertThat(agent.requests).isEmpty();
+        assertThat(admin.requests).isEmpty();
     }
 
     @Test
@@ -108,14 +110,14 @@ class CommandsAgainstAgentTest {
         CliRun.Result r = CliRun.run(dir, "--config", config, "promote-node", "1");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo("promote-node 1: accepted (epoch 3): promoting node 1 at epoch 3\n");
-        assertThat(agent.requests).containsExactly("PromoteNode 1");
+        assertThat(admin.requests).containsExactly("PromoteNode 1");
     }
 
     @Test
     void waitingForTheOutcomeIsPassedOnWithItsTimeout() {
         CliRun.Result r = CliRun.run(dir, "--config", config, "promote-node", "1", "--wait", "--timeout", "5");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(agent.requests).containsExactly("PromoteNode 1 wait 5000ms");
+        assertThat(admin.requests).containsExactly("PromoteNode 1 wait 5000ms");
     }
 
     @Test
@@ -152,6 +154,6 @@ class CommandsAgainstAgentTest {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("raftpool promote-node: node 2 (witness) is a witness: it has no PostgreSQL"
                 + " server; the PostgreSQL servers are 0 (pgsql1), 1 (pgsql2)\n");
-        assertThat(agent.requests).isEmpty();
+        assertThat(admin.requests).isEmpty();
     }
 }

@@ -35,7 +35,7 @@ class SecuredCommandsTest {
     @TempDir
     static Path dir;
 
-    private static FixedAgent agent;
+    private static final FixedAdmin admin = new FixedAdmin();
     private static Server endpoint;
     private static int port;
 
@@ -45,17 +45,15 @@ class SecuredCommandsTest {
                 new CertificateAuthority.Node("pgsql2", "127.0.0.1"), new CertificateAuthority.Node("witness", "127.0.0.1")));
         secret("admin.token", ADMIN);
         secret("read.token", READ);
-        agent = new FixedAgent();
         port = TestClusters.deadPort();
         ClusterConfig config = ConfigLoader.load(config("secured.yaml", "cli_token_file: " + dir.resolve("admin.token")));
-        endpoint = AdminEndpoint.build(new InetSocketAddress("127.0.0.1", port), agent, NodeTls.load(config, 1),
+        endpoint = AdminEndpoint.build(new InetSocketAddress("127.0.0.1", port), admin, NodeTls.load(config, 1),
                 new ApiAccess(config.security())).start();
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
         endpoint.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        agent.close();
     }
 
     private static void secret(String name, String value) throws IOException {

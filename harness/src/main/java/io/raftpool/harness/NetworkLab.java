@@ -28,14 +28,13 @@ public final class NetworkLab implements AutoCloseable {
     private static Optional<String> probeResult;
 
     private final NetworkPlan plan;
-    private final Thread cleanupOnExit;
+    private final CleanupOnExit cleanup;
     // Only what this lab created is deleted: a name that existed already belongs to someone else.
     private final List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private boolean closed;
 
     private NetworkLab(NetworkPlan plan) {
         this.plan = plan;
-        this.cleanupOnExit = new Thread(this::removeAll, "network-lab-cleanup " + plan.prefix());
+        this.cleanup = CleanupOnExit.register("network-lab-cleanup " + plan.prefix(), this::removeAll);
     }
 
     /** Why this machine cannot build a lab (not root, no ip command, namespaces refused), or empty when it can. */
@@ -74,7 +73,6 @@ public final class NetworkLab implements AutoCloseable {
             throw new HarnessException("cannot build a network lab: " + why);
         });
         NetworkLab lab = new NetworkLab(plan);
-        Runtime.getRuntime().addShutdownHook(lab.cleanupOnExit);
         try {
             for (String ns : plan.namespaces()) {
                 Exec.run(IP_TIMEOUT, NetworkPlan.addNamespace(ns)).orThrow();
@@ -183,17 +181,8 @@ public final class NetworkLab implements AutoCloseable {
 
     /** Deletes every namespace of the lab (and with them every link); safe to call twice. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        removeAll();
-        try {
-            Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
-        } catch (IllegalStateException e) {
-            // the JVM is shutting down already: the hook runs or ran, and finds nothing left
-        }
+    public void close() {
+        cleanup.close();
     }
 
     private void removeAll() {

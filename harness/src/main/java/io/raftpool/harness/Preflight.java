@@ -37,7 +37,7 @@ public final class Preflight {
         }
     }
 
-    static boolean isRoot() {
+    public static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
     }
 }

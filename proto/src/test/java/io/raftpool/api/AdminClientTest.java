@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import io.raftpool.proto.NodeRequest;
 import io.raftpool.proto.StateView;
 import io.raftpool.proto.WatchRequest;
+import io.raftpool.testkit.LoopbackAgent;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -8,6 +8,7 @@ import io.raftpool.config.ProxySettings;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.PrimaryPhase;
 import io.raftpool.server.postgres.PostgresServer;
+import io.raftpool.testkit.States;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -114,8 +115,8 @@ class ProxyIT {
         TestAgent agent = agent(0);
         Proxy proxy = proxy(SETTINGS, agent);
         // epoch 1, no standby up: the read-only port falls back to the primary
-        agent.publish(States.cluster().primary(0, port(pg0)).downStandby(1, port(pg1)).downStandby(2, port(pg2))
-                .epoch(1, 0, PrimaryPhase.ACTIVE).build());
+        agent.publish(States.empty().upPrimary(0, port(pg0)).downStandby(1, port(pg1)).downStandby(2, port(pg2))
+                .primary(0, 1, PrimaryPhase.ACTIVE).build());
         awaitEpoch(proxy, 1);
         Connection oldWrite = open(jdbc(proxy.readWritePort(), "disable", "old-rw"));
         Connection oldRead = open(jdbc(proxy.readOnlyPort(), "disable", "old-ro"));
@@ -129,8 +130,8 @@ class ProxyIT {
         assertThat(oldRead.isValid(2)).isTrue();
 
         // epoch 2: node 1 was promoted, node 0 is down
-        agent.publish(States.cluster().downStandby(0, port(pg0)).primary(1, port(pg1)).standby(2, port(pg2))
-                .epoch(2, 1, PrimaryPhase.ACTIVE).build());
+        agent.publish(States.empty().downStandby(0, port(pg0)).upPrimary(1, port(pg1)).upStandby(2, port(pg2))
+                .primary(1, 2, PrimaryPhase.ACTIVE).build());
         awaitEpoch(proxy, 2);
         try (Connection fresh = jdbc(proxy.readWritePort(), "disable", "new-rw")) {
             assertThat(serverPort(fresh)).isEqualTo(port(pg1));
@@ -149,8 +150,8 @@ class ProxyIT {
 
         assertRefused(proxy.readWritePort(), "disable", "no cluster state received");
 
-        agent.publish(States.cluster().downStandby(0, port(pg0)).standby(1, port(pg1)).standby(2, port(pg2))
-                .epoch(7, 1, PrimaryPhase.PROMOTING).build());
+        agent.publish(States.empty().downStandby(0, port(pg0)).upStandby(1, port(pg1)).upStandby(2, port(pg2))
+                .primary(1, 7, PrimaryPhase.PROMOTING).build());
         awaitEpoch(proxy, 7);
         for (String sslmode : List.of("disable", "prefer")) {
             assertRefused(proxy.readWritePort(), sslmode, "no primary available (failover in progress: promoting node 1,"
@@ -160,8 +161,8 @@ class ProxyIT {
         try (Connection read = jdbc(proxy.readOnlyPort(), "prefer", "ro-during-failover")) {
             assertThat(serverPort(read)).isEqualTo(port(pg2));
         }
-        agent.publish(States.cluster().downStandby(0, port(pg0)).downStandby(1, port(pg1)).downStandby(2, port(pg2))
-                .epoch(8, 1, PrimaryPhase.PROMOTING).build());
+        agent.publish(States.empty().downStandby(0, port(pg0)).downStandby(1, port(pg1)).downStandby(2, port(pg2))
+                .primary(1, 8, PrimaryPhase.PROMOTING).build());
         awaitEpoch(proxy, 8);
         assertRefused(proxy.readOnlyPort(), "disable", "no server available for read-only connections");
     }
@@ -229,16 +230,16 @@ class ProxyIT {
         assertThat(reads.get(port(pg2))).hasSize(2);
 
         // standby 1 goes down: only its sessions end
-        agent.publish(States.cluster().primary(0, port(pg0)).downStandby(1, port(pg1)).standby(2, port(pg2))
-                .epoch(1, 0, PrimaryPhase.ACTIVE).build());
+        agent.publish(States.empty().upPrimary(0, port(pg0)).downStandby(1, port(pg1)).upStandby(2, port(pg2))
+                .primary(0, 1, PrimaryPhase.ACTIVE).build());
         await().atMost(Duration.ofSeconds(5)).until(() -> reads.get(port(pg1)).stream().noneMatch(ProxyIT::works));
         assertThat(reads.get(port(pg2))).allMatch(ProxyIT::works);
         assertThat(works(write)).isTrue();
         assertThat(routesTo(proxy.readOnlyPort(), pg2)).isTrue();
 
         // no standby left: reads go to the primary, whose sessions are untouched
-        agent.publish(States.cluster().primary(0, port(pg0)).downStandby(1, port(pg1)).downStandby(2, port(pg2))
-                .epoch(1, 0, PrimaryPhase.ACTIVE).build());
+        agent.publish(States.empty().upPrimary(0, port(pg0)).downStandby(1, port(pg1)).downStandby(2, port(pg2))
+                .primary(0, 1, PrimaryPhase.ACTIVE).build());
         await().atMost(Duration.ofSeconds(5)).until(() -> reads.get(port(pg2)).stream().noneMatch(ProxyIT::works));
         assertThat(works(write)).isTrue();
         assertThat(routesTo(proxy.readOnlyPort(), pg0)).isTrue();
@@ -251,8 +252,8 @@ class ProxyIT {
         int nobodyListens = TestServers.freePort();
         try (ServerSocket full = saturatedListener()) {
             // node 1 refuses connections, node 3 never answers them; node 2 is fine
-            agent.publish(States.cluster().primary(0, port(pg0)).standby(1, nobodyListens).standby(2, port(pg2))
-                    .standby(3, full.getLocalPort()).epoch(1, 0, PrimaryPhase.ACTIVE).build());
+            agent.publish(States.empty().upPrimary(0, port(pg0)).upStandby(1, nobodyListens).upStandby(2, port(pg2))
+                    .upStandby(3, full.getLocalPort()).primary(0, 1, PrimaryPhase.ACTIVE).build());
             awaitEpoch(proxy, 1);
             for (int i = 0; i < 3; i++) {
                 try (Connection c = jdbc(proxy.readOnlyPort(), "disable", "skip-ro")) {
@@ -260,8 +261,8 @@ class ProxyIT {
                 }
             }
 
-            agent.publish(States.cluster().primary(0, full.getLocalPort()).standby(2, port(pg2))
-                    .epoch(2, 0, PrimaryPhase.ACTIVE).build());
+            agent.publish(States.empty().upPrimary(0, full.getLocalPort()).upStandby(2, port(pg2))
+                    .primary(0, 2, PrimaryPhase.ACTIVE).build());
             awaitEpoch(proxy, 2);
             long start = System.nanoTime();
             assertRefused(proxy.readWritePort(), "disable", "cannot reach the primary node 0");
@@ -425,8 +426,8 @@ class ProxyIT {
         TestAgent own = agent(0);
         TestAgent other = agent(1);
         Proxy proxy = proxy(SETTINGS, own, other);
-        ClusterState epoch2 = States.cluster().downStandby(0, port(pg0)).primary(1, port(pg1)).standby(2, port(pg2))
-                .epoch(2, 1, PrimaryPhase.ACTIVE).build();
+        ClusterState epoch2 = States.empty().downStandby(0, port(pg0)).upPrimary(1, port(pg1)).upStandby(2, port(pg2))
+                .primary(1, 2, PrimaryPhase.ACTIVE).build();
         own.publish(epoch2);
         other.publish(healthy(1));
         awaitEpoch(proxy, 2);
@@ -451,7 +452,7 @@ class ProxyIT {
         awaitEpoch(proxy, 3);
         Connection write = open(jdbc(proxy.readWritePort(), "disable", "metrics-rw"));
         execute(write, "SELECT 1");
-        agent.publish(States.cluster().primary(0, port(pg0)).epoch(4, 0, PrimaryPhase.PROMOTING).build());
+        agent.publish(States.empty().upPrimary(0, port(pg0)).primary(0, 4, PrimaryPhase.PROMOTING).build());
         awaitEpoch(proxy, 4);
         assertRefused(proxy.readWritePort(), "disable", "no primary available");
 
@@ -494,14 +495,14 @@ class ProxyIT {
     }
 
     private ClusterState healthyWithStandbys(long epoch, int... standbys) {
-        States s = States.cluster().primary(0, port(pg0));
+        States s = States.empty().upPrimary(0, port(pg0));
         PostgresServer[] all = {pg0, pg1, pg2};
         for (int id = 1; id <= 2; id++) {
             final int n = id;
             boolean up = java.util.Arrays.stream(standbys).anyMatch(x -> x == n);
-            s = up ? s.standby(id, port(all[id])) : s.downStandby(id, port(all[id]));
+            s = up ? s.upStandby(id, port(all[id])) : s.downStandby(id, port(all[id]));
         }
-        return s.epoch(epoch, 0, PrimaryPhase.ACTIVE).build();
+        return s.primary(0, epoch, PrimaryPhase.ACTIVE).build();
     }
 
     private static int port(PostgresServer server) {

@@ -1,7 +1,5 @@
 package io.raftpool.proxy;
 
-import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.raftpool.proto.AdminGrpc;
@@ -9,8 +7,7 @@ import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.RaftInfo;
 import io.raftpool.proto.StateView;
 import io.raftpool.proto.WatchRequest;
-import java.io.IOException;
-import java.net.InetSocketAddress;
+import io.raftpool.testkit.LoopbackAgent;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -19,14 +16,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Stands in for an agent's admin API in the proxy's tests: a real gRPC server on loopback whose
+ * Stands in for an agent's admin API in the proxy's tests: a {@link LoopbackAgent} whose
  * WatchState streams the views the test publishes, and heartbeats as often as the watcher
  * asks, until the test silences it.
  */
 final class TestAgent implements AutoCloseable {
 
     private final int nodeId;
-    private final Server server;
+    private final LoopbackAgent server;
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "test-agent-heartbeat");
         t.setDaemon(true);
@@ -71,27 +68,24 @@ final class TestAgent implements AutoCloseable {
         }
     }
 
-    TestAgent(int nodeId) throws IOException {
+    TestAgent(int nodeId) {
         this.nodeId = nodeId;
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new AdminGrpc.AdminImplBase() {
-                    @Override
-                    public void watchState(WatchRequest request, StreamObserver<StateView> observer) {
-                        ServerCallStreamObserver<StateView> stream = (ServerCallStreamObserver<StateView>) observer;
-                        Watcher w = new Watcher(stream, request.getHeartbeatMs() > 0 ? request.getHeartbeatMs() : 200);
-                        stream.setOnCancelHandler(() -> watchers.remove(w));
-                        watchers.add(w);
-                        watchesOpened.incrementAndGet();
-                        w.send(false);
-                    }
-                })
-                .build()
-                .start();
+        this.server = new LoopbackAgent(new AdminGrpc.AdminImplBase() {
+            @Override
+            public void watchState(WatchRequest request, StreamObserver<StateView> observer) {
+                ServerCallStreamObserver<StateView> stream = (ServerCallStreamObserver<StateView>) observer;
+                Watcher w = new Watcher(stream, request.getHeartbeatMs() > 0 ? request.getHeartbeatMs() : 200);
+                stream.setOnCancelHandler(() -> watchers.remove(w));
+                watchers.add(w);
+                watchesOpened.incrementAndGet();
+                w.send(false);
+            }
+        });
         heartbeats.scheduleAtFixedRate(() -> watchers.forEach(w -> w.send(true)), 10, 10, TimeUnit.MILLISECONDS);
     }
 
     int port() {
-        return server.getPort();
+        return server.port();
     }
 
     AgentAddress address() {
@@ -131,11 +125,6 @@ final class TestAgent implements AutoCloseable {
     @Override
     public void close() {
         heartbeats.shutdownNow();
-        server.shutdownNow();
-        try {
-            server.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 }

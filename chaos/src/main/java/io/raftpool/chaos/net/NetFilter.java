@@ -1,6 +1,8 @@
 package io.raftpool.chaos.net;
 
+import io.raftpool.harness.CleanupOnExit;
 import io.raftpool.harness.Exec;
+import io.raftpool.harness.Preflight;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,20 +32,19 @@ public final class NetFilter implements AutoCloseable {
     private final IptablesPlan plan;
     private final NodeCgroups cgroups;
     private final Consumer<String> log;
-    private final Thread cleanupOnExit;
+    private final CleanupOnExit cleanup;
     private Set<Link> blocked = new TreeSet<>();
-    private boolean closed;
 
     private NetFilter(IptablesPlan plan, NodeCgroups cgroups, Consumer<String> log) {
         this.plan = plan;
         this.cgroups = cgroups;
         this.log = log;
-        this.cleanupOnExit = new Thread(this::removeAll, "chaos-network-cleanup " + plan.chain());
+        this.cleanup = CleanupOnExit.register("chaos-network-cleanup " + plan.chain(), this::removeAll);
     }
 
     /** Why partitions cannot be made here (not root, no iptables, no cgroup v2), or empty. */
     public static Optional<String> unavailableReason() {
-        if (!"root".equals(System.getProperty("user.name"))) {
+        if (!Preflight.isRoot()) {
             return Optional.of("partitions need root (iptables, cgroups); running as " + System.getProperty("user.name"));
         }
         Exec.Result v = Exec.run(Duration.ofSeconds(10), List.of("iptables", "-V"));
@@ -67,7 +68,6 @@ public final class NetFilter implements AutoCloseable {
         NodeCgroups cgroups = NodeCgroups.create(mount, runId, addresses.keySet());
         IptablesPlan plan = new IptablesPlan("RAFTPOOL-CHAOS-" + runId, addresses, cgroups.paths());
         NetFilter f = new NetFilter(plan, cgroups, log);
-        Runtime.getRuntime().addShutdownHook(f.cleanupOnExit);
         try {
             for (List<String> cmd : plan.setup()) {
                 check(IPTABLES_TIMEOUT, cmd);
@@ -171,16 +171,7 @@ public final class NetFilter implements AutoCloseable {
     /** Removes every rule, chain and cgroup of this run. Call after the cluster's processes are gone. */
     @Override
     public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        removeAll();
-        try {
-            Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
-        } catch (IllegalStateException e) {
-            // the JVM is shutting down: the hook runs or ran
-        }
+        cleanup.close();
     }
 
     /** Runs it and throws, naming the command and its output, unless it exits 0. */

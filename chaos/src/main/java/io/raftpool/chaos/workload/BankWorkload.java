@@ -12,16 +12,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * Jepsen's bank: transfers between a few accounts in SERIALIZABLE transactions (never below
  * zero); reads see every balance at once. Every read must sum to the starting total.
  */
-public final class BankWorkload implements Workload {
+public final class BankWorkload extends SqlWorkload {
     public static final String NAME = "bank";
     static final String TRANSFER = "transfer";
     static final String READ = "read";
@@ -29,20 +27,15 @@ public final class BankWorkload implements Workload {
     static final long BALANCE = 100;
     static final int MAX_AMOUNT = 5;
 
-    @Override
-    public String name() {
-        return NAME;
+    public BankWorkload() {
+        super(NAME, TRANSFER, "create table if not exists chaos_bank (id int primary key, balance bigint not null)",
+                "insert into chaos_bank (id, balance) select g, " + BALANCE + " from generate_series(0, "
+                        + (ACCOUNTS - 1) + ") g on conflict (id) do nothing");
     }
 
     @Override
-    public JsonNode setup(Connection c, boolean syncReplication) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("create table if not exists chaos_bank (id int primary key, balance bigint not null)");
-            s.execute("insert into chaos_bank (id, balance) select g, " + BALANCE + " from generate_series(0, "
-                    + (ACCOUNTS - 1) + ") g on conflict (id) do nothing");
-        }
-        return Json.object().put("workload", NAME).put("replication", syncReplication ? "sync" : "async")
-                .put("accounts", ACCOUNTS).put("balance", BALANCE);
+    ObjectNode describe(ObjectNode setup) {
+        return setup.put("accounts", ACCOUNTS).put("balance", BALANCE);
     }
 
     @Override
@@ -96,54 +89,31 @@ public final class BankWorkload implements Workload {
                 ps.executeUpdate();
             }
         }
-        int port;
-        long timeline;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select inet_server_port(), " + TIMELINE_SQL)) {
-            rs.next();
-            port = rs.getInt(1);
-            timeline = rs.getLong(2);
-        }
+        Server at = server(c, TIMELINE_SQL);
         phase.sendingDecidingRequest();
         c.commit();
-        return Applied.ok(t, port, timeline);
+        return at.ok(t);
     }
 
     private static Applied read(Connection c, Phase phase) throws SQLException {
-        ObjectNode balances = Json.object();
-        int port;
-        long timeline;
-        try (Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("select id, balance from chaos_bank order by id")) {
-                while (rs.next()) {
-                    balances.put(Integer.toString(rs.getInt(1)), rs.getLong(2));
-                }
-            }
-            try (ResultSet rs = s.executeQuery("select inet_server_port(), case when pg_is_in_recovery() then -1 else "
-                    + TIMELINE_SQL + " end")) {
-                rs.next();
-                port = rs.getInt(1);
-                timeline = rs.getLong(2);
-            }
-        }
+        ObjectNode balances = balances(c);
+        // pg_walfile_name() cannot run during recovery: a read a standby served records no timeline
+        Server at = server(c, "case when pg_is_in_recovery() then -1 else " + TIMELINE_SQL + " end");
         phase.sendingDecidingRequest();
         c.commit();
-        return Applied.ok(Json.object().set("balances", balances), port, timeline);
+        return at.ok(Json.object().set("balances", balances));
     }
 
     @Override
     public JsonNode finalRead(Connection c) throws SQLException {
-        ObjectNode balances = Json.object();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select id, balance from chaos_bank order by id")) {
-            while (rs.next()) {
-                balances.put(Integer.toString(rs.getInt(1)), rs.getLong(2));
-            }
-        }
-        return Json.object().set("balances", balances);
+        return Json.object().set("balances", balances(c));
     }
 
-    @Override
-    public Set<String> writeFs() {
-        return Set.of(TRANSFER);
+    private static ObjectNode balances(Connection c) throws SQLException {
+        ObjectNode balances = Json.object();
+        forEachRow(c, "select id, balance from chaos_bank order by id",
+                rs -> balances.put(Integer.toString(rs.getInt(1)), rs.getLong(2)));
+        return balances;
     }
 
     @Override

@@ -11,12 +11,9 @@ import io.raftpool.chaos.history.History;
 import io.raftpool.chaos.history.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * Single primary (S1, S6): every write records, in its own row, which server took it
@@ -24,24 +21,13 @@ import java.util.Set;
  * taking writes in overlapping intervals is a split-brain. The surviving rows are also checked
  * as a set (lost and phantom writes).
  */
-public final class SinglePrimaryWorkload implements Workload {
+public final class SinglePrimaryWorkload extends SqlWorkload {
     public static final String NAME = "single-primary";
     static final String WRITE = "write";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public JsonNode setup(Connection c, boolean syncReplication) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("create table if not exists chaos_writes (id bigint primary key, process int not null,"
-                    + " port int not null default inet_server_port(), timeline int not null default " + TIMELINE_SQL + ","
-                    + " at timestamptz not null default clock_timestamp())");
-        }
-        ObjectNode v = Json.object().put("workload", NAME).put("replication", syncReplication ? "sync" : "async");
-        return v;
+    public SinglePrimaryWorkload() {
+        super(NAME, WRITE, "create table if not exists chaos_writes (id bigint primary key, process int not null, "
+                + SERVER_COLUMNS + ", at timestamptz not null default clock_timestamp())");
     }
 
     @Override
@@ -56,11 +42,7 @@ public final class SinglePrimaryWorkload implements Workload {
             long id = op.value().asLong();
             ps.setLong(1, id);
             ps.setInt(2, (int) (id / 1_000_000_000L) - 1);
-            phase.sendingDecidingRequest();
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return Applied.ok(op.value(), rs.getInt(1), rs.getLong(2));
-            }
+            return decide(ps, op.value(), phase);
         }
     }
 
@@ -68,23 +50,15 @@ public final class SinglePrimaryWorkload implements Workload {
     public JsonNode finalRead(Connection c) throws SQLException {
         ArrayNode ids = Json.array();
         ObjectNode writers = Json.object();
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select id, port, timeline from chaos_writes order by id")) {
-            while (rs.next()) {
-                ids.add(rs.getLong(1));
-                String w = "port " + rs.getInt(2) + " timeline " + rs.getInt(3);
-                writers.put(w, writers.path(w).asLong(0) + 1);
-            }
-        }
+        forEachRow(c, "select id, port, timeline from chaos_writes order by id", rs -> {
+            ids.add(rs.getLong(1));
+            String w = "port " + rs.getInt(2) + " timeline " + rs.getInt(3);
+            writers.put(w, writers.path(w).asLong(0) + 1);
+        });
         ObjectNode v = Json.object();
         v.set("ids", ids);
         v.set("rows_by_writer", writers);
         return v;
-    }
-
-    @Override
-    public Set<String> writeFs() {
-        return Set.of(WRITE);
     }
 
     @Override

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.raftpool.cli.SampleStates;
 import io.raftpool.proto.Event;
+import io.raftpool.testkit.FailoverScenario;
 import java.io.IOException;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
@@ -15,14 +15,14 @@ class EventsViewTest {
 
     @Test
     void theLatestEventsComeOldestFirst() {
-        assertThat(EventsView.latest(SampleStates.afterFailover(), 2)).extracting(Event::getSeq).containsExactly(3L, 4L);
-        assertThat(EventsView.latest(SampleStates.afterFailover(), 100)).extracting(Event::getSeq)
+        assertThat(EventsView.latest(FailoverScenario.afterFailover(), 2)).extracting(Event::getSeq).containsExactly(3L, 4L);
+        assertThat(EventsView.latest(FailoverScenario.afterFailover(), 100)).extracting(Event::getSeq)
                 .containsExactly(1L, 2L, 3L, 4L);
     }
 
     @Test
     void aTableWithTimeKindNodeEpochMessageAndDuration() {
-        assertThat(EventsView.text(SampleStates.afterFailover(), 3, ZoneOffset.UTC)).isEqualTo(lines(
+        assertThat(EventsView.text(FailoverScenario.afterFailover(), 3, ZoneOffset.UTC)).isEqualTo(lines(
                 " seq |        time         |   kind   | node | epoch |                      message                      | duration",
                 "-----+---------------------+----------+------+-------+---------------------------------------------------+----------",
                 "   2 | 2025-11-26 01:05:05 | status   |    0 |     1 | node 0 down: unreachable from nodes 1 and 2       |",
@@ -33,7 +33,7 @@ class EventsViewTest {
 
     @Test
     void theJsonHasOneObjectPerEvent() throws IOException {
-        JsonNode events = new ObjectMapper().readTree(EventsView.json(SampleStates.afterFailover(), 4)).get("events");
+        JsonNode events = new ObjectMapper().readTree(EventsView.json(FailoverScenario.afterFailover(), 4)).get("events");
         assertThat(events).hasSize(4);
         JsonNode leader = events.get(0);
         assertThat(leader.get("kind").asText()).isEqualTo("leader");

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.raftpool.cli.SampleStates;
 import io.raftpool.proto.ActionReply;
+import io.raftpool.testkit.FailoverScenario;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,13 +27,13 @@ class JsonDocumentationTest {
 
     @Test
     void theBackendObject() throws IOException {
-        assertThat(keys(Backends.json(SampleStates.afterFailover(), SampleStates.afterFailover().getBackends(0)).toString()))
+        assertThat(keys(Backends.json(FailoverScenario.afterFailover(), FailoverScenario.afterFailover().getBackends(0)).toString()))
                 .isEqualTo(documented("## The backend object"));
     }
 
     @Test
     void poolNodes() throws IOException {
-        Set<String> printed = withoutBackends(keys(PoolNodesView.json(SampleStates.view(SampleStates.duringRecovery()))),
+        Set<String> printed = withoutBackends(keys(PoolNodesView.json(FailoverScenario.view(FailoverScenario.duringRecovery()))),
                 "nodes[].");
         assertThat(printed).isEqualTo(documented("## `pool-nodes --json`"));
     }
@@ -41,7 +41,7 @@ class JsonDocumentationTest {
     /** primary, operation and the events are documented where they come from; status names them and adds the rest. */
     @Test
     void status() throws IOException {
-        Set<String> printed = keys(Json.write(StatusView.json(SampleStates.view(SampleStates.duringRecovery()), 5, 1000)));
+        Set<String> printed = keys(Json.write(StatusView.json(FailoverScenario.view(FailoverScenario.duringRecovery()), 5, 1000)));
         Set<String> own = new TreeSet<>(printed);
         own.removeIf(k -> k.startsWith("nodes[].") || k.startsWith("events[].") || k.startsWith("primary.")
                 || k.startsWith("operation."));
@@ -55,18 +55,18 @@ class JsonDocumentationTest {
 
     @Test
     void watchdogInfo() throws IOException {
-        assertThat(keys(WatchdogInfoView.json(SampleStates.watchdogInfo()))).isEqualTo(documented("## `watchdog-info --json`"));
+        assertThat(keys(WatchdogInfoView.json(FailoverScenario.watchdogInfo()))).isEqualTo(documented("## `watchdog-info --json`"));
     }
 
     @Test
     void nodeInfo() throws IOException {
-        Set<String> printed = withoutBackends(keys(NodeInfoView.json(SampleStates.afterFailover(), 0)), "backend.");
+        Set<String> printed = withoutBackends(keys(NodeInfoView.json(FailoverScenario.afterFailover(), 0)), "backend.");
         assertThat(printed).isEqualTo(documented("## `node-info N --json`"));
     }
 
     @Test
     void events() throws IOException {
-        assertThat(keys(EventsView.json(SampleStates.afterFailover(), 10))).isEqualTo(documented("## `events --json"));
+        assertThat(keys(EventsView.json(FailoverScenario.afterFailover(), 10))).isEqualTo(documented("## `events --json"));
     }
 
     @Test

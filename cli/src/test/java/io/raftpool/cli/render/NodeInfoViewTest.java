@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.raftpool.cli.SampleStates;
+import io.raftpool.testkit.FailoverScenario;
 import java.io.IOException;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,7 @@ class NodeInfoViewTest {
 
     @Test
     void showsTheNodeItsBackendAndEveryObserversLatestView() {
-        assertThat(NodeInfoView.text(SampleStates.afterFailover(), 0, ZoneOffset.UTC)).isEqualTo(lines(
+        assertThat(NodeInfoView.text(FailoverScenario.afterFailover(), 0, ZoneOffset.UTC)).isEqualTo(lines(
                 "node 0 (pgsql1)",
                 "  host         10.0.0.11",
                 "  raft_port    7400",
@@ -48,21 +48,21 @@ class NodeInfoViewTest {
 
     @Test
     void theCurrentPrimaryShowsItsEpoch() {
-        assertThat(NodeInfoView.text(SampleStates.afterFailover(), 1, ZoneOffset.UTC))
+        assertThat(NodeInfoView.text(FailoverScenario.afterFailover(), 1, ZoneOffset.UTC))
                 .contains("\n  role                primary\n")
                 .contains("\n  primary_epoch       2 (active)\n");
     }
 
     @Test
     void aWitnessHasNoPostgresAndNoBackend() throws IOException {
-        assertThat(NodeInfoView.text(SampleStates.afterFailover(), 2, ZoneOffset.UTC)).isEqualTo(lines(
+        assertThat(NodeInfoView.text(FailoverScenario.afterFailover(), 2, ZoneOffset.UTC)).isEqualTo(lines(
                 "node 2 (witness)",
                 "  host        10.0.0.13",
                 "  raft_port   7400",
                 "  admin_port  7410",
                 "  proxy       none",
                 "  postgres    none (witness: an agent that only votes and observes)"));
-        JsonNode json = new ObjectMapper().readTree(NodeInfoView.json(SampleStates.afterFailover(), 2));
+        JsonNode json = new ObjectMapper().readTree(NodeInfoView.json(FailoverScenario.afterFailover(), 2));
         assertThat(json.get("node").get("witness").asBoolean()).isTrue();
         assertThat(json.get("node").get("pg_port").isNull()).isTrue();
         assertThat(json.get("backend").isNull()).isTrue();
@@ -71,7 +71,7 @@ class NodeInfoViewTest {
 
     @Test
     void theJsonCarriesTheNodeTheBackendAndTheObservations() throws IOException {
-        JsonNode json = new ObjectMapper().readTree(NodeInfoView.json(SampleStates.afterFailover(), 0));
+        JsonNode json = new ObjectMapper().readTree(NodeInfoView.json(FailoverScenario.afterFailover(), 0));
         assertThat(json.get("node").get("name").asText()).isEqualTo("pgsql1");
         assertThat(json.get("node").get("pg_data_dir").asText()).isEqualTo("/var/lib/postgresql/15/raftpool");
         assertThat(json.get("backend").get("status").asText()).isEqualTo("down");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.raftpool.cli.SampleStates;
+import io.raftpool.testkit.FailoverScenario;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +15,7 @@ class PoolNodesViewTest {
 
     @Test
     void aHealthyClusterReadsLikeShowPoolNodes() {
-        assertThat(PoolNodesView.text(SampleStates.view(SampleStates.healthy()), ZoneOffset.UTC)).isEqualTo(lines(
+        assertThat(PoolNodesView.text(FailoverScenario.view(FailoverScenario.healthy()), ZoneOffset.UTC)).isEqualTo(lines(
                 " node_id | hostname  | port | status |  role   | timeline | replication_delay | replication_state | sync_state | last_status_change  |              reason",
                 "---------+-----------+------+--------+---------+----------+-------------------+-------------------+------------+---------------------+-----------------------------------",
                 "       0 | 10.0.0.11 | 5432 | up     | primary |        1 |                 0 |                   |            | 2025-11-26 00:05:03 | bootstrapped as the first primary",
@@ -28,7 +28,7 @@ class PoolNodesViewTest {
 
     @Test
     void afterAFailoverTheOldPrimaryIsDownAndTheEpochMovedOn() {
-        String text = PoolNodesView.text(SampleStates.view(SampleStates.afterFailover()), ZoneOffset.UTC);
+        String text = PoolNodesView.text(FailoverScenario.view(FailoverScenario.afterFailover()), ZoneOffset.UTC);
         assertThat(text)
                 .contains("       0 | 10.0.0.11 | 5432 | down (needs recovery) | primary (old) |        1 |")
                 .contains("| failed over: unreachable from nodes 1 and 2\n")
@@ -39,7 +39,7 @@ class PoolNodesViewTest {
 
     @Test
     void anOperationInProgressAndTheDetachedFlagAreShown() {
-        String text = PoolNodesView.text(SampleStates.view(SampleStates.duringRecovery()), ZoneOffset.UTC);
+        String text = PoolNodesView.text(FailoverScenario.view(FailoverScenario.duringRecovery()), ZoneOffset.UTC);
         assertThat(text)
                 .contains("| recovering (detached, needs recovery) |")
                 .contains("\nin progress: recovery of node 0 (pgsql1), epoch 2, step rewind since 2025-11-26 01:06:03:"
@@ -52,12 +52,12 @@ class PoolNodesViewTest {
         String doc = Files.readString(Path.of("..", "docs", "cli-json.md"));
         int start = doc.indexOf("```json\n") + "```json\n".length();
         String example = doc.substring(start, doc.indexOf("```", start));
-        assertThat(PoolNodesView.json(SampleStates.view(SampleStates.healthy()))).isEqualTo(example);
+        assertThat(PoolNodesView.json(FailoverScenario.view(FailoverScenario.healthy()))).isEqualTo(example);
     }
 
     @Test
     void theJsonMarksTheCurrentPrimaryAndTheFlags() throws IOException {
-        JsonNode json = new ObjectMapper().readTree(PoolNodesView.json(SampleStates.view(SampleStates.duringRecovery())));
+        JsonNode json = new ObjectMapper().readTree(PoolNodesView.json(FailoverScenario.view(FailoverScenario.duringRecovery())));
         JsonNode old = json.get("nodes").get(0);
         assertThat(old.get("node_id").asInt()).isZero();
         assertThat(old.get("status").asText()).isEqualTo("recovering");
@@ -74,10 +74,10 @@ class PoolNodesViewTest {
 
     @Test
     void withoutAPrimaryTheLineSaysSoAndTheJsonHasNulls() throws IOException {
-        var state = SampleStates.afterFailover().toBuilder()
+        var state = FailoverScenario.afterFailover().toBuilder()
                 .setPrimary(io.raftpool.proto.Primary.newBuilder().setNodeId(-1).setEpoch(2)).build();
-        assertThat(PoolNodesView.text(SampleStates.view(state), ZoneOffset.UTC)).contains("\nprimary: none (epoch 2)\n");
-        JsonNode primary = new ObjectMapper().readTree(PoolNodesView.json(SampleStates.view(state))).get("primary");
+        assertThat(PoolNodesView.text(FailoverScenario.view(state), ZoneOffset.UTC)).contains("\nprimary: none (epoch 2)\n");
+        JsonNode primary = new ObjectMapper().readTree(PoolNodesView.json(FailoverScenario.view(state))).get("primary");
         assertThat(primary.get("node_id").isNull()).isTrue();
         assertThat(primary.get("name").isNull()).isTrue();
         assertThat(primary.get("phase").asText()).isEqualTo("none");

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.raftpool.cli.SampleStates;
 import io.raftpool.proto.RaftInfo;
 import io.raftpool.proto.StateView;
 import io.raftpool.proto.VipHolder;
+import io.raftpool.testkit.FailoverScenario;
 import java.io.IOException;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ class StatusViewTest {
 
     @Test
     void theWholeClusterOnOneScreen() {
-        String text = StatusView.text(SampleStates.view(SampleStates.afterFailover()), ZoneOffset.UTC, 2, BOUND_MS);
+        String text = StatusView.text(FailoverScenario.view(FailoverScenario.afterFailover()), ZoneOffset.UTC, 2, BOUND_MS);
 
         assertThat(text).startsWith(String.join("\n",
                 "cluster scenario, primary: node 1 (pgsql2), epoch 2, active since 2025-11-26 01:05:07",
@@ -37,7 +37,7 @@ class StatusViewTest {
 
     @Test
     void theViewHoldsNoClockSoAnUnchangedClusterRendersTheSame() {
-        StateView earlier = SampleStates.view(SampleStates.afterFailover());
+        StateView earlier = FailoverScenario.view(FailoverScenario.afterFailover());
         StateView later = earlier.toBuilder().setServedAtMs(earlier.getServedAtMs() + 5_000)
                 .setRaft(earlier.getRaft().toBuilder().setMajorityContactAgeMs(300).setAppliedIndex(90)).build();
 
@@ -50,7 +50,7 @@ class StatusViewTest {
 
     @Test
     void anAgentCutOffFromTheMajoritySaysSo() {
-        StateView view = SampleStates.view(SampleStates.afterFailover());
+        StateView view = FailoverScenario.view(FailoverScenario.afterFailover());
         StateView cutOff = view.toBuilder().setRaft(RaftInfo.newBuilder().setNodeId(1).setRole("CANDIDATE").setTerm(4)
                 .setLeaderId(-1).setMajorityContactAgeMs(4_200)).build();
         StateView never = view.toBuilder().setRaft(cutOff.getRaft().toBuilder().setMajorityContactAgeMs(-1)).build();
@@ -63,9 +63,9 @@ class StatusViewTest {
 
     @Test
     void anOperationInProgressAndNoVipHolderAreShown() {
-        var state = SampleStates.duringRecovery().toBuilder().setVip(VipHolder.newBuilder().setNodeId(-1)).build();
+        var state = FailoverScenario.duringRecovery().toBuilder().setVip(VipHolder.newBuilder().setNodeId(-1)).build();
 
-        String text = StatusView.text(SampleStates.view(state), ZoneOffset.UTC, 0, BOUND_MS);
+        String text = StatusView.text(FailoverScenario.view(state), ZoneOffset.UTC, 0, BOUND_MS);
 
         assertThat(text).contains("\nin progress: recovery of node 0 (pgsql1), epoch 2, step rewind since"
                 + " 2025-11-26 01:06:03: requested by an operator\n").contains("\nvip: held by no agent\n");
@@ -73,7 +73,7 @@ class StatusViewTest {
 
     @Test
     void theJsonCarriesTheSameViewOnOneLine() throws IOException {
-        String line = Json.writeLine(StatusView.json(SampleStates.view(SampleStates.afterFailover()), 2, BOUND_MS));
+        String line = Json.writeLine(StatusView.json(FailoverScenario.view(FailoverScenario.afterFailover()), 2, BOUND_MS));
 
         assertThat(line).endsWith("}\n").doesNotContain("\n  ");
         assertThat(line.lines()).hasSize(1);

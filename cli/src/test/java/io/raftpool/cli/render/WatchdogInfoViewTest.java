@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.raftpool.cli.SampleStates;
 import io.raftpool.proto.VipHolder;
 import io.raftpool.proto.WatchdogInfo;
+import io.raftpool.testkit.FailoverScenario;
 import java.io.IOException;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,7 @@ class WatchdogInfoViewTest {
 
     @Test
     void showsQuorumLeaderVipAndOneRowPerAgent() {
-        assertThat(WatchdogInfoView.text(SampleStates.watchdogInfo(), ZoneOffset.UTC)).isEqualTo(lines(
+        assertThat(WatchdogInfoView.text(FailoverScenario.watchdogInfo(), ZoneOffset.UTC)).isEqualTo(lines(
                 "agents: 3, quorum: present (2 of 3 agents needed)",
                 "leader: node 2 (witness), term 3",
                 "vip: 10.0.0.100 on node 2 (witness) since 2025-11-26 01:04:03, term 3",
@@ -31,7 +31,7 @@ class WatchdogInfoViewTest {
 
     @Test
     void withoutQuorumOrLeaderOrVipHolderItSaysSo() {
-        WatchdogInfo lost = SampleStates.watchdogInfo().toBuilder().setQuorumPresent(false).setLeaderId(-1)
+        WatchdogInfo lost = FailoverScenario.watchdogInfo().toBuilder().setQuorumPresent(false).setLeaderId(-1)
                 .setVip(VipHolder.newBuilder().setNodeId(-1)).build();
         assertThat(WatchdogInfoView.text(lost, ZoneOffset.UTC)).startsWith(lines(
                 "agents: 3, quorum: ABSENT (2 of 3 agents needed)",
@@ -43,7 +43,7 @@ class WatchdogInfoViewTest {
 
     @Test
     void theJsonHasEveryAgentAndNullsForWhatAnUnreachableOneCouldNotSay() throws IOException {
-        JsonNode json = new ObjectMapper().readTree(WatchdogInfoView.json(SampleStates.watchdogInfo()));
+        JsonNode json = new ObjectMapper().readTree(WatchdogInfoView.json(FailoverScenario.watchdogInfo()));
         assertThat(json.get("quorum_present").asBoolean()).isTrue();
         assertThat(json.get("quorum_size").asInt()).isEqualTo(2);
         assertThat(json.get("agents_total").asInt()).isEqualTo(3);
@@ -66,9 +66,9 @@ class WatchdogInfoViewTest {
 
     @Test
     void aMemberThatDoesNotFollowTheLeaderSaysHowFarBehindAndSinceWhen() throws IOException {
-        WatchdogInfo info = SampleStates.watchdogInfo();
+        WatchdogInfo info = FailoverScenario.watchdogInfo();
         var stuck = info.getAgents(0).toBuilder();
-        stuck.getRaftBuilder().setBehindEntries(40).setBehindSinceMs(SampleStates.T0)
+        stuck.getRaftBuilder().setBehindEntries(40).setBehindSinceMs(FailoverScenario.T0)
                 .setFollowProblem("40 entries behind, applied index 17 unchanged for 63 s");
         WatchdogInfo withStuck = info.toBuilder().setAgents(0, stuck).build();
 

@@ -7,7 +7,7 @@ import io.raftpool.proto.AgentStatus;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.RaftInfo;
 import io.raftpool.proto.WatchdogInfo;
-import io.raftpool.server.state.States;
+import io.raftpool.testkit.States;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,7 +34,7 @@ class AdminConsolePsqlTest {
 
     @BeforeEach
     void start() throws Exception {
-        ClusterState state = States.twoPlusOne();
+        ClusterState state = States.twoPlusOne().build();
         WatchdogInfo info = WatchdogInfo.newBuilder().setAgentsTotal(3).setQuorumSize(2).setQuorumPresent(true)
                 .addAgents(AgentStatus.newBuilder().setNodeId(0).setName("pg0").setAddress("127.0.0.1:7410")
                         .setReachable(true).setRaft(RaftInfo.newBuilder().setRole("LEADER").setTerm(4).setLeaderId(0)))

@@ -4,12 +4,8 @@ import static io.raftpool.server.leader.StatusPolicyTest.NOW;
 import static io.raftpool.server.leader.StatusPolicyTest.alive;
 import static io.raftpool.server.leader.StatusPolicyTest.ownSees;
 import static io.raftpool.server.leader.StatusPolicyTest.unreachableBy;
-import static io.raftpool.server.state.States.T0;
-import static io.raftpool.server.state.States.observed;
-import static io.raftpool.server.state.States.twoPlusOne;
-import static io.raftpool.server.state.States.withBackend;
-import static io.raftpool.server.state.States.withNode;
-import static io.raftpool.server.state.States.withPrimary;
+import static io.raftpool.testkit.States.T0;
+import static io.raftpool.testkit.States.twoPlusOne;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftpool.config.FailoverSettings;
@@ -23,7 +19,7 @@ import io.raftpool.server.leader.FailoverPolicy.CandidateProbe;
 import io.raftpool.server.leader.FailoverPolicy.Choice;
 import io.raftpool.server.leader.FailoverPolicy.Failed;
 import io.raftpool.server.leader.FailoverPolicy.Healthy;
-import io.raftpool.server.state.States;
+import io.raftpool.testkit.States;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -47,11 +43,11 @@ class FailoverPolicyTest {
     static ClusterState primarySeenBy(ClusterState s, int observer, Health h, long atOffset) {
         Observation o = States.observation(observer, 0, h, BackendRole.ROLE_UNKNOWN, false,
                 h == Health.NOT_RUNNING ? "postmaster is not running" : "connection refused");
-        return observed(s, o.toBuilder().setAtMs(T0 + atOffset).build());
+        return States.of(s).observed(o.toBuilder().setAtMs(T0 + atOffset).build()).build();
     }
 
     static Stream<Arguments> healthyOnes() {
-        ClusterState ok = twoPlusOne();
+        ClusterState ok = twoPlusOne().build();
         return Stream.of(
                 Arguments.of("everything healthy", ok, alive(0, 1, 2)),
                 Arguments.of("one agent cannot reach it", unreachableBy(ok, 0, 2), alive(0, 1, 2)),
@@ -62,11 +58,11 @@ class FailoverPolicyTest {
                 Arguments.of("its own dead agent's last word was 'no postmaster'",
                         ownSees(ok, 0, Health.NOT_RUNNING, BackendRole.ROLE_UNKNOWN, false), alive(1, 2)),
                 Arguments.of("no active primary: bootstrapping",
-                        unreachableBy(withPrimary(ok, 0, 1, PrimaryPhase.BOOTSTRAPPING), 0, 1, 2), alive(1, 2)),
+                        unreachableBy(States.of(ok).primary(0, 1, PrimaryPhase.BOOTSTRAPPING).build(), 0, 1, 2), alive(1, 2)),
                 Arguments.of("no active primary: promoting",
-                        unreachableBy(withPrimary(ok, 0, 2, PrimaryPhase.PROMOTING), 0, 1, 2), alive(1, 2)),
+                        unreachableBy(States.of(ok).primary(0, 2, PrimaryPhase.PROMOTING).build(), 0, 1, 2), alive(1, 2)),
                 Arguments.of("no active primary: none",
-                        unreachableBy(withPrimary(ok, 0, 2, PrimaryPhase.PHASE_NONE), 0, 1, 2), alive(1, 2)));
+                        unreachableBy(States.of(ok).primary(0, 2, PrimaryPhase.PHASE_NONE).build(), 0, 1, 2), alive(1, 2)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -77,7 +73,7 @@ class FailoverPolicyTest {
 
     @Test
     void theOwnAgentSeeingNoPostmasterIsCertainAndLeavesNothingToWaitFor() {
-        ClusterState s = primarySeenBy(twoPlusOne(), 0, Health.NOT_RUNNING, 300);
+        ClusterState s = primarySeenBy(twoPlusOne().build(), 0, Health.NOT_RUNNING, 300);
 
         Failed f = (Failed) FailoverPolicy.assess(s, alive(0, 1, 2), SETTINGS);
 
@@ -91,7 +87,7 @@ class FailoverPolicyTest {
 
     @Test
     void twoLiveAgentsThatCannotReachItWhileItsOwnAgentIsSilentWaitOutTheFencingWindow() {
-        ClusterState s = primarySeenBy(primarySeenBy(twoPlusOne(), 1, Health.UNREACHABLE, 200), 2, Health.UNREACHABLE, 250);
+        ClusterState s = primarySeenBy(primarySeenBy(twoPlusOne().build(), 1, Health.UNREACHABLE, 200), 2, Health.UNREACHABLE, 250);
         long lastHeard = NOW - 2_000;
         Liveness live = new Liveness(Map.of(0, lastHeard, 1, NOW, 2, NOW), NOW, 750);
 
@@ -107,7 +103,7 @@ class FailoverPolicyTest {
 
     @Test
     void anOwnAgentNeverHeardOfCountsAsHeardNowSoTheWaitIsNeverShorterThanTheTruth() {
-        ClusterState s = unreachableBy(twoPlusOne(), 0, 1, 2);
+        ClusterState s = unreachableBy(twoPlusOne().build(), 0, 1, 2);
         Liveness live = new Liveness(Map.of(1, NOW, 2, NOW), NOW, 750);
 
         Failed f = (Failed) FailoverPolicy.assess(s, live, SETTINGS);
@@ -117,7 +113,7 @@ class FailoverPolicyTest {
 
     @Test
     void anOwnAgentThatAgreesIsAliveInContactAndNeedsNoFencingWait() {
-        ClusterState s = unreachableBy(twoPlusOne(), 0, 0, 1, 2);
+        ClusterState s = unreachableBy(twoPlusOne().build(), 0, 0, 1, 2);
 
         Failed f = (Failed) FailoverPolicy.assess(s, alive(0, 1, 2), SETTINGS);
 
@@ -127,8 +123,8 @@ class FailoverPolicyTest {
 
     @Test
     void aDeadAgentsStaleReportIsNotPartOfTheEvidence() {
-        ClusterState s = ownSees(unreachableBy(twoPlusOne(), 0, 1, 2), 0, Health.NOT_RUNNING, BackendRole.ROLE_UNKNOWN, false);
-        s = observed(s, 3, 0, Health.UNREACHABLE, BackendRole.ROLE_UNKNOWN, false, "stale");
+        ClusterState s = ownSees(unreachableBy(twoPlusOne().build(), 0, 1, 2), 0, Health.NOT_RUNNING, BackendRole.ROLE_UNKNOWN, false);
+        s = States.of(s).observed(3, 0, Health.UNREACHABLE, BackendRole.ROLE_UNKNOWN, false, "stale").build();
 
         Failed f = (Failed) FailoverPolicy.assess(s, alive(1, 2), SETTINGS);
 
@@ -142,30 +138,35 @@ class FailoverPolicyTest {
 
     /** Node 0 primary (failed), standbys 1 and 2, witness 3. */
     static ClusterState threePlusOne() {
-        return States.cluster(3, 1);
+        return States.cluster(3, 1).build();
     }
 
     static Stream<Arguments> eligibility() {
         ClusterState s = threePlusOne();
         return Stream.of(
                 Arguments.of("every up standby with a live agent", s, alive(1, 2, 3), List.of(1, 2)),
-                Arguments.of("a down standby", withBackend(s, 1, b -> b.setStatus(BackendStatus.DOWN)),
+                Arguments.of("a down standby",
+                        States.of(s).backend(1, b -> b.setStatus(BackendStatus.DOWN)).build(), alive(1, 2, 3), List.of(2)),
+                Arguments.of("a standby never seen up",
+                        States.of(s).backend(1, b -> b.setStatus(BackendStatus.STATUS_UNKNOWN)).build(),
                         alive(1, 2, 3), List.of(2)),
-                Arguments.of("a standby never seen up", withBackend(s, 1, b -> b.setStatus(BackendStatus.STATUS_UNKNOWN)),
+                Arguments.of("a standby being rebuilt",
+                        States.of(s).backend(1, b -> b.setStatus(BackendStatus.RECOVERING)).build(),
                         alive(1, 2, 3), List.of(2)),
-                Arguments.of("a standby being rebuilt", withBackend(s, 1, b -> b.setStatus(BackendStatus.RECOVERING)),
-                        alive(1, 2, 3), List.of(2)),
-                Arguments.of("a detached standby", withBackend(s, 1, b -> b.setDetached(true)), alive(1, 2, 3), List.of(2)),
-                Arguments.of("a standby that needs recovery", withBackend(s, 2, b -> b.setNeedsRecovery(true)),
-                        alive(1, 2, 3), List.of(1)),
-                Arguments.of("a nofailover standby", withNode(s, 2, n -> n.setNofailover(true)), alive(1, 2, 3), List.of(1)),
+                Arguments.of("a detached standby",
+                        States.of(s).backend(1, b -> b.setDetached(true)).build(), alive(1, 2, 3), List.of(2)),
+                Arguments.of("a standby that needs recovery",
+                        States.of(s).backend(2, b -> b.setNeedsRecovery(true)).build(), alive(1, 2, 3), List.of(1)),
+                Arguments.of("a nofailover standby",
+                        States.of(s).node(2, n -> n.setNofailover(true)).build(), alive(1, 2, 3), List.of(1)),
                 Arguments.of("a standby whose agent is dead", s, alive(1, 3), List.of(1)),
                 Arguments.of("the failed primary itself, even if shown as an up standby",
-                        withBackend(s, 0, b -> b.setRole(BackendRole.STANDBY)), alive(0, 1, 2, 3), List.of(1, 2)),
-                Arguments.of("a backend in role primary", withBackend(s, 2, b -> b.setRole(BackendRole.PRIMARY)),
-                        alive(1, 2, 3), List.of(1)),
-                Arguments.of("nobody", withBackend(withBackend(s, 1, b -> b.setDetached(true)), 2,
-                        b -> b.setStatus(BackendStatus.DOWN)), alive(1, 2, 3), List.of()));
+                        States.of(s).backend(0, b -> b.setRole(BackendRole.STANDBY)).build(), alive(0, 1, 2, 3),
+                        List.of(1, 2)),
+                Arguments.of("a backend in role primary",
+                        States.of(s).backend(2, b -> b.setRole(BackendRole.PRIMARY)).build(), alive(1, 2, 3), List.of(1)),
+                Arguments.of("nobody", States.of(s).backend(1, b -> b.setDetached(true))
+                        .backend(2, b -> b.setStatus(BackendStatus.DOWN)).build(), alive(1, 2, 3), List.of()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -184,7 +185,7 @@ class FailoverPolicyTest {
     }
 
     static ClusterState priorities(int p1, int p2) {
-        return withNode(withNode(threePlusOne(), 1, n -> n.setPriority(p1)), 2, n -> n.setPriority(p2));
+        return States.of(threePlusOne()).node(1, n -> n.setPriority(p1)).node(2, n -> n.setPriority(p2)).build();
     }
 
     static Stream<Arguments> choices() {

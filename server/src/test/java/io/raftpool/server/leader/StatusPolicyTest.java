@@ -1,10 +1,6 @@
 package io.raftpool.server.leader;
 
-import static io.raftpool.server.state.States.everyoneSees;
-import static io.raftpool.server.state.States.observed;
-import static io.raftpool.server.state.States.twoPlusOne;
-import static io.raftpool.server.state.States.withBackend;
-import static io.raftpool.server.state.States.withPrimary;
+import static io.raftpool.testkit.States.twoPlusOne;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftpool.proto.BackendRole;
@@ -13,7 +9,7 @@ import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Health;
 import io.raftpool.proto.MarkBackend;
 import io.raftpool.proto.PrimaryPhase;
-import io.raftpool.server.state.States;
+import io.raftpool.testkit.States;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,21 +43,23 @@ class StatusPolicyTest {
     static ClusterState unreachableBy(ClusterState s, int subject, int... observers) {
         ClusterState out = s;
         for (int o : observers) {
-            out = observed(out, o, subject, Health.UNREACHABLE, BackendRole.ROLE_UNKNOWN, false, "connection refused");
+            out = States.of(out).observed(o, subject, Health.UNREACHABLE, BackendRole.ROLE_UNKNOWN, false,
+                    "connection refused").build();
         }
         return out;
     }
 
     static ClusterState ownSees(ClusterState s, int node, Health h, BackendRole role, boolean streaming) {
-        return observed(s, node, node, h, role, streaming, h == Health.NOT_RUNNING ? "postmaster is not running" : "own");
+        return States.of(s).observed(node, node, h, role, streaming,
+                h == Health.NOT_RUNNING ? "postmaster is not running" : "own").build();
     }
 
     static ClusterState standbyDown(ClusterState s) {
-        return withBackend(s, 1, b -> b.setStatus(BackendStatus.DOWN));
+        return States.of(s).backend(1, b -> b.setStatus(BackendStatus.DOWN)).build();
     }
 
     static Stream<Arguments> situations() {
-        ClusterState ok = twoPlusOne();
+        ClusterState ok = twoPlusOne().build();
         return Stream.of(
                 Arguments.of("everything healthy", ok, alive(0, 1, 2), List.of()),
                 // down: certain evidence
@@ -86,42 +84,42 @@ class StatusPolicyTest {
                 Arguments.of("a standby already down is not marked again",
                         standbyDown(unreachableBy(ok, 1, 0, 2)), alive(0, 2), List.of()),
                 Arguments.of("a standby being rebuilt is left to the recovery",
-                        withBackend(unreachableBy(ok, 1, 0, 2), 1, b -> b.setStatus(BackendStatus.RECOVERING)),
+                        States.of(unreachableBy(ok, 1, 0, 2)).backend(1, b -> b.setStatus(BackendStatus.RECOVERING)).build(),
                         alive(0, 2), List.of()),
                 // the primary: failover's decision
                 Arguments.of("the active primary is not marked down here",
                         ownSees(ok, 0, Health.NOT_RUNNING, BackendRole.ROLE_UNKNOWN, false), alive(0, 1, 2), List.of()),
                 Arguments.of("the promoting target is not marked down here",
-                        ownSees(withPrimary(ok, 1, 2, PrimaryPhase.PROMOTING), 1, Health.NOT_RUNNING,
+                        ownSees(States.of(ok).primary(1, 2, PrimaryPhase.PROMOTING).build(), 1, Health.NOT_RUNNING,
                                 BackendRole.ROLE_UNKNOWN, false), alive(0, 1, 2), List.of()),
                 Arguments.of("with no primary, the failed target can be marked down",
-                        ownSees(withPrimary(ok, 1, 2, PrimaryPhase.PHASE_NONE), 1, Health.NOT_RUNNING,
+                        ownSees(States.of(ok).primary(1, 2, PrimaryPhase.PHASE_NONE).build(), 1, Health.NOT_RUNNING,
                                 BackendRole.ROLE_UNKNOWN, false), alive(0, 1, 2), List.of("1 DOWN")),
                 // up
                 Arguments.of("a down standby streaming again is marked up",
                         standbyDown(ok), alive(0, 1, 2), List.of("1 UP")),
                 Arguments.of("a never-seen standby streaming is marked up",
-                        withBackend(ok, 1, b -> b.setStatus(BackendStatus.STATUS_UNKNOWN)), alive(0, 1, 2),
+                        States.of(ok).backend(1, b -> b.setStatus(BackendStatus.STATUS_UNKNOWN)).build(), alive(0, 1, 2),
                         List.of("1 UP")),
                 Arguments.of("a down standby running but not streaming stays down",
                         ownSees(standbyDown(ok), 1, Health.HEALTHY, BackendRole.STANDBY, false), alive(0, 1, 2),
                         List.of()),
                 Arguments.of("a down standby that needs recovery stays down",
-                        withBackend(standbyDown(ok), 1, b -> b.setNeedsRecovery(true)), alive(0, 1, 2), List.of()),
+                        States.of(standbyDown(ok)).backend(1, b -> b.setNeedsRecovery(true)).build(), alive(0, 1, 2), List.of()),
                 Arguments.of("a down standby whose agent is dead stays down",
                         standbyDown(ok), alive(0, 2), List.of()),
                 Arguments.of("a down standby running as a primary stays down",
                         ownSees(standbyDown(ok), 1, Health.HEALTHY, BackendRole.PRIMARY, false), alive(0, 1, 2),
                         List.of()),
                 Arguments.of("a standby being rebuilt is not marked up by its streaming",
-                        withBackend(ok, 1, b -> b.setStatus(BackendStatus.RECOVERING)), alive(0, 1, 2), List.of()),
+                        States.of(ok).backend(1, b -> b.setStatus(BackendStatus.RECOVERING)).build(), alive(0, 1, 2), List.of()),
                 Arguments.of("up-marking needs the own agent: others seeing it stream are not enough",
-                        observed(standbyDown(ok), 1, 1, Health.UNREACHABLE, BackendRole.ROLE_UNKNOWN, false, "x"),
+                        States.of(standbyDown(ok)).observed(1, 1, Health.UNREACHABLE, BackendRole.ROLE_UNKNOWN, false, "x").build(),
                         alive(0, 1, 2), List.of()),
                 Arguments.of("a down active primary running as primary is marked up",
-                        withBackend(ok, 0, b -> b.setStatus(BackendStatus.DOWN)), alive(0, 1, 2), List.of("0 UP")),
+                        States.of(ok).backend(0, b -> b.setStatus(BackendStatus.DOWN)).build(), alive(0, 1, 2), List.of("0 UP")),
                 Arguments.of("a down active primary running as a standby stays down",
-                        ownSees(withBackend(ok, 0, b -> b.setStatus(BackendStatus.DOWN)), 0, Health.HEALTHY,
+                        ownSees(States.of(ok).backend(0, b -> b.setStatus(BackendStatus.DOWN)).build(), 0, Health.HEALTHY,
                                 BackendRole.STANDBY, true), alive(0, 1, 2), List.of()));
     }
 
@@ -139,7 +137,7 @@ class StatusPolicyTest {
 
     @Test
     void certainEvidenceQuotesTheOwnAgent() {
-        ClusterState s = ownSees(twoPlusOne(), 1, Health.NOT_RUNNING, BackendRole.ROLE_UNKNOWN, false);
+        ClusterState s = ownSees(twoPlusOne().build(), 1, Health.NOT_RUNNING, BackendRole.ROLE_UNKNOWN, false);
 
         assertThat(StatusPolicy.downEvidence(s, 1, alive(0, 1, 2)))
                 .contains("its agent sees no PostgreSQL process (postmaster is not running)");
@@ -147,7 +145,7 @@ class StatusPolicyTest {
 
     @Test
     void corroboratedEvidenceNamesEveryLiveAgentAndASilentOwnAgent() {
-        ClusterState s = unreachableBy(twoPlusOne(), 1, 0, 2);
+        ClusterState s = unreachableBy(twoPlusOne().build(), 1, 0, 2);
 
         assertThat(StatusPolicy.downEvidence(s, 1, alive(0, 2))).hasValueSatisfying(why -> assertThat(why)
                 .isEqualTo("2 agents cannot reach it (agent 0: connection refused; agent 2: connection refused);"
@@ -166,7 +164,7 @@ class StatusPolicyTest {
 
     @Test
     void reportsByEveryAgentOfADeadServerWithAllAgentsAliveMarkItDown() {
-        ClusterState s = everyoneSees(twoPlusOne(), 1, Health.UNREACHABLE, "timeout after 1000ms");
+        ClusterState s = twoPlusOne().everyoneSees(1, Health.UNREACHABLE, "timeout after 1000ms").build();
 
         assertThat(StatusPolicy.decide(s, alive(0, 1, 2))).singleElement().satisfies(m -> {
             assertThat(m.getNodeId()).isEqualTo(1);
@@ -176,8 +174,8 @@ class StatusPolicyTest {
 
     @Test
     void aStateWithMoreStandbysIsJudgedPerServer() {
-        ClusterState s = unreachableBy(States.cluster(3, 1), 2, 0, 1, 3);
-        s = withBackend(s, 1, b -> b.setStatus(BackendStatus.DOWN));
+        ClusterState s = States.of(unreachableBy(States.cluster(3, 1).build(), 2, 0, 1, 3))
+                .backend(1, b -> b.setStatus(BackendStatus.DOWN)).build();
 
         assertThat(StatusPolicy.decide(s, alive(0, 1, 3))).extracting(m -> m.getNodeId() + " " + m.getStatus())
                 .containsExactly("1 UP", "2 DOWN");

@@ -1,15 +1,13 @@
 package io.raftpool.server.local;
 
-import static io.raftpool.server.state.States.twoPlusOne;
-import static io.raftpool.server.state.States.withBackend;
-import static io.raftpool.server.state.States.withPrimary;
+import static io.raftpool.testkit.States.twoPlusOne;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.PrimaryPhase;
 import io.raftpool.server.local.LocalPlanner.Facts;
-import io.raftpool.server.state.States;
 import io.raftpool.server.state.Transitions;
+import io.raftpool.testkit.States;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -30,7 +28,7 @@ class LocalPlannerTest {
 
     /** Mutable facts for building cases; {@link #facts()} freezes them. */
     static final class F {
-        ClusterState state = twoPlusOne();
+        ClusterState state = twoPlusOne().build();
         int self = 1;
         boolean initialized = true;
         boolean running = true;
@@ -65,8 +63,7 @@ class LocalPlannerTest {
 
     /** After a failover to node 1 at epoch 2: node 0 needs recovery. */
     static ClusterState failedOverTo1() {
-        ClusterState s = withPrimary(twoPlusOne(), 1, 2, PrimaryPhase.ACTIVE);
-        return withBackend(s, 0, b -> b.setNeedsRecovery(true));
+        return twoPlusOne().primary(1, 2, PrimaryPhase.ACTIVE).backend(0, b -> b.setNeedsRecovery(true)).build();
     }
 
     static Arguments c(String name, Facts facts, String expected) {
@@ -104,32 +101,32 @@ class LocalPlannerTest {
                         facts(f -> { f.asPrimary().state = failedOverTo1(); }),
                         "StopStalePrimary[why=running as primary, but the committed primary is node 1 at epoch 2"),
                 c("a primary whose promotion was recorded as failed is stopped",
-                        facts(f -> { f.asPrimary().state = withPrimary(twoPlusOne(), 0, 2, PrimaryPhase.PHASE_NONE); }),
+                        facts(f -> { f.asPrimary().state = twoPlusOne().primary(0, 2, PrimaryPhase.PHASE_NONE).build(); }),
                         "StopStalePrimary["),
                 c("a primary when the committed primary is nobody is stopped",
-                        facts(f -> { f.asPrimary().state = withPrimary(twoPlusOne(), -1, 2, PrimaryPhase.PHASE_NONE); }),
+                        facts(f -> { f.asPrimary().state = twoPlusOne().primary(-1, 2, PrimaryPhase.PHASE_NONE).build(); }),
                         "StopStalePrimary[why=running as primary, but the committed primary is nobody at epoch 2"),
                 // orders from the state: promote
                 c("the promotion target promotes at the committed epoch",
-                        facts(f -> f.state = withPrimary(twoPlusOne(), 1, 2, PrimaryPhase.PROMOTING)), "Promote[epoch=2]"),
+                        facts(f -> f.state = twoPlusOne().primary(1, 2, PrimaryPhase.PROMOTING).build()), "Promote[epoch=2]"),
                 c("a target that promoted but did not record it promotes again (idempotent)",
-                        facts(f -> { f.state = withPrimary(twoPlusOne(), 1, 2, PrimaryPhase.PROMOTING);
+                        facts(f -> { f.state = twoPlusOne().primary(1, 2, PrimaryPhase.PROMOTING).build();
                             f.inRecovery = Optional.of(false); }), "Promote[epoch=2]"),
                 c("a target whose server is not running cannot be promoted",
-                        facts(f -> { f.state = withPrimary(twoPlusOne(), 1, 2, PrimaryPhase.PROMOTING); f.running = false; }),
+                        facts(f -> { f.state = twoPlusOne().primary(1, 2, PrimaryPhase.PROMOTING).build(); f.running = false; }),
                         "PromotionImpossible[epoch=2, why=PostgreSQL is not running on node 1"),
                 // bootstrap
                 c("the bootstrap primary without a data directory is initialised",
-                        facts(f -> { f.asPrimary().state = withPrimary(twoPlusOne(), 0, 1, PrimaryPhase.BOOTSTRAPPING);
+                        facts(f -> { f.asPrimary().state = twoPlusOne().primary(0, 1, PrimaryPhase.BOOTSTRAPPING).build();
                             f.initialized = false; f.running = false; }), "InitPrimary[]"),
                 c("the bootstrap primary with a stopped data directory is initialised (started)",
-                        facts(f -> { f.asPrimary().state = withPrimary(twoPlusOne(), 0, 1, PrimaryPhase.BOOTSTRAPPING);
+                        facts(f -> { f.asPrimary().state = twoPlusOne().primary(0, 1, PrimaryPhase.BOOTSTRAPPING).build();
                             f.running = false; }), "InitPrimary[]"),
                 c("the running bootstrap primary waits for its first report",
-                        facts(f -> f.asPrimary().state = withPrimary(twoPlusOne(), 0, 1, PrimaryPhase.BOOTSTRAPPING)),
+                        facts(f -> f.asPrimary().state = twoPlusOne().primary(0, 1, PrimaryPhase.BOOTSTRAPPING).build()),
                         "Nothing[why=bootstrapped; waiting for the first report"),
                 c("a standby waits while the first primary bootstraps",
-                        facts(f -> { f.state = withPrimary(twoPlusOne(), 0, 1, PrimaryPhase.BOOTSTRAPPING);
+                        facts(f -> { f.state = twoPlusOne().primary(0, 1, PrimaryPhase.BOOTSTRAPPING).build();
                             f.initialized = false; f.running = false; }), "Nothing[why=no active primary to follow yet"),
                 // the committed primary
                 c("the primary starts again when contact is back after fencing",
@@ -145,16 +142,16 @@ class LocalPlannerTest {
                 c("a running primary", facts(F::asPrimary), "Nothing[why=primary"),
                 // standbys
                 c("a standby waits while another node is promoted",
-                        facts(f -> f.state = withPrimary(twoPlusOne(), 0, 2, PrimaryPhase.PROMOTING)),
+                        facts(f -> f.state = twoPlusOne().primary(0, 2, PrimaryPhase.PROMOTING).build()),
                         "Nothing[why=no active primary to follow yet"),
                 c("a standby waits while there is no primary",
-                        facts(f -> f.state = withPrimary(twoPlusOne(), 0, 2, PrimaryPhase.PHASE_NONE)),
+                        facts(f -> f.state = twoPlusOne().primary(0, 2, PrimaryPhase.PHASE_NONE).build()),
                         "Nothing[why=no active primary to follow yet"),
                 c("a standby without a data directory is built from the primary",
                         facts(f -> { f.initialized = false; f.running = false; f.inRecovery = Optional.empty(); }),
                         "BuildStandby[primary=0]"),
                 c("a node that needs recovery and has no data directory waits for recovery-node",
-                        facts(f -> { f.state = withBackend(twoPlusOne(), 1, b -> b.setNeedsRecovery(true));
+                        facts(f -> { f.state = twoPlusOne().backend(1, b -> b.setNeedsRecovery(true)).build();
                             f.initialized = false; f.running = false; }),
                         "Nothing[why=no data directory; waiting for recovery-node"),
                 c("a stopped standby is started once, when its agent starts",
@@ -174,7 +171,7 @@ class LocalPlannerTest {
                         facts(f -> { f.inRecovery = Optional.empty(); f.upstream = Optional.of("10.0.0.12:5432"); }),
                         "Nothing[why=standby"),
                 c("after a failover, standbys follow the new primary",
-                        facts(f -> { f.self = 1; f.state = withPrimary(States.cluster(3, 1), 2, 2, PrimaryPhase.ACTIVE); }),
+                        facts(f -> { f.self = 1; f.state = States.cluster(3, 1).primary(2, 2, PrimaryPhase.ACTIVE).build(); }),
                         "Follow[primary=2]"),
                 // a failed-over primary (needs recovery): S2
                 c("a stopped former primary has its data directory protected",
@@ -199,9 +196,9 @@ class LocalPlannerTest {
 
     @Test
     void thePrimaryAddressIsItsHostAndPostgresPort() {
-        assertThat(LocalPlanner.primaryAddress(twoPlusOne())).isEqualTo(PRIMARY_0);
+        assertThat(LocalPlanner.primaryAddress(twoPlusOne().build())).isEqualTo(PRIMARY_0);
         assertThat(LocalPlanner.primaryAddress(failedOverTo1())).isEqualTo("10.0.0.12:5432");
-        assertThat(LocalPlanner.primaryAddress(withPrimary(twoPlusOne(), -1, 2, PrimaryPhase.PHASE_NONE))).isEmpty();
+        assertThat(LocalPlanner.primaryAddress(twoPlusOne().primary(-1, 2, PrimaryPhase.PHASE_NONE).build())).isEmpty();
     }
 
     @Test

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.raftpool.proto.Backend;
 import io.raftpool.proto.BackendRole;
 import io.raftpool.proto.BackendStatus;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.RaftInfo;
 import io.raftpool.server.metrics.AgentGauges.Reading;
-import io.raftpool.server.state.States;
 import io.raftpool.server.state.Transitions;
+import io.raftpool.testkit.States;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -25,7 +24,7 @@ class AgentGaugesTest {
 
     @Test
     void raftRoleIsOneForTheCurrentRoleOnly() {
-        List<Reading> r = AgentGauges.of(States.twoPlusOne(), LEADER, true);
+        List<Reading> r = AgentGauges.of(States.twoPlusOne().build(), LEADER, true);
 
         assertThat(value(r, "raftpool_agent_raft_role", "role", "leader")).contains(1.0);
         assertThat(value(r, "raftpool_agent_raft_role", "role", "follower")).contains(0.0);
@@ -51,10 +50,9 @@ class AgentGaugesTest {
 
     @Test
     void backendsShowTheirCommittedStatusRoleAndLag() {
-        ClusterState s = States.twoPlusOne().toBuilder()
-                .setBackends(0, States.twoPlusOne().getBackends(0).toBuilder().setStatus(BackendStatus.DOWN)
-                        .setNeedsRecovery(true).setLagBytes(-1))
-                .setBackends(1, States.twoPlusOne().getBackends(1).toBuilder().setLagBytes(4096))
+        ClusterState s = States.twoPlusOne()
+                .backend(0, b -> b.setStatus(BackendStatus.DOWN).setNeedsRecovery(true).setLagBytes(-1))
+                .backend(1, b -> b.setLagBytes(4096))
                 .build();
 
         List<Reading> r = AgentGauges.of(s, LEADER, false);
@@ -73,8 +71,7 @@ class AgentGaugesTest {
 
     @Test
     void everyReadingHasHelpAndTheExpositionNamesThem() throws Exception {
-        ClusterState s = States.twoPlusOne();
-        s = s.toBuilder().setBackends(1, Backend.newBuilder(s.getBackends(1)).setRole(BackendRole.STANDBY)).build();
+        ClusterState s = States.twoPlusOne().backend(1, b -> b.setRole(BackendRole.STANDBY)).build();
         List<Reading> r = AgentGauges.of(s, LEADER, false);
 
         assertThat(r).extracting(Reading::name).allMatch(AgentGauges.HELP::containsKey);

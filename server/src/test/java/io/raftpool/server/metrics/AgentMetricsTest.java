@@ -14,7 +14,7 @@ import io.raftpool.proto.RaftInfo;
 import io.raftpool.server.health.HealthMonitor;
 import io.raftpool.server.health.ProbeOutcome;
 import io.raftpool.server.security.ApiAccess;
-import io.raftpool.server.state.States;
+import io.raftpool.testkit.States;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +39,7 @@ class AgentMetricsTest {
             Optional.empty(), true, List.of(new TokenEntry("ops", ApiRole.READ,
                     TokenHash.create("s3cret-token", TokenHash.MIN_ITERATIONS, new SecureRandom()))),
             SecretRef.NONE, SecretRef.NONE));
-    private final AgentMetrics metrics = new AgentMetrics(States::twoPlusOne,
+    private final AgentMetrics metrics = new AgentMetrics(() -> States.twoPlusOne().build(),
             () -> RaftInfo.newBuilder().setRole("FOLLOWER").setTerm(3).setMajorityContactAgeMs(20).build(),
             () -> false, access.counters(), nanos::get, States.T0);
 
@@ -88,7 +88,7 @@ class AgentMetricsTest {
             assertThat(r.body()).contains("# TYPE raftpool_agent_raft_term gauge", "raftpool_agent_raft_term 3.0");
             assertThat(metrics.port()).hasValue(port);
 
-            try (AgentMetrics other = new AgentMetrics(States::twoPlusOne, RaftInfo::getDefaultInstance, () -> false,
+            try (AgentMetrics other = new AgentMetrics(() -> States.twoPlusOne().build(), RaftInfo::getDefaultInstance, () -> false,
                     access.counters(), nanos::get, 0)) {
                 assertThatThrownBy(() -> other.serve("127.0.0.1", port, 4))
                         .hasMessageStartingWith("cannot serve metrics on 127.0.0.1:" + port + ": ")

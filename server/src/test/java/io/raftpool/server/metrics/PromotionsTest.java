@@ -8,8 +8,8 @@ import io.raftpool.proto.Command;
 import io.raftpool.proto.Operation;
 import io.raftpool.proto.PromotionDone;
 import io.raftpool.proto.PromotionFailed;
-import io.raftpool.server.state.States;
 import io.raftpool.server.state.Transitions;
+import io.raftpool.testkit.States;
 import org.junit.jupiter.api.Test;
 
 /** A promotion counts once, when the state that makes its primary active is applied. */
@@ -17,7 +17,7 @@ class PromotionsTest {
     private static final long T = States.T0 + 60_000;
 
     private static ClusterState begun(Operation.Kind kind) {
-        return Transitions.apply(States.twoPlusOne(), Command.newBuilder().setIssuedMs(T).setIssuer(2).setTerm(3)
+        return Transitions.apply(States.twoPlusOne().build(), Command.newBuilder().setIssuedMs(T).setIssuer(2).setTerm(3)
                 .setBeginFailover(BeginFailover.newBuilder().setKind(kind).setNewEpoch(2).setTarget(1).setOldPrimary(0)
                         .setReason("node 0 is not running").setDetectedMs(T - 1500)).build());
     }
@@ -50,7 +50,7 @@ class PromotionsTest {
         ClusterState failed = Transitions.apply(begun, Command.newBuilder().setIssuedMs(T + 800).setIssuer(1)
                 .setPromotionFailed(PromotionFailed.newBuilder().setEpoch(2).setNodeId(1).setReason("timeout")).build());
 
-        assertThat(Promotions.completed(States.twoPlusOne(), begun, States.T0)).isEmpty();
+        assertThat(Promotions.completed(States.twoPlusOne().build(), begun, States.T0)).isEmpty();
         assertThat(Promotions.completed(begun, failed, States.T0)).isEmpty();
         assertThat(Promotions.completed(done(begun), done(begun), States.T0)).isEmpty();
     }

@@ -1,12 +1,10 @@
 package io.raftpool.server.state;
 
-import static io.raftpool.server.state.States.T0;
-import static io.raftpool.server.state.States.command;
-import static io.raftpool.server.state.States.observation;
-import static io.raftpool.server.state.States.report;
-import static io.raftpool.server.state.States.twoPlusOne;
-import static io.raftpool.server.state.States.withBackend;
-import static io.raftpool.server.state.States.withPrimary;
+import static io.raftpool.testkit.Commands.command;
+import static io.raftpool.testkit.Commands.report;
+import static io.raftpool.testkit.States.T0;
+import static io.raftpool.testkit.States.observation;
+import static io.raftpool.testkit.States.twoPlusOne;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -37,6 +35,8 @@ import io.raftpool.proto.SetDetached;
 import io.raftpool.proto.SetSyncStandbys;
 import io.raftpool.proto.SetVip;
 import io.raftpool.proto.SwitchoverDemoted;
+import io.raftpool.testkit.Commands;
+import io.raftpool.testkit.States;
 import com.google.protobuf.TextFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +58,7 @@ class TransitionsTest {
 
     @Test
     void initCreatesABackendPerPostgresNodeAndBootstrapsTheChosenPrimaryAtEpochOne() {
-        ClusterState s = Transitions.apply(Transitions.empty(), command(5).setInitCluster(States.initTwoPlusOne()).build());
+        ClusterState s = Transitions.apply(Transitions.empty(), command(5).setInitCluster(Commands.initTwoPlusOne()).build());
 
         assertThat(ClusterStates.nodeIds(s)).containsExactly(0, 1, 2);
         assertThat(ClusterStates.backendIds(s)).containsExactly(0, 1);
@@ -79,8 +79,8 @@ class TransitionsTest {
 
     @Test
     void aSecondInitIsANoOpSoARacingLeaderCannotResetTheCluster() {
-        ClusterState once = Transitions.apply(Transitions.empty(), command(0).setInitCluster(States.initTwoPlusOne()).build());
-        InitCluster other = States.initTwoPlusOne().toBuilder().setClusterName("other").setBootstrapPrimary(1).build();
+        ClusterState once = Transitions.apply(Transitions.empty(), command(0).setInitCluster(Commands.initTwoPlusOne()).build());
+        InitCluster other = Commands.initTwoPlusOne().toBuilder().setClusterName("other").setBootstrapPrimary(1).build();
 
         ClusterState twice = Transitions.apply(once, command(10).setInitCluster(other).build());
 
@@ -88,7 +88,7 @@ class TransitionsTest {
     }
 
     static Stream<Arguments> badInits() {
-        InitCluster ok = States.initTwoPlusOne();
+        InitCluster ok = Commands.initTwoPlusOne();
         return Stream.of(
                 Arguments.of("two nodes", ok.toBuilder().removeNodes(2).build(), "at least 3 nodes, got 2"),
                 Arguments.of("witness bootstraps", ok.toBuilder().setBootstrapPrimary(2).build(),
@@ -113,7 +113,7 @@ class TransitionsTest {
 
     @Test
     void anotherAgentsReportIsRecordedAndLeavesTheBackendAlone() {
-        ClusterState s = twoPlusOne();
+        ClusterState s = twoPlusOne().build();
         Observation seen = observation(2, 0, Health.UNREACHABLE, BackendRole.ROLE_UNKNOWN, false, "connection refused");
 
         ClusterState next = Transitions.apply(s, report(seen));
@@ -126,7 +126,7 @@ class TransitionsTest {
 
     @Test
     void theFirstReportOfAnObserverAboutASubjectIsAdded() {
-        ClusterState s = twoPlusOne().toBuilder().clearObservations().build();
+        ClusterState s = twoPlusOne().build().toBuilder().clearObservations().build();
         Observation seen = observation(2, 1, Health.HEALTHY, BackendRole.STANDBY, true, "streaming standby");
 
         ClusterState next = Transitions.apply(s, report(seen));
@@ -139,7 +139,7 @@ class TransitionsTest {
         Observation own = observation(1, 1, Health.HEALTHY, BackendRole.STANDBY, true, "streaming standby").toBuilder()
                 .setTimeline(3).setWalLsn(0x5000060L).setLagBytes(4096).setAtMs(T0 + 700).build();
 
-        ClusterState next = Transitions.apply(twoPlusOne(), report(own));
+        ClusterState next = Transitions.apply(twoPlusOne().build(), report(own));
 
         Backend b = next.getBackends(1);
         assertThat(b.getTimeline()).isEqualTo(3);
@@ -155,15 +155,15 @@ class TransitionsTest {
         Observation own = observation(1, 1, Health.NOT_RUNNING, BackendRole.ROLE_UNKNOWN, false, "no postmaster")
                 .toBuilder().setWalLsn(0).setTimeline(0).build();
 
-        ClusterState next = Transitions.apply(twoPlusOne(), report(own));
+        ClusterState next = Transitions.apply(twoPlusOne().build(), report(own));
 
-        assertThat(next.getBackends(1)).isEqualTo(twoPlusOne().getBackends(1));
+        assertThat(next.getBackends(1)).isEqualTo(twoPlusOne().build().getBackends(1));
         assertThat(ClusterStates.observation(next, 1, 1)).contains(own);
     }
 
     @Test
     void theBootstrapPrimaryBecomesActiveOnItsOwnAgentsHealthyPrimaryReport() {
-        ClusterState init = Transitions.apply(Transitions.empty(), command(0).setInitCluster(States.initTwoPlusOne()).build());
+        ClusterState init = Transitions.apply(Transitions.empty(), command(0).setInitCluster(Commands.initTwoPlusOne()).build());
         Observation own = observation(0, 0, Health.HEALTHY, BackendRole.PRIMARY, false, "running as primary")
                 .toBuilder().setAtMs(T0 + 900).build();
 
@@ -194,7 +194,7 @@ class TransitionsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("reportsThatDoNotEndTheBootstrap")
     void onlyTheBootstrapPrimarysOwnHealthyPrimaryReportEndsTheBootstrap(String name, Observation o) {
-        ClusterState init = Transitions.apply(Transitions.empty(), command(0).setInitCluster(States.initTwoPlusOne()).build());
+        ClusterState init = Transitions.apply(Transitions.empty(), command(0).setInitCluster(Commands.initTwoPlusOne()).build());
 
         ClusterState next = Transitions.apply(init, report(o));
 
@@ -209,7 +209,7 @@ class TransitionsTest {
 
     @Test
     void markingChangesTheStatusWithItsReasonAndTimeAndRecordsAnEvent() {
-        ClusterState next = Transitions.apply(twoPlusOne(), command(40).setMark(MarkBackend.newBuilder()
+        ClusterState next = Transitions.apply(twoPlusOne().build(), command(40).setMark(MarkBackend.newBuilder()
                 .setNodeId(1).setStatus(BackendStatus.DOWN).setReason("2 agents cannot reach it")).build());
 
         Backend b = next.getBackends(1);
@@ -225,12 +225,12 @@ class TransitionsTest {
 
     @Test
     void markingWithARoleChangesTheRoleEvenWhenTheStatusStays() {
-        ClusterState s = twoPlusOne();
+        ClusterState s = twoPlusOne().build();
         ClusterState next = Transitions.apply(s, command(40).setMark(MarkBackend.newBuilder()
                 .setNodeId(1).setStatus(BackendStatus.UP).setRole(BackendRole.STANDBY).setReason("x")).build());
         assertThat(next).as("the same status and role").isSameAs(s);
 
-        ClusterState downNode = withBackend(twoPlusOne(), 1, b -> b.setStatus(BackendStatus.DOWN));
+        ClusterState downNode = twoPlusOne().backend(1, b -> b.setStatus(BackendStatus.DOWN)).build();
         ClusterState roleChanged = Transitions.apply(downNode, command(50).setMark(MarkBackend.newBuilder()
                 .setNodeId(1).setStatus(BackendStatus.DOWN).setRole(BackendRole.PRIMARY).setReason("x")).build());
 
@@ -242,7 +242,7 @@ class TransitionsTest {
 
     @Test
     void markingWithTheCommittedStatusAndNoRoleIsANoOpWithoutAnEvent() {
-        ClusterState s = twoPlusOne();
+        ClusterState s = twoPlusOne().build();
 
         ClusterState next = Transitions.apply(s, command(40).setMark(MarkBackend.newBuilder()
                 .setNodeId(1).setStatus(BackendStatus.UP).setReason("streaming again")).build());
@@ -263,7 +263,7 @@ class TransitionsTest {
 
     @Test
     void aFailoverMovesThePrimaryToTheTargetAtTheNextEpochAndTakesTheOldOneDown() {
-        ClusterState next = Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0));
+        ClusterState next = Transitions.apply(twoPlusOne().build(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0));
 
         assertThat(next.getPrimary().getNodeId()).isEqualTo(1);
         assertThat(next.getPrimary().getEpoch()).isEqualTo(2);
@@ -274,7 +274,7 @@ class TransitionsTest {
         assertThat(old.getNeedsRecovery()).isTrue();
         assertThat(old.getStatusReason()).isEqualTo("primary failed");
         assertThat(next.getBackends(1)).as("the target is changed only when its promotion is done")
-                .isEqualTo(twoPlusOne().getBackends(1));
+                .isEqualTo(twoPlusOne().build().getBackends(1));
         Operation op = next.getOperation();
         assertThat(op.getKind()).isEqualTo(Operation.Kind.FAILOVER);
         assertThat(op.getEpoch()).isEqualTo(2);
@@ -296,7 +296,7 @@ class TransitionsTest {
         Command c = beginFailover(Operation.Kind.FAILOVER, 2, 1, 0);
         c = c.toBuilder().setBeginFailover(c.getBeginFailover().toBuilder().setDetectedMs(0)).build();
 
-        assertThat(Transitions.apply(twoPlusOne(), c).getOperation().getDetectedMs()).isEqualTo(T0 + 100);
+        assertThat(Transitions.apply(twoPlusOne().build(), c).getOperation().getDetectedMs()).isEqualTo(T0 + 100);
     }
 
     static Stream<Arguments> replacedPrimaries() {
@@ -310,7 +310,7 @@ class TransitionsTest {
     @MethodSource("replacedPrimaries")
     void theReplacedPrimaryIsShownAsADownStandbySoThereIsNeverASecondUpPrimary(Operation.Kind kind,
                                                                               boolean needsRecovery, String reason) {
-        ClusterState next = Transitions.apply(twoPlusOne(), beginFailover(kind, 2, 1, 0));
+        ClusterState next = Transitions.apply(twoPlusOne().build(), beginFailover(kind, 2, 1, 0));
 
         Backend old = next.getBackends(0);
         assertThat(old.getRole()).isEqualTo(BackendRole.STANDBY);
@@ -327,8 +327,8 @@ class TransitionsTest {
 
     @Test
     void aFailoverFromAnAlreadyDownPrimaryKeepsWhenAndWhyItWentDown() {
-        ClusterState down = withBackend(twoPlusOne(), 0, b -> b.setStatus(BackendStatus.DOWN)
-                .setStatusReason("its agent sees no PostgreSQL process").setStatusChangedMs(T0 + 20));
+        ClusterState down = twoPlusOne().backend(0, b -> b.setStatus(BackendStatus.DOWN)
+                .setStatusReason("its agent sees no PostgreSQL process").setStatusChangedMs(T0 + 20)).build();
 
         Backend old = Transitions.apply(down, beginFailover(Operation.Kind.FAILOVER, 2, 1, 0)).getBackends(0);
 
@@ -338,7 +338,7 @@ class TransitionsTest {
 
     @Test
     void aFailoverWithoutAnOldPrimaryChangesNoOtherBackend() {
-        ClusterState s = withPrimary(twoPlusOne(), -1, 1, PrimaryPhase.PHASE_NONE);
+        ClusterState s = twoPlusOne().primary(-1, 1, PrimaryPhase.PHASE_NONE).build();
 
         ClusterState next = Transitions.apply(s, beginFailover(Operation.Kind.FAILOVER, 2, 1, -1));
 
@@ -349,7 +349,7 @@ class TransitionsTest {
     @ParameterizedTest(name = "new epoch {0}")
     @MethodSource("notTheNextEpoch")
     void aFailoverMustCreateExactlyTheNextEpoch(long epoch) {
-        ClusterState s = twoPlusOne();
+        ClusterState s = twoPlusOne().build();
         Command c = beginFailover(Operation.Kind.FAILOVER, epoch, 1, 0);
 
         assertThat(Transitions.validate(s, c)).hasValueSatisfying(v ->
@@ -363,9 +363,9 @@ class TransitionsTest {
 
     @Test
     void aFailoverToAWitnessOrAnUnknownNodeIsRefused() {
-        assertThat(Transitions.validate(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 2, 0)))
+        assertThat(Transitions.validate(twoPlusOne().build(), beginFailover(Operation.Kind.FAILOVER, 2, 2, 0)))
                 .contains("node 2 is a witness: it has no PostgreSQL server");
-        assertThat(Transitions.validate(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 9, 0)))
+        assertThat(Transitions.validate(twoPlusOne().build(), beginFailover(Operation.Kind.FAILOVER, 2, 9, 0)))
                 .contains("node 9 is not in the cluster; nodes with PostgreSQL are [0, 1]");
     }
 
@@ -376,7 +376,7 @@ class TransitionsTest {
 
     @Test
     void theDonePromotionMakesTheTargetTheActivePrimaryAndEndsTheOperation() {
-        ClusterState promoting = Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0));
+        ClusterState promoting = Transitions.apply(twoPlusOne().build(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0));
 
         ClusterState next = Transitions.apply(promoting, promotionDone(2, 1));
 
@@ -407,7 +407,7 @@ class TransitionsTest {
     @ParameterizedTest(name = "promotion_done: {0}")
     @MethodSource("promotionOutcomesThatDoNotFit")
     void aPromotionDoneThatIsNotThePromotionInProgressChangesNothing(String name, long epoch, int node) {
-        ClusterState promoting = Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0));
+        ClusterState promoting = Transitions.apply(twoPlusOne().build(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0));
 
         Command c = promotionDone(epoch, node);
 
@@ -419,7 +419,7 @@ class TransitionsTest {
     @ParameterizedTest(name = "promotion_failed: {0}")
     @MethodSource("promotionOutcomesThatDoNotFit")
     void aPromotionFailedThatIsNotThePromotionInProgressChangesNothing(String name, long epoch, int node) {
-        ClusterState promoting = Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0));
+        ClusterState promoting = Transitions.apply(twoPlusOne().build(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0));
 
         Command c = promotionFailed(epoch, node);
 
@@ -430,7 +430,7 @@ class TransitionsTest {
     @Test
     void aLatePromotionDoneAfterThePromotionCompletedIsANoOp() {
         ClusterState active = Transitions.apply(
-                Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0)), promotionDone(2, 1));
+                Transitions.apply(twoPlusOne().build(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0)), promotionDone(2, 1));
 
         assertThat(Transitions.apply(active, promotionDone(2, 1))).isSameAs(active);
         assertThat(Transitions.apply(active, promotionFailed(2, 1))).isSameAs(active);
@@ -443,7 +443,7 @@ class TransitionsTest {
 
     @Test
     void aFailedPromotionLeavesNoPrimaryTakesTheTargetDownAndKeepsTheOperationForTheNextLeader() {
-        ClusterState promoting = Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0));
+        ClusterState promoting = Transitions.apply(twoPlusOne().build(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0));
 
         ClusterState next = Transitions.apply(promoting, promotionFailed(2, 1));
 
@@ -469,7 +469,7 @@ class TransitionsTest {
 
     @Test
     void theVipHolderIsRecordedWithItsTermAndAnEvent() {
-        ClusterState next = Transitions.apply(twoPlusOne(), setVip(2, 3));
+        ClusterState next = Transitions.apply(twoPlusOne().build(), setVip(2, 3));
 
         assertThat(next.getVip().getNodeId()).isEqualTo(2);
         assertThat(next.getVip().getTerm()).isEqualTo(3);
@@ -480,7 +480,7 @@ class TransitionsTest {
 
     @Test
     void anOldHoldersLateReleaseDoesNotEraseANewerHolder() {
-        ClusterState held = Transitions.apply(Transitions.apply(twoPlusOne(), setVip(1, 3)), setVip(2, 5));
+        ClusterState held = Transitions.apply(Transitions.apply(twoPlusOne().build(), setVip(1, 3)), setVip(2, 5));
 
         ClusterState lateRelease = Transitions.apply(held, setVip(-1, 3));
 
@@ -492,7 +492,7 @@ class TransitionsTest {
 
     @Test
     void theVipCannotGoToANodeOutsideTheCluster() {
-        assertThat(Transitions.validate(twoPlusOne(), setVip(7, 3))).hasValueSatisfying(v ->
+        assertThat(Transitions.validate(twoPlusOne().build(), setVip(7, 3))).hasValueSatisfying(v ->
                 assertThat(v).contains("vip holder node 7 is not in the cluster"));
     }
 
@@ -503,7 +503,7 @@ class TransitionsTest {
         Command attach = command(800).setSetDetached(SetDetached.newBuilder().setNodeId(1).setDetached(false)
                 .setReason("attach-node 1 requested by an operator")).build();
 
-        ClusterState s = twoPlusOne();
+        ClusterState s = twoPlusOne().build();
         ClusterState detached = Transitions.apply(s, detach);
         assertThat(detached.getBackends(1).getDetached()).isTrue();
         assertThat(lastEvent(detached).getKind()).isEqualTo("detach");
@@ -519,24 +519,24 @@ class TransitionsTest {
     void clearingNeedsRecoveryAppliesOnlyToANodeThatNeedsIt() {
         Command clear = command(900).setClearNeedsRecovery(ClearNeedsRecovery.newBuilder().setNodeId(1)
                 .setReason("rebuilt with pg_rewind")).build();
-        ClusterState needs = withBackend(twoPlusOne(), 1, b -> b.setNeedsRecovery(true).setStatus(BackendStatus.DOWN));
+        ClusterState needs = twoPlusOne().backend(1, b -> b.setNeedsRecovery(true).setStatus(BackendStatus.DOWN)).build();
 
         ClusterState cleared = Transitions.apply(needs, clear);
 
         assertThat(cleared.getBackends(1).getNeedsRecovery()).isFalse();
         assertThat(lastEvent(cleared).getKind()).isEqualTo("recovery");
         assertThat(lastEvent(cleared).getMessage()).isEqualTo("node 1 no longer needs recovery: rebuilt with pg_rewind");
-        ClusterState s = twoPlusOne();
+        ClusterState s = twoPlusOne().build();
         assertThat(Transitions.apply(s, clear)).isSameAs(s);
     }
 
     @Test
     void aFinishedRecoveryReplacesTheOwnAgentsStoppedOpinionSoTheServerIsNotMarkedDownAgain() {
         ClusterState failedOver = Transitions.apply(
-                Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0)), promotionDone(2, 1));
+                Transitions.apply(twoPlusOne().build(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0)), promotionDone(2, 1));
         // while it was rebuilt, node 0's agent saw its server stopped, and said so
-        ClusterState stopped = States.observed(failedOver, 0, 0, Health.NOT_RUNNING, BackendRole.ROLE_UNKNOWN, false,
-                "postmaster is not running");
+        ClusterState stopped = States.of(failedOver).observed(0, 0, Health.NOT_RUNNING, BackendRole.ROLE_UNKNOWN, false,
+                "postmaster is not running").build();
         ClusterState recovering = Transitions.apply(stopped, command(500).setBeginRecovery(BeginRecovery.newBuilder()
                 .setNodeId(0).setEpoch(2).setSource(1).setRequestedBy("recovery-node")).build());
         ClusterState done = Transitions.apply(recovering, command(900).setRecoveryDone(RecoveryDone.newBuilder()
@@ -554,7 +554,7 @@ class TransitionsTest {
     @Test
     void aFailureReportedForAnOlderRecoveryLeavesTheCurrentOneRunning() {
         ClusterState failedOver = Transitions.apply(
-                Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0)), promotionDone(2, 1));
+                Transitions.apply(twoPlusOne().build(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0)), promotionDone(2, 1));
         ClusterState recovering = Transitions.apply(failedOver, command(500).setBeginRecovery(BeginRecovery.newBuilder()
                 .setNodeId(0).setEpoch(2).setSource(1).setRequestedBy("recovery-node")).build());
         Command stale = command(600).setRecoveryFailed(RecoveryFailed.newBuilder().setNodeId(0).setEpoch(1)
@@ -571,7 +571,7 @@ class TransitionsTest {
     @Test
     void aRebuiltFormerPrimaryComesBackAsAStandby() {
         ClusterState failedOver = Transitions.apply(
-                Transitions.apply(twoPlusOne(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0)), promotionDone(2, 1));
+                Transitions.apply(twoPlusOne().build(), beginFailover(Operation.Kind.FAILOVER, 2, 1, 0)), promotionDone(2, 1));
         Command clear = command(900).setClearNeedsRecovery(ClearNeedsRecovery.newBuilder().setNodeId(0)
                 .setReason("rebuilt with pg_rewind")).build();
         Command up = command(950).setMark(MarkBackend.newBuilder().setNodeId(0).setStatus(BackendStatus.UP)
@@ -590,7 +590,7 @@ class TransitionsTest {
 
     @Test
     void onlyALeaderOfANewerTermIsRecorded() {
-        ClusterState first = Transitions.apply(twoPlusOne(), announce(1, 3));
+        ClusterState first = Transitions.apply(twoPlusOne().build(), announce(1, 3));
         assertThat(first.getLeaderNode()).isEqualTo(1);
         assertThat(first.getLeaderTerm()).isEqualTo(3);
         assertThat(lastEvent(first).getMessage()).isEqualTo("node 1 is the Raft leader at term 3");
@@ -609,18 +609,18 @@ class TransitionsTest {
         Command c = command(1234).setAppendEvent(AppendEvent.newBuilder().setEvent(Event.newBuilder()
                 .setSeq(999).setAtMs(1).setKind("failover").setNodeId(0).setMessage("no standby can take over"))).build();
 
-        ClusterState next = Transitions.apply(twoPlusOne(), c);
+        ClusterState next = Transitions.apply(twoPlusOne().build(), c);
 
         Event e = lastEvent(next);
-        assertThat(e.getSeq()).isEqualTo(twoPlusOne().getNextEventSeq());
+        assertThat(e.getSeq()).isEqualTo(twoPlusOne().build().getNextEventSeq());
         assertThat(e.getAtMs()).isEqualTo(T0 + 1234);
         assertThat(e.getMessage()).isEqualTo("no standby can take over");
-        assertThat(next.getNextEventSeq()).isEqualTo(twoPlusOne().getNextEventSeq() + 1);
+        assertThat(next.getNextEventSeq()).isEqualTo(twoPlusOne().build().getNextEventSeq() + 1);
     }
 
     @Test
     void theEventHistoryKeepsOnlyTheNewestMaxEventsWithIncreasingSeq() {
-        ClusterState s = twoPlusOne();
+        ClusterState s = twoPlusOne().build();
         int total = Transitions.MAX_EVENTS + 37;
         for (int i = 0; i < total; i++) {
             s = Transitions.apply(s, command(i).setAppendEvent(AppendEvent.newBuilder()
@@ -662,7 +662,7 @@ class TransitionsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("commandsThatDoNotFitTwoPlusOne")
     void aCommandThatDoesNotFitIsRefusedWithTheReasonAndApplyLeavesTheStateAsItWas(String name, Command c, String why) {
-        ClusterState s = c == null ? Transitions.empty() : twoPlusOne();
+        ClusterState s = c == null ? Transitions.empty() : twoPlusOne().build();
         Command command = c == null ? report(observation(0, 0, Health.HEALTHY, BackendRole.PRIMARY, false, "")) : c;
 
         assertThat(Transitions.validate(s, command)).hasValueSatisfying(v -> assertThat(v).contains(why));
@@ -725,7 +725,7 @@ class TransitionsTest {
     }
 
     /** The generator's cluster: nodes 0..2 with PostgreSQL, witness 3. */
-    private static final InitCluster RANDOM_INIT = States.init(States.cluster(3, 1), 0);
+    private static final InitCluster RANDOM_INIT = Commands.init(States.cluster(3, 1).build(), 0);
 
     private static Command randomCommand(ClusterState s, Random r, int step) {
         Command.Builder c = command(step * 100L).setIssuer(r.nextInt(4)).setTerm(r.nextInt(4));
