@@ -32,7 +32,7 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
  * yield a counterexample.
  */
 class RoutingPropertiesTest {
-    static final int TRIES = 300;
+    static final int TRIES = 200;
     static final int BROKEN_TRIES = 3000;
     static final Duration STALE = Duration.ofMillis(1000);
     static final int SERVERS = 3;

@@ -36,7 +36,7 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
  * against a broken variant that must yield a counterexample.
  */
 class SyncPolicyPropertiesTest {
-    static final int TRIES = 300;
+    static final int TRIES = 200;
     static final int BROKEN_TRIES = 3000;
 
     @FunctionalInterface

@@ -29,7 +29,7 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
  * counterexample ({@link MustBeFalsified}), which shows the check can fail.
  */
 class TransitionsPropertiesTest {
-    static final int TRIES = 300;
+    static final int TRIES = 200;
     /** A broken variant's run stops at its first counterexample; this many tries are the most it may need. */
     static final int BROKEN_TRIES = 2000;
 
