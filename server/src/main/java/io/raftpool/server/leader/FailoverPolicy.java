@@ -42,7 +42,12 @@ public final class FailoverPolicy {
      * agent itself reported the server dead, which leaves nothing to wait for.
      */
     public record Failed(int primary, String reason, List<String> evidence, long detectedAtMs,
-                         long promoteNotBeforeMs) implements Assessment {}
+                         long promoteNotBeforeMs) implements Assessment {
+        /** Whether the leader may promote around the failed primary at {@code nowMs} (its monotonic clock). */
+        public boolean promotableAt(long nowMs) {
+            return nowMs >= promoteNotBeforeMs;
+        }
+    }
 
     /** WAL position of a candidate, asked at decision time (the committed one may be stale). */
     public record CandidateProbe(boolean reachable, boolean inRecovery, long walLsn, String error) {}

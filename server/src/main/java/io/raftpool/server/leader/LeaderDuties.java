@@ -205,7 +205,7 @@ public final class LeaderDuties implements AutoCloseable {
             markPrimaryDown(s, f.primary(), f.reason() + "; automatic failover is off");
             return;
         }
-        if (live.nowMs() < f.promoteNotBeforeMs()) {
+        if (!f.promotableAt(live.nowMs())) {
             logOnce("primary node " + f.primary() + " failed (" + f.reason() + "); waiting "
                     + (f.promoteNotBeforeMs() - live.nowMs()) + " ms for its agent's fencing window before promoting");
             return;

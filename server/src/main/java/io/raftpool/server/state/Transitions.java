@@ -132,7 +132,8 @@ public final class Transitions {
                     return Optional.of("switchover_demoted: no switchover at epoch " + d.getEpoch() + " from node "
                             + d.getNodeId() + " is in progress");
                 }
-                return Optional.empty();
+                // the old primary may have left the cluster (remove-node) since the switchover began
+                return requireBackend(state, d.getNodeId());
             }
             case ADD_NODE:
                 return Membership.validateAdd(state, command.getAddNode().getNode());

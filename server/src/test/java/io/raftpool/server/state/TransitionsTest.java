@@ -669,6 +669,27 @@ class TransitionsTest {
         assertThat(Transitions.apply(s, command)).isSameAs(s);
     }
 
+    /**
+     * Found by TransitionsPropertiesTest: the old primary of a switchover left the cluster
+     * (remove-node) before its agent's switchover_demoted was applied, which validated against an
+     * older state. Apply threw IndexOutOfBoundsException (it would stop every Raft member alike);
+     * it must refuse the command instead.
+     */
+    @Test
+    void aSwitchoverDemotedFromAnOldPrimaryThatLeftIsRefusedNotThrown() {
+        ClusterState s = States.cluster(3, 1);
+        s = Transitions.apply(s, command(100).setBeginFailover(BeginFailover.newBuilder().setKind(Operation.Kind.SWITCHOVER)
+                .setNewEpoch(2).setTarget(1).setOldPrimary(0).setReason("switchover")).build());
+        s = Transitions.apply(s, command(200).setRemoveNode(io.raftpool.proto.RemoveNode.newBuilder().setNodeId(0)
+                .setReason("decommissioned")).build());
+        assertThat(ClusterStates.backend(s, 0)).as("node 0 left").isEmpty();
+        Command demoted = command(300).setSwitchoverDemoted(SwitchoverDemoted.newBuilder().setEpoch(2).setNodeId(0)
+                .setFinalLsn(0x4000000L)).build();
+
+        assertThat(Transitions.validate(s, demoted)).get().asString().contains("node 0 is not in the cluster");
+        assertThat(Transitions.apply(s, demoted)).isSameAs(s);
+    }
+
     // ---------------------------------------------------------------------------------------
     // properties over random command sequences
     // ---------------------------------------------------------------------------------------
