@@ -677,7 +677,7 @@ class TransitionsTest {
      */
     @Test
     void aSwitchoverDemotedFromAnOldPrimaryThatLeftIsRefusedNotThrown() {
-        ClusterState s = States.cluster(3, 1);
+        ClusterState s = States.cluster(3, 1).build();
         s = Transitions.apply(s, command(100).setBeginFailover(BeginFailover.newBuilder().setKind(Operation.Kind.SWITCHOVER)
                 .setNewEpoch(2).setTarget(1).setOldPrimary(0).setReason("switchover")).build());
         s = Transitions.apply(s, command(200).setRemoveNode(io.raftpool.proto.RemoveNode.newBuilder().setNodeId(0)
