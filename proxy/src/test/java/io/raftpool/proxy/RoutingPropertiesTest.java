@@ -1,6 +1,6 @@
 package io.raftpool.proxy;
 
-import static io.raftpool.proxy.MustBeFalsified.InvariantViolated.check;
+import static io.raftpool.testkit.InvariantViolated.check;
 
 import io.raftpool.proto.BackendRole;
 import io.raftpool.proto.BackendStatus;
@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import io.raftpool.testkit.MustBeFalsified;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.AfterFailureMode;
 import net.jqwik.api.Arbitrary;

@@ -1,6 +1,6 @@
 package io.raftpool.server.leader;
 
-import static io.raftpool.server.testing.InvariantViolated.check;
+import static io.raftpool.testkit.InvariantViolated.check;
 
 import io.raftpool.config.FailoverSettings;
 import io.raftpool.proto.ClusterState;
@@ -11,7 +11,7 @@ import io.raftpool.server.leader.FailoverPolicy.CandidateProbe;
 import io.raftpool.server.leader.FailoverPolicy.Failed;
 import io.raftpool.server.leader.LeaderArbitraries.Situation;
 import io.raftpool.server.state.ClusterStates;
-import io.raftpool.server.testing.MustBeFalsified;
+import io.raftpool.testkit.MustBeFalsified;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

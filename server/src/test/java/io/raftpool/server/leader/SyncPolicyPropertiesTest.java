@@ -1,6 +1,6 @@
 package io.raftpool.server.leader;
 
-import static io.raftpool.server.testing.InvariantViolated.check;
+import static io.raftpool.testkit.InvariantViolated.check;
 
 import io.raftpool.proto.BackendStatus;
 import io.raftpool.proto.ClusterState;
@@ -9,7 +9,7 @@ import io.raftpool.proto.MarkBackend;
 import io.raftpool.proto.SetSyncStandbys;
 import io.raftpool.server.state.CommandArbitraries;
 import io.raftpool.server.state.Transitions;
-import io.raftpool.server.testing.MustBeFalsified;
+import io.raftpool.testkit.MustBeFalsified;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.raftpool.server.local;
 
-import static io.raftpool.server.testing.InvariantViolated.check;
+import static io.raftpool.testkit.InvariantViolated.check;
 
 import io.raftpool.proto.Backend;
 import io.raftpool.proto.BackendRole;
@@ -14,7 +14,7 @@ import io.raftpool.server.local.LocalPlanner.Action;
 import io.raftpool.server.local.LocalPlanner.Facts;
 import io.raftpool.server.state.ClusterStates;
 import io.raftpool.server.state.CommandArbitraries;
-import io.raftpool.server.testing.MustBeFalsified;
+import io.raftpool.testkit.MustBeFalsified;
 import java.util.Optional;
 import java.util.function.Function;
 import net.jqwik.api.Arbitraries;

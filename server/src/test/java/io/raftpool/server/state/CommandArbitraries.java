@@ -28,7 +28,7 @@ import io.raftpool.proto.SetDetached;
 import io.raftpool.proto.SetSyncStandbys;
 import io.raftpool.proto.SetVip;
 import io.raftpool.proto.SwitchoverDemoted;
-import io.raftpool.server.testing.InvariantViolated;
+import io.raftpool.testkit.InvariantViolated;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;

@@ -1,6 +1,6 @@
 package io.raftpool.server.state;
 
-import static io.raftpool.server.testing.InvariantViolated.check;
+import static io.raftpool.testkit.InvariantViolated.check;
 
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Command;
@@ -10,7 +10,7 @@ import io.raftpool.proto.PrimaryPhase;
 import io.raftpool.server.state.CommandArbitraries.Apply;
 import io.raftpool.server.state.CommandArbitraries.Scenario;
 import io.raftpool.server.state.CommandArbitraries.Transition;
-import io.raftpool.server.testing.MustBeFalsified;
+import io.raftpool.testkit.MustBeFalsified;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.raftpool.server.testing;
+package io.raftpool.testkit;
 
 /**
  * Thrown by an invariant check when its invariant does not hold. A distinct type, so that a

@@ -1,4 +1,4 @@
-package io.raftpool.proxy;
+package io.raftpool.testkit;
 
 import java.util.Optional;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
@@ -9,12 +9,13 @@ import net.jqwik.api.lifecycle.ShrunkFalsifiedSample;
 
 /**
  * Inverts a property: it passes only when jqwik found a counterexample that violates the
- * invariant ({@link InvariantViolated}), and reports it after shrinking. The proxy's copy of
- * the server tests' io.raftpool.server.testing.MustBeFalsified (the proxy does not see the
- * server's test classes); used on a property that runs an invariant check against a
- * deliberately broken variant of the code under test.
+ * invariant ({@link InvariantViolated}), and reports that counterexample after shrinking.
+ * Used as {@code @AddLifecycleHook(MustBeFalsified.class)} on a property that runs an
+ * invariant check against a deliberately broken variant of the code under test: it shows the
+ * check can fail, and what the smallest input that makes it fail looks like. It fails when no
+ * counterexample was found in the tries, or when the run failed some other way.
  */
-final class MustBeFalsified implements AroundPropertyHook {
+public final class MustBeFalsified implements AroundPropertyHook {
     @Override
     public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
         PropertyExecutionResult r = property.execute();
@@ -36,22 +37,5 @@ final class MustBeFalsified implements AroundPropertyHook {
         System.out.println("[" + name + "] counterexample as expected after " + r.countTries() + " tries, " + sample
                 + "\n  " + t.getMessage().replace("\n", "\n  "));
         return r.mapToSuccessful();
-    }
-
-    /** Thrown by an invariant check when its invariant does not hold. */
-    static final class InvariantViolated extends AssertionError {
-        InvariantViolated(String message) {
-            super(message);
-        }
-
-        static void check(boolean holds, String what, Object... details) {
-            if (!holds) {
-                StringBuilder b = new StringBuilder(what);
-                for (Object d : details) {
-                    b.append("\n  ").append(d);
-                }
-                throw new InvariantViolated(b.toString());
-            }
-        }
     }
 }
