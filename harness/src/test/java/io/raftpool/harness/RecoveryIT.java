@@ -92,6 +92,34 @@ class RecoveryIT {
                 && e.getMessage().contains("recovery of node 0: basebackup"));
     }
 
+    /**
+     * A standby that crashed is brought back by recovery-node and can then be promoted: the
+     * rebuild must not give it WAL of its own on the primary's timeline (a pg_rewind after
+     * single-user crash recovery did, and the standby PANICked at promotion).
+     */
+    @Test
+    void aStandbyThatCrashedIsRecoveredAndThenTakesOverIntact() throws SQLException {
+        LocalCluster cluster = SHARED.cluster();
+        FailoverIT.execute(cluster, 0, "create table t (id int); insert into t values (1)");
+        FailoverIT.awaitRows(cluster, 1, 1);
+        cluster.postgres(1).stop(StopMode.IMMEDIATE, BUDGET);
+        cluster.awaitState("node 1 down", BUDGET, st -> ClusterStates.backend(st, 1).orElseThrow().getStatus()
+                == BackendStatus.DOWN);
+        FailoverIT.execute(cluster, 0, "insert into t values (2)");
+
+        ActionReply reply = cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(1).setWait(true)
+                .setTimeoutMs(BUDGET.toMillis()).build());
+        assertThat(reply.getAccepted()).as(reply.getMessage()).isTrue();
+        cluster.awaitHealthy(BUDGET);
+        FailoverIT.awaitRows(cluster, 1, 2);
+
+        cluster.postgres(0).stop(StopMode.IMMEDIATE, BUDGET);
+        cluster.awaitState("node 1 promoted", BUDGET,
+                st -> st.getPrimary().getNodeId() == 1 && st.getPrimary().getPhase() == PrimaryPhase.ACTIVE);
+        assertThat(FailoverIT.query(cluster, 1, "select count(*) from t")).isEqualTo("2");
+        FailoverIT.execute(cluster, 1, "insert into t values (3)");
+    }
+
     @Test
     void aRecoveryOutlivesTheLeaderAndNeverMarksAHalfBuiltServerUp() {
         LocalCluster.Options options = LocalCluster.options().name("recleader")

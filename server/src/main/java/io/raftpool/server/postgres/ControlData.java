@@ -12,6 +12,11 @@ public record ControlData(String clusterState, long checkpointLsn, int timeline)
         return clusterState.equals("shut down") || clusterState.equals("shut down in recovery");
     }
 
+    /** A standby that stopped without a clean shutdown (it was replaying or streaming). */
+    public boolean crashedInRecovery() {
+        return clusterState.equals("in archive recovery");
+    }
+
     /** Parses pg_controldata's output (LC_MESSAGES=C). */
     public static ControlData parse(List<String> lines) {
         String state = "";

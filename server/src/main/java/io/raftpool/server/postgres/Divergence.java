@@ -20,6 +20,24 @@ public record Divergence(boolean diverged, String why) {
     private static final Pattern LAST_RECORD = Pattern.compile("error in WAL record at ([0-9A-Fa-f]+/[0-9A-Fa-f]+)");
 
     /**
+     * As below, for a stopped server described by its control file. A standby that crashed on the
+     * primary's own timeline holds only WAL it received from that primary, a prefix of the
+     * primary's: it follows without a rewind even when pg_waldump cannot find the end of its WAL
+     * (a rewind would be wrong there: see {@link PostgresServer#rewindFrom}).
+     */
+    public static Divergence of(ControlData target, OptionalLong lastRecordStart, int sourceTimeline, long sourceLsn,
+                                String history) {
+        boolean endUnknown = lastRecordStart.isEmpty()
+                || Long.compareUnsigned(lastRecordStart.getAsLong(), target.checkpointLsn()) < 0;
+        if (endUnknown && target.crashedInRecovery() && target.timeline() == sourceTimeline
+                && Long.compareUnsigned(target.checkpointLsn(), sourceLsn) <= 0) {
+            return new Divergence(false, "a standby of the primary's timeline " + sourceTimeline
+                    + " that stopped in recovery holds only WAL it received from it");
+        }
+        return of(target.timeline(), lastRecordStart, target.checkpointLsn(), sourceTimeline, sourceLsn, history);
+    }
+
+    /**
      * @param targetTimeline  the stopped server's timeline (its last checkpoint's)
      * @param lastRecordStart where its last valid WAL record starts, if pg_waldump could tell
      * @param checkpointLsn   its last checkpoint's location (the last record is at or after it)

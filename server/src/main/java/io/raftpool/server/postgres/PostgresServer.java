@@ -348,6 +348,7 @@ public final class PostgresServer {
         StandbySource source = new StandbySource(host, port, slotName);
         requireStopped("pg_rewind");
         requireInitialized("rewind");
+        requireRewindable(source);
         ensureSlotOn(source);
         checkpointOn(source);
         String sourceServer = "host=" + PgSyntax.conninfoValue(host) + " port=" + port + " user="
@@ -364,6 +365,31 @@ public final class PostgresServer {
         os.run(command);
         dataDir.writeManagedFiles(settings, Optional.of(source));
         log.info("rewound PostgreSQL {} from {} in {} ms", settings.nodeName(), source, millisSince(startNanos));
+    }
+
+    /**
+     * pg_rewind first finishes an unclean server's crash recovery in single-user mode, which ends
+     * with a checkpoint record of its own. On the source's timeline that record is WAL the source
+     * does not have, and pg_rewind, which compares timelines, not the WAL on one, would call the
+     * server rewound: it would stream garbage and fail at promotion. Refused; the caller copies.
+     */
+    private void requireRewindable(StandbySource source) {
+        ControlData control = controlData();
+        if (control.cleanlyShutDown()) {
+            return;
+        }
+        PgEndpoint endpoint = superuserAt(source.host(), source.port());
+        int sourceTimeline;
+        try (Connection c = PgProbe.connect(endpoint, CONNECT_TIMEOUT)) {
+            sourceTimeline = PgProbe.timeline(c);
+        } catch (SQLException e) {
+            throw new PostgresException("cannot read the timeline of " + endpoint.address() + ": " + e.getMessage(), e);
+        }
+        if (sourceTimeline == control.timeline()) {
+            throw new PostgresException("pg_rewind cannot rebuild " + settings.nodeName() + ": it stopped uncleanly ("
+                    + control.clusterState() + ") on the source's own timeline " + sourceTimeline
+                    + ", where its crash recovery would write WAL the source does not have");
+        }
     }
 
     /**
@@ -394,8 +420,8 @@ public final class PostgresServer {
                     history = rs.getString(1);
                 }
             }
-            return Divergence.of(control.timeline(), Divergence.lastRecordStart(dump.outputTail()),
-                    control.checkpointLsn(), sourceTimeline, sourceLsn, history);
+            return Divergence.of(control, Divergence.lastRecordStart(dump.outputTail()), sourceTimeline, sourceLsn,
+                    history);
         } catch (SQLException e) {
             throw new PostgresException("cannot read the timeline history of " + endpoint.address() + ": "
                     + e.getMessage(), e);

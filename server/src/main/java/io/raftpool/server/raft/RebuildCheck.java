@@ -40,9 +40,21 @@ public final class RebuildCheck {
             List<Integer> notFollowing = remaining.stream().filter(v -> !following.contains(v)).toList();
             return Optional.of("taking node " + node + " out of the voters would leave voters " + remaining + " of which only "
                     + following + " follow the leader, and " + majority + " of them must: bring back " + notFollowing
-                    + " (watchdog-info shows why they do not follow) and run rebuild-member " + node + " again");
+                    + " (" + String.join("; ", notFollowing.stream().map(v -> whyNot(v, answers.get(v))).toList())
+                    + "; watchdog-info shows more) and run rebuild-member " + node + " again");
         }
         return Optional.empty();
+    }
+
+    private static String whyNot(int node, RaftInfo a) {
+        if (a == null) {
+            return "node " + node + "'s agent did not answer";
+        }
+        if (a.getBehindEntries() > 0) {
+            return "node " + node + ": " + (a.getFollowProblem().isEmpty() ? a.getBehindEntries() + " entries behind"
+                    : a.getFollowProblem());
+        }
+        return "node " + node + " is " + (a.getRole().isEmpty() ? "not running a Raft member" : a.getRole());
     }
 
     /** Answers, runs a Raft member, and applies what the leader applies. */

@@ -52,6 +52,34 @@ class DivergenceTest {
                 ControlData.parseLsn("0/A000000"), "").diverged()).isTrue();
     }
 
+    /**
+     * Found by a shared-cluster system test: a standby stopped with -m immediate right after its
+     * base backup, then recovery-node. pg_waldump could not find its WAL's end, the rewind ran
+     * single-user crash recovery, which wrote a checkpoint record on timeline 1 the primary did
+     * not have; the standby streamed over it and PANICked at promotion.
+     */
+    @Test
+    void aStandbyThatCrashedOnThePrimarysTimelineFollowsWithoutRewind() {
+        ControlData crashedStandby = new ControlData("in archive recovery", CHECKPOINT, 1);
+        Divergence d = Divergence.of(crashedStandby, OptionalLong.empty(), 1, ControlData.parseLsn("0/A000000"), "");
+        assertThat(d.diverged()).as(d.why()).isFalse();
+        assertThat(d.why()).contains("holds only WAL it received");
+    }
+
+    @Test
+    void aCrashedServerIsJudgedByItsWalWhenItIsNotAStandbyOfThatTimeline() {
+        long primaryAt = ControlData.parseLsn("0/A000000");
+        assertThat(Divergence.of(new ControlData("in production", CHECKPOINT, 1), OptionalLong.empty(), 1, primaryAt, "")
+                .diverged()).as("a crashed primary of the same timeline: two writers").isTrue();
+        assertThat(Divergence.of(new ControlData("in archive recovery", CHECKPOINT, 1), OptionalLong.empty(), 2, primaryAt,
+                HISTORY).diverged()).as("a standby of the old timeline: its end decides").isTrue();
+        assertThat(Divergence.of(new ControlData("in archive recovery", ControlData.parseLsn("0/B000000"), 1),
+                OptionalLong.empty(), 1, primaryAt, "").diverged()).as("its checkpoint is past the primary").isTrue();
+        assertThat(Divergence.of(new ControlData("in archive recovery", CHECKPOINT, 1),
+                OptionalLong.of(ControlData.parseLsn("0/B000000")), 1, primaryAt, "").diverged())
+                .as("a known end past the primary's").isTrue();
+    }
+
     @Test
     void historyLinesOfAncestorsAreFound() {
         String h = "1\t0/3000158\tno recovery target specified\n\n2\t0/5000000\tno recovery target specified\n";

@@ -37,7 +37,11 @@ class RebuildCheckTest {
     void refusedWhenTheRestWouldHoldNoFollowingMajority() {
         String why = RebuildCheck.refusal(2, 0, List.of(0, 1, 2), Map.of(0, following(0, "LEADER"), 1, stuck(1))).orElseThrow();
         assertThat(why).contains("only [0] follow").contains("bring back [1]");
-        assertThat(RebuildCheck.refusal(2, 0, List.of(0, 1, 2), Map.of(0, following(0, "LEADER")))).isPresent();
+        assertThat(why).as("says why node 1 does not count").contains("node 1: ");
+        assertThat(RebuildCheck.refusal(2, 0, List.of(0, 1, 2), Map.of(0, following(0, "LEADER")))).get().asString()
+                .contains("node 1's agent did not answer");
+        assertThat(RebuildCheck.refusal(2, 0, List.of(0, 1, 2), Map.of(0, following(0, "LEADER"), 1,
+                following(1, "CANDIDATE")))).get().asString().contains("node 1 is CANDIDATE");
     }
 
     @Test
