@@ -11,6 +11,7 @@ import io.raftpool.server.postgres.Password;
 import io.raftpool.server.postgres.PgProbe;
 import io.raftpool.server.postgres.PostgresServer;
 import io.raftpool.server.postgres.ProbeResult;
+import io.raftpool.server.postgres.ServerProcesses;
 import io.raftpool.server.postgres.ServerSettings;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ import java.util.Optional;
  */
 final class PostgresAccess implements LeaderDuties.CandidateProber {
     private final Optional<PostgresServer> local;
+    private final Optional<ServerProcesses> localProcesses;
     private final Map<Integer, Login> logins = new HashMap<>();
     private final Login defaultLogin;
 
@@ -31,6 +33,7 @@ final class PostgresAccess implements LeaderDuties.CandidateProber {
     PostgresAccess(ClusterConfig config, NodeConfig self) {
         Map<String, String> env = System.getenv();
         this.local = self.postgres().map(pg -> new PostgresServer(ServerSettings.of(self, config.replication(), env)));
+        this.localProcesses = local.map(pg -> new ServerProcesses(pg.settings().dataDir()));
         for (NodeConfig n : config.postgresNodes()) {
             PostgresConfig pg = n.requirePostgres();
             logins.put(n.id(), new Login(pg.superuser(), Password.resolve(pg.superuserPassword(), env)));
@@ -42,8 +45,16 @@ final class PostgresAccess implements LeaderDuties.CandidateProber {
         return local.orElseThrow(() -> new IllegalStateException("this node is a witness: no local PostgreSQL"));
     }
 
+    /**
+     * Whether any process of the local server remains, not only its postmaster: backends outlive
+     * a killed postmaster and can still commit, so "not running" must mean none is left.
+     */
     boolean localPostmasterRunning() {
-        return local.map(PostgresServer::isRunning).orElse(false);
+        return localProcesses.map(ServerProcesses::anyRunning).orElse(false);
+    }
+
+    Optional<ServerProcesses> localProcesses() {
+        return localProcesses;
     }
 
     ProbeResult rawProbe(NodeInfo node, Duration timeout) {

@@ -39,7 +39,9 @@ public final class FailoverPolicy {
     /**
      * The primary failed. {@code promoteNotBeforeMs} (leader monotonic clock) is when its own
      * agent, if it is merely cut off, has surely fenced it (S6); it is {@code 0} when the own
-     * agent itself reported the server dead, which leaves nothing to wait for.
+     * agent itself reported that no process of the server remains, which leaves nothing to wait
+     * for, and {@code Long.MAX_VALUE} while that agent is alive and has not: it is the one to
+     * kill the server, and says so once it has.
      */
     public record Failed(int primary, String reason, List<String> evidence, long detectedAtMs,
                          long promoteNotBeforeMs) implements Assessment {
@@ -77,7 +79,13 @@ public final class FailoverPolicy {
         long notBefore = 0;
         if (certain) {
             detectedAt = own.get().getAtMs();
-        } else if (!liveness.alive(primary)) {
+        } else if (liveness.alive(primary)) {
+            // Unreachable is not dead (S6): a server that others cannot reach may still commit for
+            // sessions open to it. Its live agent kills it and reports it gone; until then, no one.
+            notBefore = Long.MAX_VALUE;
+            evidence.add("waiting for agent " + primary + " to report its server gone (it kills one that runs but"
+                    + " does not answer)");
+        } else {
             OptionalLong heard = liveness.lastHeard(primary);
             long base = heard.isPresent() ? heard.getAsLong() : liveness.nowMs();
             notBefore = base + settings.fenceTimeout().toMillis() + settings.fenceGrace().toMillis();

@@ -206,8 +206,10 @@ public final class LeaderDuties implements AutoCloseable {
             return;
         }
         if (!f.promotableAt(live.nowMs())) {
-            logOnce("primary node " + f.primary() + " failed (" + f.reason() + "); waiting "
-                    + (f.promoteNotBeforeMs() - live.nowMs()) + " ms for its agent's fencing window before promoting");
+            logOnce("primary node " + f.primary() + " failed (" + f.reason() + "); " + (f.promoteNotBeforeMs()
+                    == Long.MAX_VALUE ? "waiting for its live agent to report that no process of it remains"
+                    : "waiting " + (f.promoteNotBeforeMs() - live.nowMs()) + " ms for its agent's fencing window")
+                    + " before promoting");
             return;
         }
         failover(s, live, f.primary(), f.reason(), f.evidence(), f.detectedAtMs(), Operation.Kind.FAILOVER);

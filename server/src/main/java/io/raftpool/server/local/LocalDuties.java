@@ -5,6 +5,7 @@ import io.raftpool.config.NodeConfig;
 import io.raftpool.proto.AppendEvent;
 import io.raftpool.proto.Backend;
 import io.raftpool.proto.Event;
+import io.raftpool.proto.Health;
 import io.raftpool.server.hooks.HookRunner;
 import io.raftpool.server.hooks.HookValues;
 import io.raftpool.proto.BackendRole;
@@ -29,6 +30,7 @@ import io.raftpool.server.postgres.Divergence;
 import io.raftpool.server.postgres.PostgresServer;
 import io.raftpool.server.postgres.ProbeResult;
 import io.raftpool.server.postgres.SlotNames;
+import io.raftpool.server.postgres.ServerProcesses;
 import io.raftpool.server.postgres.StopMode;
 import io.raftpool.server.raft.AppliedState;
 import io.raftpool.server.raft.RaftNode;
@@ -75,6 +77,7 @@ public final class LocalDuties implements AutoCloseable {
     });
     private final AtomicBoolean queued = new AtomicBoolean();
     private final HookRunner hooks;
+    private final ServerProcesses processes;
     private final ExecutorService hookThreads = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "hooks");
         t.setDaemon(true);
@@ -100,6 +103,7 @@ public final class LocalDuties implements AutoCloseable {
         this.health = health;
         this.clocks = clocks;
         this.hooks = new HookRunner(config.hooks());
+        this.processes = new ServerProcesses(pg.settings().dataDir());
     }
 
     public void start() {
@@ -138,8 +142,9 @@ public final class LocalDuties implements AutoCloseable {
     private LocalPlanner.Facts facts() {
         AppliedState applied = hub.current();
         long age = contact.ageOrSinceFirstBeatMs();
-        boolean running = pg.isRunning();
+        boolean running = processes.anyRunning(); // a killed postmaster's backends still count
         Optional<ObserverView> view = health.view(self.id());
+        boolean unresponsive = running && view.map(v -> v.health() == Health.UNREACHABLE).orElse(false);
         Optional<Boolean> inRecovery = view.map(ObserverView::role).flatMap(r -> r == BackendRole.STANDBY
                 ? Optional.of(true) : r == BackendRole.PRIMARY ? Optional.of(false) : Optional.empty());
         Optional<String> upstream = pg.standbySource().map(s -> s.host() + ":" + s.port());
@@ -149,7 +154,7 @@ public final class LocalDuties implements AutoCloseable {
         boolean caughtUp = contact.ageMs() >= 0 && applied.index() >= contact.leaderAppliedIndex();
         return new LocalPlanner.Facts(applied.state(), self.id(), initialized, running, inRecovery, upstream,
                 startupReconciled, fenced, protectedDataDir, age, caughtUp,
-                config.failover().fenceTimeout().toMillis());
+                config.failover().fenceTimeout().toMillis(), unresponsive);
     }
 
     private void act(LocalPlanner.Action action) {
@@ -163,9 +168,20 @@ public final class LocalDuties implements AutoCloseable {
             if (confirmedStandby()) {
                 return;
             }
-            LOG.warn("FENCING: stopping this primary so that it takes no more writes: {}", f.why());
-            pg.stop(StopMode.IMMEDIATE, STOP_TIMEOUT);
+            LOG.warn("FENCING: killing this primary so that it takes no more writes: {}", f.why());
+            int killed = processes.killAll(STOP_TIMEOUT);
+            LOG.warn("FENCING: {} process(es) of PostgreSQL killed, none remains", killed);
             fenced = true;
+        } else if (action instanceof LocalPlanner.KillUnresponsive k) {
+            ObserverView v = health.view(self.id()).orElse(ObserverView.INITIAL);
+            LOG.warn("FENCING: killing PostgreSQL: {} ({} probes in a row failed: {})", k.why(), v.failuresInRow(),
+                    v.detail());
+            int killed = processes.killAll(STOP_TIMEOUT);
+            submit(Command.newBuilder().setAppendEvent(AppendEvent.newBuilder().setEvent(Event.newBuilder()
+                    .setKind("fence").setNodeId(self.id()).setEpoch(s.getPrimary().getEpoch())
+                    .setMessage("node " + self.id() + "'s agent killed its PostgreSQL (" + killed + " processes, none"
+                            + " remains): " + k.why() + " after " + v.failuresInRow() + " failed probes (" + v.detail()
+                            + "); unreachable is not dead, so no standby was promoted before this"))));
         } else if (action instanceof LocalPlanner.StopStalePrimary st) {
             if (!confirmedPrimary()) {
                 return;

@@ -33,13 +33,30 @@ public final class LocalPlanner {
             boolean protectedDataDir,         // standby.signal written into a failed-over primary's data dir
             long majorityContactAgeMs,        // since the agent started, when never confirmed
             boolean caughtUp,                 // this agent applied as far as the leader had at that contact
-            long fenceTimeoutMs) {}
+            long fenceTimeoutMs,
+            boolean unresponsive) {           // its processes run, yet it failed this agent's probes past the retries
+
+        public Facts(ClusterState state, int self, boolean initialized, boolean running, Optional<Boolean> inRecovery,
+                     Optional<String> upstream, boolean startupReconciled, boolean fenced, boolean protectedDataDir,
+                     long majorityContactAgeMs, boolean caughtUp, long fenceTimeoutMs) {
+            this(state, self, initialized, running, inRecovery, upstream, startupReconciled, fenced, protectedDataDir,
+                    majorityContactAgeMs, caughtUp, fenceTimeoutMs, false);
+        }
+    }
 
     public sealed interface Action {}
 
     public record Nothing(String why) implements Action {}
 
     public record Fence(String why) implements Action {}
+
+    /**
+     * The committed primary's server runs but does not answer its own agent (a hung postmaster,
+     * or one killed with its backends left behind): kill every process of it. Unreachable is not
+     * dead: until its agent has seen it gone, the leader promotes no one (S6), and a session
+     * already open to it could still commit.
+     */
+    public record KillUnresponsive(String why) implements Action {}
 
     public record StopStalePrimary(String why) implements Action {}
 
@@ -95,6 +112,10 @@ public final class LocalPlanner {
         boolean switchover = op.getKind() == Operation.Kind.SWITCHOVER && p.getPhase() == PrimaryPhase.PROMOTING
                 && op.getEpoch() == p.getEpoch();
 
+        if (iAmPrimary && p.getPhase() == PrimaryPhase.ACTIVE && f.running() && f.unresponsive()) {
+            return new KillUnresponsive("this node is the primary of epoch " + p.getEpoch()
+                    + " and its server runs but does not answer");
+        }
         if (switchover && op.getOldPrimary() == f.self() && op.getFinalLsn() == 0) {
             return new DemoteForSwitchover(p.getEpoch());
         }

@@ -75,6 +75,22 @@ class FailoverPolicyPropertiesTest {
                         + ", before its fencing window of " + window + " ms has passed", s, a);
     }
 
+    /**
+     * S6, unreachable is not dead: around a primary whose own agent is alive, the leader promotes
+     * only once that agent has committed that no process of the server remains (NOT_RUNNING).
+     */
+    static void promotesAroundALivePrimaryAgentOnlyOnceItReportsTheServerGone(Assess f, Situation s) {
+        Liveness live = s.liveness();
+        Assessment a = f.assess(s.state(), live, s.settings());
+        if (!(a instanceof Failed failed) || !failed.promotableAt(live.nowMs()) || !live.alive(failed.primary())) {
+            return;
+        }
+        boolean reportedGone = ClusterStates.observation(s.state(), failed.primary(), failed.primary())
+                .map(o -> o.getHealth() == Health.NOT_RUNNING).orElse(false);
+        check(reportedGone, "promotes around primary " + failed.primary() + " whose live agent has not reported it gone",
+                s, a);
+    }
+
     /** A primary whose own agent is alive and has committed that it sees it healthy is never failed over. */
     static void neverFailsOverAPrimaryItsLiveAgentSeesHealthy(Assess f, Situation s) {
         ClusterState state = s.state();
@@ -117,6 +133,12 @@ class FailoverPolicyPropertiesTest {
             instanceof Failed f ? new Failed(f.primary(), f.reason(), f.evidence(), f.detectedAtMs(), 0)
             : FailoverPolicy.assess(state, live, settings);
 
+    /** The rule before issue 19: a live own agent that also cannot reach its server counts as proof of death. */
+    static final Assess UNREACHABLE_TAKEN_FOR_DEAD = (state, live, settings) -> FailoverPolicy.assess(state, live,
+            settings) instanceof Failed f && f.promoteNotBeforeMs() == Long.MAX_VALUE
+            ? new Failed(f.primary(), f.reason(), f.evidence(), f.detectedAtMs(), 0)
+            : FailoverPolicy.assess(state, live, settings);
+
     /** Waits the agent's fence timeout but forgets the grace that covers the fence's own delay. */
     static final Assess FORGETS_THE_GRACE = (state, live, settings) -> FailoverPolicy.assess(state, live,
             new FailoverSettings(settings.auto(), settings.fenceTimeout(), Duration.ZERO, settings.promoteTimeout(),
@@ -156,6 +178,18 @@ class FailoverPolicyPropertiesTest {
     void promotesAroundASilentPrimaryOnlyAfterItsFencingWindow_catchesAPolicyThatForgetsTheGrace(
             @ForAll("situations") Situation s) {
         promotesAroundASilentPrimaryOnlyAfterItsFencingWindow(FORGETS_THE_GRACE, s);
+    }
+
+    @Property(tries = TRIES)
+    void promotesAroundALivePrimaryAgentOnlyOnceItReportsTheServerGone(@ForAll("situations") Situation s) {
+        promotesAroundALivePrimaryAgentOnlyOnceItReportsTheServerGone(FailoverPolicy::assess, s);
+    }
+
+    @Property(tries = BROKEN_TRIES, afterFailure = AfterFailureMode.RANDOM_SEED)
+    @AddLifecycleHook(MustBeFalsified.class)
+    void promotesAroundALivePrimaryAgentOnlyOnceItReportsTheServerGone_catchesUnreachableTakenForDead(
+            @ForAll("situations") Situation s) {
+        promotesAroundALivePrimaryAgentOnlyOnceItReportsTheServerGone(UNREACHABLE_TAKEN_FOR_DEAD, s);
     }
 
     @Property(tries = TRIES)

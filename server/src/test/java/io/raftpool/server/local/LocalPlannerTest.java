@@ -40,10 +40,11 @@ class LocalPlannerTest {
         long contactAgeMs = 100;
         boolean caughtUp = true;
         long fenceTimeoutMs = 1000;
+        boolean unresponsive;
 
         Facts facts() {
             return new Facts(state, self, initialized, running, inRecovery, upstream, reconciled, fenced,
-                    protectedDataDir, contactAgeMs, caughtUp, fenceTimeoutMs);
+                    protectedDataDir, contactAgeMs, caughtUp, fenceTimeoutMs, unresponsive);
         }
 
         /** Node 0, the committed primary, running as primary and not in recovery. */
@@ -75,6 +76,13 @@ class LocalPlannerTest {
                 // safety first: fencing (S6)
                 c("acting primary without majority contact for the fence timeout is fenced",
                         facts(f -> f.asPrimary().contactAgeMs = 1000), "Fence[why=no contact with the raft majority for 1000 ms"),
+                c("the primary's server that runs but does not answer its own agent is killed (unreachable is not dead)",
+                        facts(f -> { f.asPrimary().unresponsive = true; f.inRecovery = Optional.empty(); }),
+                        "KillUnresponsive[why=this node is the primary of epoch 1 and its server runs but does not answer"),
+                c("an unresponsive standby is left alone: it takes no writes",
+                        facts(f -> { f.unresponsive = true; f.inRecovery = Optional.empty(); }), "Nothing["),
+                c("an unresponsive primary cut off from the majority is fenced all the same",
+                        facts(f -> { f.asPrimary().unresponsive = true; f.contactAgeMs = 5000; }), "Fence["),
                 c("any server running as primary is fenced when cut off, whatever the stale state says",
                         facts(f -> { f.inRecovery = Optional.of(false); f.contactAgeMs = 5000; }), "Fence["),
                 c("a fenced primary is fenced even before it caught up",
