@@ -38,6 +38,9 @@ public final class MemberGrowthDuty implements AutoCloseable {
     private static final long WAIT_REPORT_MS = 15_000;
     private long waitingSinceMs = -1;
     private long waitReportedMs;
+    /** A listener taken out to restart its replication gets this long to resume before it is judged again. */
+    private static final long SPARE_AFTER_UNSTICK_MS = 30_000;
+    private final Map<Integer, Long> unstuckAtMs = new java.util.HashMap<>();
 
     public MemberGrowthDuty(RaftNode raft, Supplier<ClusterState> state, Function<List<NodeInfo>, Map<Integer, RaftInfo>> askAgents) {
         this.raft = raft;
@@ -65,6 +68,16 @@ public final class MemberGrowthDuty implements AutoCloseable {
             }
             long leaderApplied = raft.info().getLastAppliedIndex();
             Map<Integer, RaftInfo> answers = askAgents.apply(toAsk);
+            long nowMs = System.nanoTime() / 1_000_000;
+            unstuckAtMs.values().removeIf(at -> nowMs - at > SPARE_AFTER_UNSTICK_MS);
+            Optional<MemberGrowth.Change> unstick = MemberGrowth.unstick(voters, listeners, answers, unstuckAtMs.keySet());
+            if (unstick.isPresent()) {
+                MemberGrowth.Change c = unstick.get();
+                LOG.warn("raft configuration change: {}", c.reason());
+                listeners.stream().filter(id -> !c.listeners().contains(id)).forEach(id -> unstuckAtMs.put(id, nowMs));
+                raft.setConfiguration(infos(nodes, c.voters()), infos(nodes, c.listeners()));
+                return;
+            }
             Optional<MemberGrowth.Change> change = MemberGrowth.next(wanted, voters, listeners, answers, leaderApplied);
             if (change.isEmpty()) {
                 long now = System.nanoTime() / 1_000_000;

@@ -83,6 +83,31 @@ public final class MemberGrowth {
     }
 
     /**
+     * Listeners that applied nothing for {@link FollowLag#REPORT_AFTER_MS} while the leader moved
+     * on, taken out of the configuration so that the next round adds them back (as arrivals). A
+     * listener has no vote, so this changes no majority; its log stays, and it resumes where it
+     * stopped. Why: under load, a configuration change that Ratis gives up on while it restarts
+     * the leader's replication to a listener can leave that listener with no replication at all,
+     * for good (seen in system tests: a listener stuck at applied index 20 for minutes while its
+     * agent answered); a new change starts the replication afresh. {@code spared}: listeners
+     * taken out and added back recently, given time to resume.
+     */
+    public static Optional<Change> unstick(Collection<Integer> voters, Collection<Integer> listeners,
+                                           Map<Integer, RaftInfo> answers, Collection<Integer> spared) {
+        List<Integer> stuck = new TreeSet<>(listeners).stream().filter(id -> !spared.contains(id))
+                .filter(id -> answers.get(id) != null && answers.get(id).getBehindEntries() > 0).toList();
+        if (stuck.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Integer> l = new ArrayList<>(listeners);
+        l.removeAll(stuck);
+        return Optional.of(new Change(sorted(new ArrayList<>(voters)), sorted(l), "listener(s) " + stuck
+                + " applied nothing while the leader moved on (" + String.join("; ", stuck.stream()
+                .map(id -> "node " + id + ": " + answers.get(id).getFollowProblem()).toList())
+                + "): taken out of the configuration and added back next, which restarts the replication to them"));
+    }
+
+    /**
      * Its Raft member runs (not an agent still waiting to start one) and started empty to join:
      * a member that was only taken out of the voters (rebuild-member, before its agent reset it)
      * is not let back in here.

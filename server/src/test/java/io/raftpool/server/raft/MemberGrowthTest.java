@@ -21,6 +21,24 @@ class MemberGrowthTest {
     }
 
     @Test
+    void aListenerThatAppliesNothingWhileTheLeaderMovesOnIsTakenOutThenAddedBack() {
+        RaftInfo stuck = info(1, "LISTENER", 20, List.of(0)).toBuilder().setBehindEntries(74)
+                .setFollowProblem("74 entries behind, applied index 20 unchanged for 12 s").build();
+        Map<Integer, RaftInfo> answers = Map.of(1, stuck, 2, info(2, "LISTENER", 94, List.of(0)));
+
+        MemberGrowth.Change out = MemberGrowth.unstick(List.of(0), List.of(1, 2), answers, List.of()).orElseThrow();
+        assertThat(out.voters()).containsExactly(0);
+        assertThat(out.listeners()).containsExactly(2);
+        assertThat(out.reason()).contains("[1]", "unchanged for 12 s");
+        assertThat(MemberGrowth.unstick(List.of(0), List.of(1, 2), answers, List.of(1))).as("spared: resuming").isEmpty();
+        assertThat(MemberGrowth.unstick(List.of(0), List.of(2), answers, List.of())).as("voters are never touched")
+                .isEmpty();
+        // taken out, it is an arrival again: added back as a listener
+        assertThat(MemberGrowth.next(NODES, List.of(0), List.of(2), answers, 94).orElseThrow().listeners())
+                .containsExactly(1, 2);
+    }
+
+    @Test
     void aListenerThatDidNotJoinEmptyIsNotLetBackIn() {
         // rebuild-member took node 1 out of the voters; its agent has not reset it yet
         RaftInfo demoted = info(1, "LISTENER", 30, List.of(0, 1, 2)).toBuilder().setJoining(false).build();
