@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -48,6 +49,11 @@ public record Command(String name, List<String> argv, Duration timeout, Map<Stri
         Map<String, String> more = new HashMap<>(env);
         more.put(key, value);
         return new Command(name, argv, timeout, more, lineListener);
+    }
+
+    /** The libpq programs read their password from PGPASSWORD; without one they try none. */
+    Command withPassword(Optional<Password> password) {
+        return password.map(p -> withEnv("PGPASSWORD", p.value())).orElse(this);
     }
 
     public Command onLine(Consumer<String> listener) {

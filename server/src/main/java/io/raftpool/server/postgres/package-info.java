@@ -3,8 +3,12 @@
  * all go through this package.
  *
  * <ul>
- *   <li>{@link io.raftpool.server.postgres.PostgresServer}: this node's server. initdb, start,
- *       stop, kill, reload, promote, pg_basebackup, pg_rewind, slots, and the cheap local check
+ *   <li>{@link io.raftpool.server.postgres.PostgresServer}: this node's server, the one object
+ *       callers hold; it runs one action at a time and hands each to the part for its job:
+ *       {@code ServerLifecycle} (initdb, start, stop, kill, reload, promote),
+ *       {@code StandbySetup} (pg_basebackup, standby settings, slots), {@code InPlaceRebuild}
+ *       (pg_rewind, divergence, following without rewind), {@code DataDirAside},
+ *       {@code Superuser} (connections); {@code ServerChecks} is the cheap local check
  *       ({@code isRunning}: postmaster.pid and /proc, no process spawned).</li>
  *   <li>{@link io.raftpool.server.postgres.PgProbe}: connections and health probes of any
  *       server, with a hard deadline; {@link io.raftpool.server.postgres.ProbeResult} is what a

@@ -1,5 +1,8 @@
 package io.raftpool.server.state;
 
+import static io.raftpool.server.state.EventLog.event;
+import static io.raftpool.server.state.EventLog.withEvent;
+
 import io.raftpool.proto.Backend;
 import io.raftpool.proto.BackendRole;
 import io.raftpool.proto.BackendStatus;
@@ -60,7 +63,7 @@ final class Membership {
                     .setRole(BackendRole.STANDBY).setLagBytes(-1).setStatusChangedMs(now).setRoleChangedMs(now)
                     .setStatusReason("added by add-node; its agent builds it as a standby"));
         }
-        return Transitions.withEvent(b, Transitions.event(now, "membership", n.getId(), s.getPrimary().getEpoch(),
+        return withEvent(b, event(now, "membership", n.getId(), s.getPrimary().getEpoch(),
                 "node " + n.getId() + " (" + n.getName() + ", " + n.getHost() + (n.getWitness() ? ", witness"
                         : ", PostgreSQL port " + n.getPgPort()) + ") joined the cluster")).build();
     }
@@ -78,7 +81,7 @@ final class Membership {
         if (s.hasSyncTarget() && s.getSyncTarget() == id) {
             b.clearSyncTarget();
         }
-        return Transitions.withEvent(b, Transitions.event(now, "membership", id, s.getPrimary().getEpoch(),
+        return withEvent(b, event(now, "membership", id, s.getPrimary().getEpoch(),
                 "node " + id + " (" + name + ") left the cluster: " + r.getReason())).build();
     }
 }

@@ -1,10 +1,14 @@
 package io.raftpool.server.state;
 
+import static io.raftpool.server.state.EventLog.event;
+import static io.raftpool.server.state.EventLog.withEvent;
+
 import io.raftpool.proto.Backend;
 import io.raftpool.proto.BackendRole;
 import io.raftpool.proto.BackendStatus;
 import io.raftpool.proto.BeginRecovery;
 import io.raftpool.proto.ClusterState;
+import io.raftpool.proto.PrimaryPhase;
 import io.raftpool.proto.Recovery;
 import io.raftpool.proto.RecoveryDone;
 import io.raftpool.proto.Health;
@@ -24,6 +28,52 @@ final class Recoveries {
         return s.getRecoveriesList().stream().filter(r -> r.getNodeId() == node).findFirst();
     }
 
+    static Optional<String> validateBegin(ClusterState state, BeginRecovery r) {
+        Optional<String> backend = NodeRefusals.requireBackend(state, r.getNodeId());
+        if (backend.isPresent()) {
+            return backend;
+        }
+        if (state.getPrimary().getNodeId() == r.getNodeId()) {
+            return Optional.of("node " + r.getNodeId() + " is the primary; only a standby or a failed server is recovered");
+        }
+        if (state.getPrimary().getPhase() != PrimaryPhase.ACTIVE) {
+            return Optional.of("there is no active primary to recover node " + r.getNodeId() + " from");
+        }
+        if (r.getEpoch() != state.getPrimary().getEpoch() || r.getSource() != state.getPrimary().getNodeId()) {
+            return Optional.of("begin_recovery: epoch " + r.getEpoch() + " / source " + r.getSource()
+                    + " is not the current primary (node " + state.getPrimary().getNodeId() + ", epoch "
+                    + state.getPrimary().getEpoch() + ")");
+        }
+        if (find(state, r.getNodeId()).isPresent()) {
+            return Optional.of("node " + r.getNodeId() + " is already being recovered");
+        }
+        return Optional.empty();
+    }
+
+    static Optional<String> validateStep(ClusterState state, RecoveryStep step) {
+        return requireRecovery(state, step.getNodeId(), step.getEpoch());
+    }
+
+    static Optional<String> validateDone(ClusterState state, RecoveryDone done) {
+        return requireRecovery(state, done.getNodeId(), done.getEpoch())
+                .or(() -> done.getEpoch() == state.getPrimary().getEpoch()
+                        && state.getPrimary().getPhase() == PrimaryPhase.ACTIVE ? Optional.empty()
+                        : Optional.of("recovery_done: the primary changed since the recovery began"));
+    }
+
+    static Optional<String> validateFailed(ClusterState state, RecoveryFailed failed) {
+        // epoch 0 (never a recovery's) fails whichever recovery of the node runs
+        return requireRecovery(state, failed.getNodeId(), failed.getEpoch() > 0 ? failed.getEpoch() : -1);
+    }
+
+    private static Optional<String> requireRecovery(ClusterState state, int node, long epoch) {
+        Optional<Recovery> r = find(state, node);
+        if (r.isEmpty() || (epoch >= 0 && r.get().getEpoch() != epoch)) {
+            return Optional.of("no recovery of node " + node + (epoch >= 0 ? " at epoch " + epoch : "") + " is in progress");
+        }
+        return Optional.empty();
+    }
+
     private static int indexOf(ClusterState.Builder b, int node) {
         for (int i = 0; i < b.getRecoveriesCount(); i++) {
             if (b.getRecoveries(i).getNodeId() == node) {
@@ -39,7 +89,7 @@ final class Recoveries {
                 .setPhase("requested").setStartedMs(now).setPhaseSinceMs(now).setRequestedBy(r.getRequestedBy()));
         setStatus(b, state, r.getNodeId(), BackendStatus.RECOVERING, r.getRequestedBy() + ": rebuilding as a standby of node "
                 + r.getSource(), now);
-        return Transitions.withEvent(b, Transitions.event(now, "recovery", r.getNodeId(), r.getEpoch(),
+        return withEvent(b, event(now, "recovery", r.getNodeId(), r.getEpoch(),
                 "recovery of node " + r.getNodeId() + " from node " + r.getSource() + " begins (" + r.getRequestedBy() + ")"))
                 .build();
     }
@@ -60,7 +110,7 @@ final class Recoveries {
         if (!newPhase) {
             return b.build();
         }
-        return Transitions.withEvent(b, Transitions.event(now, "recovery", step.getNodeId(), step.getEpoch(),
+        return withEvent(b, event(now, "recovery", step.getNodeId(), step.getEpoch(),
                 "recovery of node " + step.getNodeId() + ": " + step.getPhase()
                         + (step.getProgress().isEmpty() ? "" : " (" + step.getProgress() + ")"))
                 .setDurationMs(now - old.getPhaseSinceMs())).build();
@@ -85,7 +135,7 @@ final class Recoveries {
                     .setRole(BackendRole.STANDBY).setTimeline(d.getTimeline()).setStreaming(true)
                     .setDetail("rebuilt with " + d.getMethod()).setAtMs(now));
         }
-        return Transitions.withEvent(b, Transitions.event(now, "recovery", d.getNodeId(), d.getEpoch(),
+        return withEvent(b, event(now, "recovery", d.getNodeId(), d.getEpoch(),
                 "node " + d.getNodeId() + " is up again, streaming from node " + r.getSource() + ": rebuilt with "
                         + d.getMethod() + " in " + d.getDurationMs() + " ms"
                         + (d.getPhases().isEmpty() ? "" : " (" + d.getPhases() + ")")).setDurationMs(now - r.getStartedMs())).build();
@@ -97,7 +147,7 @@ final class Recoveries {
         Recovery r = b.getRecoveries(i);
         b.removeRecoveries(i);
         markFailed(b, state, f.getNodeId(), "recovery failed: " + f.getReason(), now);
-        return Transitions.withEvent(b, Transitions.event(now, "recovery", f.getNodeId(), r.getEpoch(),
+        return withEvent(b, event(now, "recovery", f.getNodeId(), r.getEpoch(),
                 "recovery of node " + f.getNodeId() + " failed in phase '" + r.getPhase() + "': " + f.getReason())
                 .setDurationMs(now - r.getStartedMs())).build();
     }
@@ -107,7 +157,7 @@ final class Recoveries {
         ClusterState before = b.build();
         for (Recovery r : before.getRecoveriesList()) {
             markFailed(b, before, r.getNodeId(), why, now);
-            Transitions.withEvent(b, Transitions.event(now, "recovery", r.getNodeId(), r.getEpoch(),
+            withEvent(b, event(now, "recovery", r.getNodeId(), r.getEpoch(),
                     "recovery of node " + r.getNodeId() + " abandoned: " + why));
         }
         b.clearRecoveries();

@@ -320,7 +320,7 @@ class TransitionsTest {
         assertThat(old.getNeedsRecovery()).as("diverged: must be rebuilt (a switchover stops it cleanly first)")
                 .isEqualTo(needsRecovery);
         assertThat(next.getOperation().getKind()).isEqualTo(kind);
-        assertThat(lastEvent(next).getKind()).isEqualTo(Transitions.kindName(kind));
+        assertThat(lastEvent(next).getKind()).isEqualTo(Failovers.kindName(kind));
         ClusterState done = Transitions.apply(next, promotionDone(2, 1));
         assertThat(upPrimaries(done)).containsExactly(1);
     }
