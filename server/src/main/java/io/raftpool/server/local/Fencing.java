@@ -9,16 +9,8 @@ import org.slf4j.LoggerFactory;
  * S6: a primary cut off from the Raft majority stops at once (immediate shutdown): it must take
  * no more writes once the others may have promoted another server.
  */
-final class Fencing {
+record Fencing(OwnServer own, LocalMemory memory) {
     private static final Logger LOG = LoggerFactory.getLogger(Fencing.class);
-
-    private final OwnServer own;
-    private final LocalMemory memory;
-
-    Fencing(OwnServer own, LocalMemory memory) {
-        this.own = own;
-        this.memory = memory;
-    }
 
     void fence(String why) {
         if (confirmedStandby()) {

@@ -8,16 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A running standby follows a new primary: its recovery settings name it, and the follow_primary hook runs. */
-final class Following {
+record Following(OwnServer own, LocalHooks hooks) {
     private static final Logger LOG = LoggerFactory.getLogger(Following.class);
-
-    private final OwnServer own;
-    private final LocalHooks hooks;
-
-    Following(OwnServer own, LocalHooks hooks) {
-        this.own = own;
-        this.hooks = hooks;
-    }
 
     void follow(ClusterState s, int primaryId) {
         NodeInfo primary = OwnServer.node(s, primaryId);

@@ -4,6 +4,7 @@ import io.raftpool.config.ClusterConfig;
 import io.raftpool.proto.BackendRole;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.server.health.HealthMonitor;
+import io.raftpool.server.hooks.HookRunner;
 import io.raftpool.server.health.ObserverView;
 import io.raftpool.server.postgres.PostgresServer;
 import io.raftpool.server.raft.AppliedState;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -25,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@link LocalPlanner} what to do, and hands the answer to the duty that does it (one class
  * each: {@link Fencing}, {@link StalePrimaryGuard}, {@link Promotion}, {@link SwitchoverDemotion},
  * {@link ServerStart}, {@link StandbyBuild}, {@link Following}, {@link NodeRecovery}); then it
- * keeps the primary's {@link SyncStandbyNames} and {@link PeerSlots} in line. Every action is
- * idempotent, so a crash at any line is repaired by the next round (or the next agent start).
+ * keeps the primary's {@link SyncStandbyNames} and {@link PeerSlots} in line. A duty with no state
+ * of its own is a record of what it works with. Every action is idempotent, so a crash at any
+ * line is repaired by the next round (or the next agent start).
  */
 public final class LocalDuties implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalDuties.class);
@@ -46,11 +49,7 @@ public final class LocalDuties implements AutoCloseable {
     private final StandbyBuild standbyBuild;
     private final Following following;
     private final NodeRecovery recovery;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "local-duties");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(daemon("local-duties"));
     private final AtomicBoolean queued = new AtomicBoolean();
     private String lastNothing = "";
 
@@ -60,7 +59,8 @@ public final class LocalDuties implements AutoCloseable {
         this.contact = contact;
         this.health = health;
         Reports reports = new Reports(own, raft);
-        this.hooks = new LocalHooks(own, reports);
+        this.hooks = new LocalHooks(own, reports, new HookRunner(config.hooks()),
+                Executors.newSingleThreadExecutor(daemon("hooks")));
         this.sync = new SyncStandbyNames(own);
         this.slots = new PeerSlots(own);
         this.fencing = new Fencing(own, memory);
@@ -71,6 +71,14 @@ public final class LocalDuties implements AutoCloseable {
         this.standbyBuild = new StandbyBuild(own, memory);
         this.following = new Following(own, hooks);
         this.recovery = new NodeRecovery(own, memory, reports, hooks);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     public void start() {

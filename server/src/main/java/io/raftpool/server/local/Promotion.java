@@ -18,25 +18,9 @@ import org.slf4j.LoggerFactory;
  * switchover once it holds all the old primary's WAL): the before_promote hook, pg_promote, the
  * settings and slots of a primary, and promotion_done or promotion_failed committed.
  */
-final class Promotion {
+record Promotion(OwnServer own, LocalMemory memory, Reports reports, LocalHooks hooks, SyncStandbyNames sync,
+                 PeerSlots slots) {
     private static final Logger LOG = LoggerFactory.getLogger(Promotion.class);
-
-    private final OwnServer own;
-    private final LocalMemory memory;
-    private final Reports reports;
-    private final LocalHooks hooks;
-    private final SyncStandbyNames sync;
-    private final PeerSlots slots;
-
-    Promotion(OwnServer own, LocalMemory memory, Reports reports, LocalHooks hooks, SyncStandbyNames sync,
-              PeerSlots slots) {
-        this.own = own;
-        this.memory = memory;
-        this.reports = reports;
-        this.hooks = hooks;
-        this.sync = sync;
-        this.slots = slots;
-    }
 
     void promote(ClusterState s, long epoch) {
         int oldPrimary = s.hasOperation() ? s.getOperation().getOldPrimary() : -1;

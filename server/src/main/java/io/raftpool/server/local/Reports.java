@@ -11,16 +11,8 @@ import org.slf4j.LoggerFactory;
  * Commits what this agent reports about its own server (promotion, recovery, switchover,
  * hooks), as this agent, and waits until it has applied it too: the next round must see it.
  */
-final class Reports {
+record Reports(OwnServer own, RaftNode raft) {
     private static final Logger LOG = LoggerFactory.getLogger(Reports.class);
-
-    private final OwnServer own;
-    private final RaftNode raft;
-
-    Reports(OwnServer own, RaftNode raft) {
-        this.own = own;
-        this.raft = raft;
-    }
 
     /** As {@link #submitOrThrow}, but a failure is only logged. */
     void submit(Command.Builder command) {

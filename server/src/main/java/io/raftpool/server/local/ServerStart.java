@@ -10,18 +10,8 @@ import org.slf4j.LoggerFactory;
  * the primary (at agent start, or after fencing once contact is back) or as a standby of the
  * primary; or records that at agent start there was nothing to start.
  */
-final class ServerStart {
+record ServerStart(OwnServer own, LocalMemory memory, PeerSlots slots) {
     private static final Logger LOG = LoggerFactory.getLogger(ServerStart.class);
-
-    private final OwnServer own;
-    private final LocalMemory memory;
-    private final PeerSlots slots;
-
-    ServerStart(OwnServer own, LocalMemory memory, PeerSlots slots) {
-        this.own = own;
-        this.memory = memory;
-        this.slots = slots;
-    }
 
     void initPrimary(ClusterState s) {
         LOG.info("bootstrapping the first primary in {}", own.self().requirePostgres().dataDir());

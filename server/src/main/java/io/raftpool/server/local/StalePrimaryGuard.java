@@ -12,16 +12,8 @@ import org.slf4j.LoggerFactory;
  * primary's data directory gets standby.signal pointing at the current primary: whoever starts
  * it by hand gets a read-only server, never a second primary.
  */
-final class StalePrimaryGuard {
+record StalePrimaryGuard(OwnServer own, LocalMemory memory) {
     private static final Logger LOG = LoggerFactory.getLogger(StalePrimaryGuard.class);
-
-    private final OwnServer own;
-    private final LocalMemory memory;
-
-    StalePrimaryGuard(OwnServer own, LocalMemory memory) {
-        this.own = own;
-        this.memory = memory;
-    }
 
     void stop(ClusterState s, String why) {
         if (!confirmedPrimary()) {

@@ -14,16 +14,8 @@ import org.slf4j.LoggerFactory;
  * beside the data directory while it is copied: a directory found with it after a crash is
  * half-built, so it counts as not initialized and is rebuilt.
  */
-final class StandbyBuild {
+record StandbyBuild(OwnServer own, LocalMemory memory) {
     private static final Logger LOG = LoggerFactory.getLogger(StandbyBuild.class);
-
-    private final OwnServer own;
-    private final LocalMemory memory;
-
-    StandbyBuild(OwnServer own, LocalMemory memory) {
-        this.own = own;
-        this.memory = memory;
-    }
 
     /** Whether a build was interrupted (the marker is still there). */
     boolean unfinished() {

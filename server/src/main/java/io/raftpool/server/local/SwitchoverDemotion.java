@@ -15,16 +15,8 @@ import org.slf4j.LoggerFactory;
  * WAL ends. Its data directory is pointed at the new primary, to rejoin as its standby once the
  * promotion is done.
  */
-final class SwitchoverDemotion {
+record SwitchoverDemotion(OwnServer own, Reports reports) {
     private static final Logger LOG = LoggerFactory.getLogger(SwitchoverDemotion.class);
-
-    private final OwnServer own;
-    private final Reports reports;
-
-    SwitchoverDemotion(OwnServer own, Reports reports) {
-        this.own = own;
-        this.reports = reports;
-    }
 
     void demote(long epoch) {
         ClusterState s = own.state();
