@@ -24,6 +24,7 @@ import io.raftpool.server.metrics.AgentMetrics;
 import io.raftpool.server.raft.AppliedState;
 import io.raftpool.server.raft.MajorityContact;
 import io.raftpool.server.raft.MemberStart;
+import io.raftpool.server.raft.MemberStorage;
 import io.raftpool.server.UnsafeSwitches;
 import io.raftpool.server.raft.ClusterStateMachine;
 import io.raftpool.server.raft.RaftNode;
@@ -88,8 +89,8 @@ public final class Agent implements AutoCloseable {
         this.tls = NodeTls.load(config, nodeId);
         this.access = new ApiAccess(config.security());
         this.peers = new PeerAgents(config, tls.map(NodeTls::peerCredentials).orElse(AdminCredentials.plaintext()));
-        MemberStart start = UnsafeSwitches.wipeRaftOnRestart() && RaftNode.hasStorage(config, nodeId)
-                ? RaftNode.wipeAsBrokenOnPurpose(config, nodeId) : MemberStartGate.await(config, self, peers, tls, access);
+        MemberStart start = UnsafeSwitches.wipeRaftOnRestart() && MemberStorage.exists(config, nodeId)
+                ? MemberStorage.wipeAsBrokenOnPurpose(config, nodeId) : MemberStartGate.await(config, self, peers, tls, access);
         this.raft = new RaftNode(config, nodeId, stateMachine, tls.map(NodeTls::raft), start);
         this.growth = new MemberGrowthDuty(raft, this::state, peers::raftInfos);
         this.contact = new MajorityContact(raft::heartbeat, System::nanoTime, 1000);
