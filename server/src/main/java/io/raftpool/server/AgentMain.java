@@ -6,7 +6,7 @@ import io.raftpool.config.ConfigLoader;
 import io.raftpool.config.LogFormat;
 import io.raftpool.config.NodeProcessArgs;
 import io.raftpool.server.agent.Agent;
-import io.raftpool.server.raft.RaftNode;
+import io.raftpool.server.raft.MemberStorage;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
@@ -41,7 +41,7 @@ public final class AgentMain {
                 return outcome.exitCode;
             }
             try {
-                Path aside = RaftNode.setStorageAside(config, nodeId);
+                Path aside = MemberStorage.setAside(config, nodeId);
                 LoggerFactory.getLogger(AgentMain.class).warn("rebuild-member: raft storage set aside in {} (remove it once"
                         + " this member is a voter again); starting the agent again with an empty raft log", aside);
             } catch (IOException e) {

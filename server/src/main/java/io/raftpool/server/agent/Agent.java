@@ -22,11 +22,14 @@ import io.raftpool.server.leader.MemberGrowthDuty;
 import io.raftpool.server.local.LocalDuties;
 import io.raftpool.server.metrics.AgentMetrics;
 import io.raftpool.server.raft.AppliedState;
-import io.raftpool.server.raft.FollowLag;
+import io.raftpool.server.raft.MajorityContact;
 import io.raftpool.server.raft.MemberStart;
+import io.raftpool.server.raft.MemberStorage;
 import io.raftpool.server.UnsafeSwitches;
 import io.raftpool.server.raft.ClusterStateMachine;
 import io.raftpool.server.raft.RaftNode;
+import io.raftpool.server.raft.StateHub;
+import io.raftpool.server.time.Clocks;
 import io.raftpool.server.vip.VipManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -75,9 +78,8 @@ public final class Agent implements AutoCloseable {
     private volatile Runnable onFatal = () -> { };
     private volatile Runnable onRebuild = () -> { };
     private int closedChecks;
-    private volatile FollowLag followLag;
-    private long lagLoggedMs = Long.MIN_VALUE;
     private final Clocks clocks = Clocks.SYSTEM;
+    private final FollowWatch followWatch;
 
     private Agent(ClusterConfig config, int nodeId) throws IOException {
         this.config = config;
@@ -87,11 +89,12 @@ public final class Agent implements AutoCloseable {
         this.tls = NodeTls.load(config, nodeId);
         this.access = new ApiAccess(config.security());
         this.peers = new PeerAgents(config, tls.map(NodeTls::peerCredentials).orElse(AdminCredentials.plaintext()));
-        MemberStart start = UnsafeSwitches.wipeRaftOnRestart() && RaftNode.hasStorage(config, nodeId)
-                ? RaftNode.wipeAsBrokenOnPurpose(config, nodeId) : MemberStartGate.await(config, self, peers, tls, access);
+        MemberStart start = UnsafeSwitches.wipeRaftOnRestart() && MemberStorage.exists(config, nodeId)
+                ? MemberStorage.wipeAsBrokenOnPurpose(config, nodeId) : MemberStartGate.await(config, self, peers, tls, access);
         this.raft = new RaftNode(config, nodeId, stateMachine, tls.map(NodeTls::raft), start);
         this.growth = new MemberGrowthDuty(raft, this::state, peers::raftInfos);
         this.contact = new MajorityContact(raft::heartbeat, System::nanoTime, 1000);
+        this.followWatch = new FollowWatch(nodeId, raft, contact, clocks);
         PostgresAccess pg = new PostgresAccess(config, self);
         this.startedWallMs = clocks.wallMs();
         this.metrics = new AgentMetrics(this::state, this::raftInfo, this::vipHeld, access.counters(), System::nanoTime,
@@ -104,7 +107,8 @@ public final class Agent implements AutoCloseable {
                 : Optional.empty();
         this.vip = config.vip().map(v -> new VipManager(config, v, nodeId, contact,
                 () -> leader.isLeader() && raft.isLeaderReady(), raft::term, raft::submit, clocks));
-        this.adminService = new AdminService(new View(), new AdminActions(nodeId, raft, hub, clocks::wallMs, new Members()));
+        this.adminService = new AdminService(new View(), new AdminActions(nodeId, raft, hub, clocks::wallMs,
+                new RebuildMembers(config, nodeId, peers, this::state, this::raftInfo, this::rebuildSoon)));
         this.adminServer = AdminEndpoint.build(new InetSocketAddress(self.host(), self.adminPort()), adminService,
                 tls, access);
         relay.bind(this);
@@ -141,7 +145,7 @@ public final class Agent implements AutoCloseable {
         vip.ifPresent(VipManager::start);
         timers.scheduleWithFixedDelay(contact::beat, 0, HEARTBEAT_PERIOD_MS, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::checkRaftAlive, 1, 1, TimeUnit.SECONDS);
-        timers.scheduleWithFixedDelay(this::checkFollowing, 1, 1, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(followWatch::check, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Admin calls and console logins let in or refused by the token check (security.auth). */
@@ -154,44 +158,17 @@ public final class Agent implements AutoCloseable {
         this.onFatal = action;
     }
 
-    /** How often a member that does not follow the leader says so in the log. */
-    private static final long LAG_LOG_EVERY_MS = 60_000;
-
-    /**
-     * Watches whether this member applies what the leader has applied. One that does not is
-     * only reported (watchdog-info, the metric, a log line a minute): its Raft storage is left
-     * alone, since only an operator's rebuild-member may replace it (S7).
-     */
-    private void checkFollowing() {
-        long now = clocks.monoMs();
-        long applied;
-        boolean follower;
-        try {
-            var info = raft.info();
-            applied = info.getLastAppliedIndex();
-            follower = info.isFollower();
-        } catch (RuntimeException e) {
-            return; // checkRaftAlive deals with a server that is gone
-        }
-        // A listener waiting for add-node is sent nothing until then: not a lag.
-        long leaderApplied = follower && contact.within(5_000) ? contact.leaderAppliedIndex() : -1;
-        FollowLag lag = followLag == null ? FollowLag.start(now, applied) : followLag.observe(now, applied, leaderApplied);
-        followLag = lag;
-        if (lag.notFollowing(now) && now - lagLoggedMs >= LAG_LOG_EVERY_MS) {
-            lagLoggedMs = now;
-            LOG.error("this member does not follow the leader: applied index {} for {} s while the leader answers at"
-                    + " applied index {}; the cluster goes on with the others; if it persists, run `raftpool"
-                    + " rebuild-member {}` (see README, what to do when)", applied, lag.stuckForMs(now) / 1000,
-                    leaderApplied, self.id());
-        }
-    }
-
     /**
      * Called when an operator's rebuild-member has taken this member out of the voters and asks
      * it to rebuild: the caller closes this agent, sets its Raft storage aside and starts it again.
      */
     public void onRebuild(Runnable action) {
         this.onRebuild = action;
+    }
+
+    /** Once rebuild-member's reply has gone out. */
+    private void rebuildSoon() {
+        timers.schedule(() -> onRebuild.run(), 200, TimeUnit.MILLISECONDS);
     }
 
     private void checkRaftAlive() {
@@ -259,17 +236,7 @@ public final class Agent implements AutoCloseable {
     }
 
     private RaftInfo raftInfo() {
-        RaftInfo info = raft.raftInfo(contact.ageMs());
-        FollowLag lag = followLag;
-        long now = clocks.monoMs();
-        if (lag == null || !lag.notFollowing(now)) {
-            return info;
-        }
-        return info.toBuilder().setBehindEntries(lag.entriesBehind())
-                .setBehindSinceMs(clocks.wallMs() - lag.stuckForMs(now))
-                .setFollowProblem(lag.entriesBehind() + " entries behind, applied index " + lag.lastApplied()
-                        + " unchanged for " + lag.stuckForMs(now) / 1000 + " s")
-                .build();
+        return followWatch.raftInfo();
     }
 
     private boolean vipHeld() {
@@ -286,47 +253,6 @@ public final class Agent implements AutoCloseable {
         @Override
         public WatchdogInfo watchdogInfo() {
             return peers.watchdogInfo(self.id(), Agent.this.raftInfo(), Agent.this.state());
-        }
-    }
-
-    /** What rebuild-member needs from this agent. */
-    private final class Members implements io.raftpool.server.api.MemberRebuild.Members {
-        @Override
-        public java.util.Map<Integer, RaftInfo> ask(java.util.List<Integer> ids) {
-            return peers.raftInfos(nodeInfos(ids));
-        }
-
-        @Override
-        public RaftInfo own() {
-            return Agent.this.raftInfo();
-        }
-
-        @Override
-        public io.raftpool.proto.ActionReply resetPeer(int id) {
-            if (id == self.id()) {
-                resetSelf();
-                return io.raftpool.proto.ActionReply.newBuilder().setAccepted(true).build();
-            }
-            return nodeInfos(java.util.List.of(id)).stream().findFirst().map(peers::resetRaftMember)
-                    .orElseGet(() -> io.raftpool.proto.ActionReply.newBuilder().setAccepted(false)
-                            .setMessage("node " + id + " is neither in the cluster state nor in the config").build());
-        }
-
-        /** Where each of {@code ids} is: the committed state first (nodes added since), else the config. */
-        private java.util.List<io.raftpool.proto.NodeInfo> nodeInfos(java.util.List<Integer> ids) {
-            java.util.List<io.raftpool.proto.NodeInfo> out = new java.util.ArrayList<>();
-            for (int id : ids) {
-                state().getNodesList().stream().filter(n -> n.getId() == id).findFirst()
-                        .or(() -> config.node(id).map(io.raftpool.server.leader.ClusterInit::nodeInfo))
-                        .ifPresent(out::add);
-            }
-            return out;
-        }
-
-        @Override
-        public void resetSelf() {
-            // after the reply has gone out
-            timers.schedule(() -> onRebuild.run(), 200, TimeUnit.MILLISECONDS);
         }
     }
 

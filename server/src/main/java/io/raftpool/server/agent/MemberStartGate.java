@@ -7,7 +7,7 @@ import io.raftpool.proto.RaftInfo;
 import io.raftpool.server.api.AdminEndpoint;
 import io.raftpool.server.leader.ClusterInit;
 import io.raftpool.server.raft.MemberStart;
-import io.raftpool.server.raft.RaftNode;
+import io.raftpool.server.raft.MemberStorage;
 import io.raftpool.server.security.ApiAccess;
 import io.raftpool.server.security.NodeTls;
 import java.io.IOException;
@@ -35,7 +35,7 @@ final class MemberStartGate {
     static MemberStart await(ClusterConfig config, NodeConfig self, PeerAgents peers, Optional<NodeTls> tls,
                              ApiAccess access) throws IOException {
         List<Integer> configured = config.nodes().stream().map(NodeConfig::id).toList();
-        if (RaftNode.hasStorage(config, self.id())) {
+        if (MemberStorage.exists(config, self.id())) {
             return new MemberStart.Recover();
         }
         WaitingAdmin waiting = new WaitingAdmin(self.id());

@@ -18,7 +18,7 @@ import io.raftpool.proto.NodeRequest;
 import io.raftpool.proto.Operation;
 import io.raftpool.proto.PrimaryPhase;
 import io.raftpool.proto.SetDetached;
-import io.raftpool.server.agent.StateHub;
+import io.raftpool.server.raft.StateHub;
 import io.raftpool.server.raft.AppliedState;
 import io.raftpool.server.raft.RaftNode;
 import java.time.Duration;

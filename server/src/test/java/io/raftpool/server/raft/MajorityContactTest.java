@@ -1,8 +1,7 @@
-package io.raftpool.server.agent;
+package io.raftpool.server.raft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.raftpool.server.raft.RaftNode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;

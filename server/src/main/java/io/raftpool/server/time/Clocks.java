@@ -1,4 +1,4 @@
-package io.raftpool.server.agent;
+package io.raftpool.server.time;
 
 /** Time as an input: a monotonic clock for durations and a wall clock for what users read. */
 public interface Clocks {

@@ -1,11 +1,10 @@
-package io.raftpool.server.agent;
+package io.raftpool.server.raft;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import io.raftpool.server.UnsafeSwitches;
-import io.raftpool.server.raft.RaftNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,5 @@
-package io.raftpool.server.agent;
+package io.raftpool.server.raft;
 
-import io.raftpool.server.raft.AppliedState;
 import io.raftpool.server.state.Transitions;
 import java.time.Duration;
 import java.util.List;

@@ -1,0 +1,75 @@
+package io.raftpool.server.agent;
+
+import io.raftpool.proto.RaftInfo;
+import io.raftpool.server.raft.FollowLag;
+import io.raftpool.server.raft.MajorityContact;
+import io.raftpool.server.raft.RaftNode;
+import io.raftpool.server.time.Clocks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches whether this member applies what the leader has applied. One that does not is only
+ * reported (watchdog-info, the metric, a log line a minute): its Raft storage is left alone,
+ * since only an operator's rebuild-member may replace it (S7). Its own judgement is
+ * {@link FollowLag}'s.
+ */
+final class FollowWatch {
+    private static final Logger LOG = LoggerFactory.getLogger(FollowWatch.class);
+    /** How often a member that does not follow the leader says so in the log. */
+    private static final long LAG_LOG_EVERY_MS = 60_000;
+
+    private final int self;
+    private final RaftNode raft;
+    private final MajorityContact contact;
+    private final Clocks clocks;
+    private volatile FollowLag followLag;
+    private long lagLoggedMs = Long.MIN_VALUE;
+
+    FollowWatch(int self, RaftNode raft, MajorityContact contact, Clocks clocks) {
+        this.self = self;
+        this.raft = raft;
+        this.contact = contact;
+        this.clocks = clocks;
+    }
+
+    /** One look, every second. */
+    void check() {
+        long now = clocks.monoMs();
+        long applied;
+        boolean follower;
+        try {
+            var info = raft.info();
+            applied = info.getLastAppliedIndex();
+            follower = info.isFollower();
+        } catch (RuntimeException e) {
+            return; // the agent's check that Raft is alive deals with a server that is gone
+        }
+        // A listener waiting for add-node is sent nothing until then: not a lag.
+        long leaderApplied = follower && contact.within(5_000) ? contact.leaderAppliedIndex() : -1;
+        FollowLag lag = followLag == null ? FollowLag.start(now, applied) : followLag.observe(now, applied, leaderApplied);
+        followLag = lag;
+        if (lag.notFollowing(now) && now - lagLoggedMs >= LAG_LOG_EVERY_MS) {
+            lagLoggedMs = now;
+            LOG.error("this member does not follow the leader: applied index {} for {} s while the leader answers at"
+                    + " applied index {}; the cluster goes on with the others; if it persists, run `raftpool"
+                    + " rebuild-member {}` (see README, what to do when)", applied, lag.stuckForMs(now) / 1000,
+                    leaderApplied, self);
+        }
+    }
+
+    /** This member's Raft view, with how far behind it is when it does not follow. */
+    RaftInfo raftInfo() {
+        RaftInfo info = raft.raftInfo(contact.ageMs());
+        FollowLag lag = followLag;
+        long now = clocks.monoMs();
+        if (lag == null || !lag.notFollowing(now)) {
+            return info;
+        }
+        return info.toBuilder().setBehindEntries(lag.entriesBehind())
+                .setBehindSinceMs(clocks.wallMs() - lag.stuckForMs(now))
+                .setFollowProblem(lag.entriesBehind() + " entries behind, applied index " + lag.lastApplied()
+                        + " unchanged for " + lag.stuckForMs(now) / 1000 + " s")
+                .build();
+    }
+}

@@ -1,0 +1,45 @@
+package io.raftpool.server.local;
+
+import io.raftpool.proto.ClusterState;
+import io.raftpool.proto.NodeInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts this server as the committed state says: bootstraps the first primary, starts it as
+ * the primary (at agent start, or after fencing once contact is back) or as a standby of the
+ * primary; or records that at agent start there was nothing to start.
+ */
+record ServerStart(OwnServer own, LocalMemory memory, PeerSlots slots) {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerStart.class);
+
+    void initPrimary(ClusterState s) {
+        LOG.info("bootstrapping the first primary in {}", own.self().requirePostgres().dataDir());
+        own.pg().initPrimary(OwnServer.START_TIMEOUT);
+        slots.ensure(s);
+        memory.startupReconciled = true;
+    }
+
+    void asPrimary(ClusterState s, String why) {
+        LOG.info("starting PostgreSQL as primary: {}", why);
+        own.pg().configureAsPrimary();
+        own.pg().start(OwnServer.START_TIMEOUT);
+        slots.ensure(s);
+        memory.fenced = false;
+        memory.startupReconciled = true;
+    }
+
+    void asStandby(ClusterState s, int primaryId) {
+        NodeInfo primary = OwnServer.node(s, primaryId);
+        LOG.info("starting PostgreSQL as a standby of node {} ({}:{})", primary.getId(), primary.getHost(),
+                primary.getPgPort());
+        own.pg().configureAsStandby(primary.getHost(), primary.getPgPort(), own.slot());
+        memory.startupReconciled = true;
+        own.pg().start(OwnServer.START_TIMEOUT);
+    }
+
+    void nothingToStart(String why) {
+        LOG.info("agent start: {}", why);
+        memory.startupReconciled = true;
+    }
+}
