@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /** Sends a signal to one process by pid (kill -STOP 1234). */
-final class Signals {
+public final class Signals {
     private Signals() {}
 
-    static void send(long pid, String signal) {
+    public static void send(long pid, String signal) {
         try {
             Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {

@@ -1,6 +1,7 @@
 package io.raftpool.harness.bench;
 
 import io.raftpool.harness.LocalCluster;
+import io.raftpool.harness.Signals;
 import io.raftpool.proto.ActionReply;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Event;
@@ -24,14 +25,17 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Failover time as a client sees it: from the primary's failure to the first successful write
  * by a client that opens a new connection through a proxy every 50 ms. Two faults:
- * {@code stop} (pg_ctl stop -m immediate of the primary: its own agent sees it at once) and
+ * {@code stop} (pg_ctl stop -m immediate of the primary: its own agent sees it at once),
  * {@code node} (SIGKILL of the primary's agent and PostgreSQL together: the fencing window must
- * pass). Each phase is reported from the committed events: detection (failure → committed
+ * pass), {@code hang-postmaster} (SIGSTOP of the postmaster alone: its sessions work, nothing new
+ * connects; its agent must kill it before anyone is promoted) and {@code kill-postmaster} (SIGKILL
+ * of the postmaster alone: its backends live on until they notice or are killed). Each phase is reported from the committed events: detection (failure → committed
  * observation), decision (→ failover intent), promotion (→ promotion outcome), rerouting
  * (→ first write through the proxy). Between runs the old primary is rebuilt with
  * recovery-node, so the runs alternate between the two servers.
  *
- * <p>Usage: {@code java -cp cli/target/raftpool.jar io.raftpool.harness.bench.FailoverBench [runs] [stop|node]}
+ * <p>Usage: {@code java -cp cli/target/raftpool.jar io.raftpool.harness.bench.FailoverBench [runs]
+ * [stop|node|hang-postmaster|kill-postmaster]}
  */
 public final class FailoverBench {
     private static final Duration BUDGET = Duration.ofSeconds(60);
@@ -75,12 +79,16 @@ public final class FailoverBench {
             // a write that a dying old primary still took (its backends outlive a SIGKILLed
             // postmaster for a moment) is no failover: count only writes the new primary took
             client.excludePort(cluster.config().requireNode(primary).requirePostgres().port());
+            long postmaster = cluster.postgres(primary).postmasterPid().orElseThrow();
             long t0 = System.currentTimeMillis();
-            if (fault.equals("node")) {
-                cluster.agent(primary).kill();
-                cluster.postgres(primary).kill();
-            } else {
-                cluster.postgres(primary).stop(StopMode.IMMEDIATE, BUDGET);
+            switch (fault) {
+                case "node" -> {
+                    cluster.agent(primary).kill();
+                    cluster.postgres(primary).kill();
+                }
+                case "hang-postmaster" -> Signals.send(postmaster, "STOP");
+                case "kill-postmaster" -> Signals.send(postmaster, "KILL");
+                default -> cluster.postgres(primary).stop(StopMode.IMMEDIATE, BUDGET);
             }
             long firstWrite = client.awaitSuccessAfter(t0);
             ClusterState after = cluster.awaitState("promotion committed", BUDGET,
