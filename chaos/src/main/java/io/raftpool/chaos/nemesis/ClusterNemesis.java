@@ -9,6 +9,7 @@ import io.raftpool.chaos.workload.Clients;
 import io.raftpool.chaos.workload.Endpoints;
 import io.raftpool.config.NodeConfig;
 import io.raftpool.harness.Exec;
+import io.raftpool.harness.ClusterHealth;
 import io.raftpool.harness.LocalCluster;
 import io.raftpool.harness.ManagedProcess;
 import io.raftpool.proto.ClusterState;
@@ -263,7 +264,7 @@ public final class ClusterNemesis {
         Rounds r = heal(allNodes(), PER_FAULT_HEAL, this::healthyNow);
         done.addAll(r.actions());
         done.add(r.done() ? "cluster healthy" : "cluster not healthy after " + PER_FAULT_HEAL.toSeconds() + " s: "
-                + r.last().map(LocalCluster::stateLine).orElse("no agent answered"));
+                + r.last().map(ClusterHealth::stateLine).orElse("no agent answered"));
         return String.join("; ", done);
     }
 
@@ -311,7 +312,7 @@ public final class ClusterNemesis {
      * still says up.)
      */
     private boolean healthyNow(ClusterState s) {
-        return LocalCluster.healthy(s) && allProcessesAlive() && cluster.config().postgresNodes().stream()
+        return ClusterHealth.healthy(s) && allProcessesAlive() && cluster.config().postgresNodes().stream()
                 .allMatch(n -> cluster.postgres(n.id()).isRunning());
     }
 
@@ -394,7 +395,7 @@ public final class ClusterNemesis {
         }
         net.ifPresent(NetFilter::heal);
         Rounds r = heal(allNodes(), timeout, this::healthyNow);
-        return new HealResult(r.done(), r.last().map(LocalCluster::stateLine).orElse("no agent answered"), millisSince(start),
+        return new HealResult(r.done(), r.last().map(ClusterHealth::stateLine).orElse("no agent answered"), millisSince(start),
                 r.blockers());
     }
 

@@ -22,6 +22,7 @@ import io.raftpool.chaos.workload.Clients;
 import io.raftpool.chaos.workload.Endpoints;
 import io.raftpool.chaos.workload.Workload;
 import io.raftpool.config.NodeConfig;
+import io.raftpool.harness.ClusterHealth;
 import io.raftpool.harness.LocalCluster;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Event;
@@ -163,7 +164,7 @@ public final class ChaosRun {
         try {
             ClusterState s = cluster.awaitHealthy(START_TIMEOUT);
             progress.line(String.format("cluster: healthy after %.1f s: %s", (System.nanoTime() - start) / 1e9,
-                    LocalCluster.stateLine(s)));
+                    ClusterHealth.stateLine(s)));
         } catch (RuntimeException e) {
             cluster.close();
             copyLogs(dir, cluster);
