@@ -9,6 +9,7 @@ import io.raftpool.chaos.history.Json;
 import io.raftpool.chaos.nemesis.AdminClusterOps;
 import io.raftpool.chaos.nemesis.ClusterNemesis;
 import io.raftpool.chaos.nemesis.ClusterOps;
+import io.raftpool.chaos.nemesis.Effect;
 import io.raftpool.chaos.nemesis.Fault;
 import io.raftpool.chaos.nemesis.Schedule;
 import io.raftpool.chaos.net.NetFilter;
@@ -187,7 +188,7 @@ public final class ChaosRun {
         clients.start();
         ClientTicker ticker = new ClientTicker(recorder, clients, progress, t0);
         RecordedNemesis recorded = new RecordedNemesis(nemesis, recorder, progress);
-        List<ClusterNemesis.Effect> open = new ArrayList<>();
+        List<Effect> open = new ArrayList<>();
         for (Fault f : schedule.faults()) {
             ticker.waitUntil(t0 + f.startMs() * 1_000_000);
             if (recorder.now() + f.durationMs() * 1_000_000 > end) {
@@ -196,7 +197,7 @@ public final class ChaosRun {
                 continue;
             }
             long startedAt = recorder.now();
-            ClusterNemesis.Effect effect = recorded.start(f);
+            Effect effect = recorded.start(f);
             if (effect != null) {
                 open.add(effect);
                 // a fault started late (an earlier heal took long) still lasts its whole duration

@@ -7,6 +7,7 @@ import io.raftpool.chaos.history.Json;
 import io.raftpool.chaos.history.Op;
 import io.raftpool.chaos.history.OpType;
 import io.raftpool.chaos.nemesis.ClusterNemesis;
+import io.raftpool.chaos.nemesis.Effect;
 import io.raftpool.chaos.nemesis.Fault;
 import java.util.Collection;
 import java.util.List;
@@ -27,10 +28,10 @@ final class RecordedNemesis {
     }
 
     /** The fault's effect, or null when starting it failed (recorded as info). */
-    ClusterNemesis.Effect start(Fault f) {
+    Effect start(Fault f) {
         Op inv = recorder.invoke(Op.NEMESIS, f.kind().cliName(), Json.object().put("fault", f.id()).put("phase", "start"), -1);
         try {
-            ClusterNemesis.Effect e = nemesis.start(f);
+            Effect e = nemesis.start(f);
             recorder.complete(inv, e.applied() ? OpType.OK : OpType.FAIL, nemesisValue(f, "start", e.what(), e.nodes()),
                     -1, -1, e.applied() ? "" : e.what());
             progress.line("nemesis: fault #" + f.id() + " " + f.kind().cliName() + ": " + e.what());
@@ -44,7 +45,7 @@ final class RecordedNemesis {
     }
 
     /** Whether the fault was healed; a failed heal is recorded as info and left to the final heal. */
-    boolean stop(ClusterNemesis.Effect e) {
+    boolean stop(Effect e) {
         Fault f = e.fault();
         Op inv = recorder.invoke(Op.NEMESIS, f.kind().cliName(), Json.object().put("fault", f.id()).put("phase", "stop"), -1);
         try {
