@@ -2,9 +2,6 @@ package io.raftpool.config;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads the cluster-wide settings sections (raft, health_check, failover, replication, proxy,
@@ -12,7 +9,6 @@ import java.util.regex.Pattern;
  */
 final class SettingsReader {
     private static final Duration HOUR = Duration.ofHours(1);
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
 
     private SettingsReader() {}
 
@@ -96,11 +92,11 @@ final class SettingsReader {
     private static Optional<String> hookCommand(YamlSection s, String key) {
         Optional<String> command = s.string(key);
         command.ifPresent(c -> {
-            Matcher m = PLACEHOLDER.matcher(c);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{([a-z_]+)}").matcher(c);
             while (m.find()) {
                 if (!HookSettings.PLACEHOLDERS.contains(m.group(1))) {
                     s.problem(key, "unknown placeholder {" + m.group(1) + "}; allowed: "
-                            + new TreeSet<>(HookSettings.PLACEHOLDERS).stream().map(p -> "{" + p + "}").toList());
+                            + new java.util.TreeSet<>(HookSettings.PLACEHOLDERS).stream().map(p -> "{" + p + "}").toList());
                 }
             }
         });

@@ -219,7 +219,7 @@ public final class LocalCluster implements AutoCloseable {
             os.ensureDirectory(n.requirePostgres().dataDir().getParent(), "rwx------");
         }
         return new LocalCluster(dir, configPath, config, temporary,
-                new ClusterProcesses(dir, configPath, o.proxies, o.detached, o.processPrefix, o.logFormat));
+                new ClusterProcesses(new NodeCommands(dir, configPath, o.detached, o.processPrefix, o.logFormat), o.proxies));
     }
 
     public void startAll() {

@@ -15,18 +15,8 @@ import java.time.Duration;
  * The control process's operations (setup, final read), each tried through one proxy after
  * another until it succeeds, and recorded in the history as the clients' are.
  */
-final class ControlClient {
+record ControlClient(HistoryRecorder recorder, Endpoints endpoints, Progress progress) {
     static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(60);
-
-    private final HistoryRecorder recorder;
-    private final Endpoints endpoints;
-    private final Progress progress;
-
-    ControlClient(HistoryRecorder recorder, Endpoints endpoints, Progress progress) {
-        this.recorder = recorder;
-        this.endpoints = endpoints;
-        this.progress = progress;
-    }
 
     /** Runs operation {@code f}; fails when no proxy served it within {@link #CONTROL_TIMEOUT}. */
     void run(String f, SqlCall call) {

@@ -16,17 +16,7 @@ import java.util.List;
  * The nemesis as the history sees it: each start and each stop of a fault is an operation of
  * the nemesis process (invoke, then ok, fail or info) and a progress line.
  */
-final class RecordedNemesis {
-    private final ClusterNemesis nemesis;
-    private final HistoryRecorder recorder;
-    private final Progress progress;
-
-    RecordedNemesis(ClusterNemesis nemesis, HistoryRecorder recorder, Progress progress) {
-        this.nemesis = nemesis;
-        this.recorder = recorder;
-        this.progress = progress;
-    }
-
+record RecordedNemesis(ClusterNemesis nemesis, HistoryRecorder recorder, Progress progress) {
     /** The fault's effect, or null when starting it failed (recorded as info). */
     Effect start(Fault f) {
         Op inv = recorder.invoke(Op.NEMESIS, f.kind().cliName(), Json.object().put("fault", f.id()).put("phase", "start"), -1);
