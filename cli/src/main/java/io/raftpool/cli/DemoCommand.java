@@ -2,6 +2,7 @@ package io.raftpool.cli;
 
 import io.raftpool.config.ClusterConfig;
 import io.raftpool.config.NodeConfig;
+import io.raftpool.harness.DetachedCluster;
 import io.raftpool.harness.HarnessException;
 import io.raftpool.harness.LocalCluster;
 import io.raftpool.harness.ManagedProcess;
@@ -44,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = root.environment().out();
         Path abs = dir.toAbsolutePath();
-        if (LocalCluster.runningIn(abs)) {
+        if (DetachedCluster.runningIn(abs)) {
             throw new CommandFailure("a demo cluster is already running in " + abs + "; see it with: raftpool pool-nodes"
                     + " --config " + abs.resolve("raftpool.yaml") + ", stop it with: raftpool demo stop --dir " + abs);
         }
@@ -69,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
             cluster.awaitHealthy(HEALTHY_WITHIN);
         } catch (HarnessException e) {
             if (detach) {
-                LocalCluster.stopDetached(abs);
+                DetachedCluster.stop(abs);
             }
             throw new CommandFailure(e.getMessage());
         }
@@ -133,7 +134,7 @@ final class DemoCommand implements Callable<Integer> {
             Path abs = dir.toAbsolutePath();
             int n;
             try {
-                n = LocalCluster.stopDetached(abs);
+                n = DetachedCluster.stop(abs);
             } catch (HarnessException e) {
                 throw new CommandFailure(e.getMessage());
             }

@@ -83,7 +83,7 @@ class DefaultsTest {
                 row("admin_sql_port: 0 (no admin console)", c -> c.requireNode(9).adminSqlPort(), 0),
                 row("proxy.metrics_port: 0 (off)", c -> c.requireNode(7).proxy().orElseThrow().metricsPort(), 0),
                 row("postgres.bin_dir: $PG_BIN or the newest installed", c -> pg(c).binDir(),
-                        ConfigLoader.defaultBinDir()),
+                        PostgresDefaults.defaultBinDir()),
                 row("postgres.os_user: postgres", c -> pg(c).osUser(), "postgres"),
                 row("postgres.superuser: postgres", c -> pg(c).superuser(), "postgres"),
                 row("postgres.superuser_password: none", c -> pg(c).superuserPassword(), SecretRef.NONE),

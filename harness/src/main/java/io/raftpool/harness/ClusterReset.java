@@ -42,7 +42,7 @@ final class ClusterReset {
             require(cluster.admin().switchover(SwitchoverRequest.newBuilder().setTarget(first).setWait(true)
                     .setTimeoutMs(STEP.toMillis()).build()), "switchover to node " + first);
             s = cluster.awaitState("node " + first + " the primary of a healthy cluster", STEP,
-                    st -> LocalCluster.healthy(st) && st.getPrimary().getNodeId() == first);
+                    st -> ClusterHealth.healthy(st) && st.getPrimary().getNodeId() == first);
         }
         emptyPublicSchema(cluster, first);
         return s;

@@ -84,12 +84,12 @@ public final class RelayedAdmin implements AutoCloseable {
     }
 
     /**
-     * Waits for a healthy cluster ({@link LocalCluster#healthy}) whose every agent is a Raft
+     * Waits for a healthy cluster ({@link ClusterHealth#healthy}) whose every agent is a Raft
      * voter: a new cluster grows its Raft group after it has a primary.
      */
     public ClusterState awaitHealthy(Duration timeout) {
         return awaitState("a healthy cluster (primary active, all servers up and streaming, every agent a Raft voter)",
-                timeout, s -> LocalCluster.healthy(s) && s.getNodesList().stream().allMatch(n -> raftInfo(n.getId())
+                timeout, s -> ClusterHealth.healthy(s) && s.getNodesList().stream().allMatch(n -> raftInfo(n.getId())
                         .map(i -> i.getVotersCount() == s.getNodesCount() && i.getVotersList().contains(n.getId()))
                         .orElse(false)));
     }
@@ -109,7 +109,7 @@ public final class RelayedAdmin implements AutoCloseable {
             LocalCluster.pause(100);
         }
         throw new HarnessException("timed out after " + timeout.toSeconds() + " s waiting for " + what
-                + "; last state seen: " + last.map(LocalCluster::summary).orElse("no agent answered"));
+                + "; last state seen: " + last.map(ClusterHealth::summary).orElse("no agent answered"));
     }
 
     private synchronized Optional<byte[]> ask(String request) {

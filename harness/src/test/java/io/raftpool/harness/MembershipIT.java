@@ -47,7 +47,7 @@ class MembershipIT {
             ActionReply removed = cluster.admin().removeNode(NodeRequest.newBuilder().setNodeId(id).build());
             assertThat(removed.getAccepted()).as(removed.getMessage()).isTrue();
             ClusterState after = cluster.awaitState("node " + id + " gone", BUDGET,
-                    st -> ClusterStates.node(st, id).isEmpty() && LocalCluster.healthy(st));
+                    st -> ClusterStates.node(st, id).isEmpty() && ClusterHealth.healthy(st));
             assertThat(after.getNodesCount()).isEqualTo(3);
             cluster.agent(id).stop(Duration.ofSeconds(10)); // as the operator does after remove-node
             cluster.postgres(id).stop(io.raftpool.server.postgres.StopMode.FAST, BUDGET);

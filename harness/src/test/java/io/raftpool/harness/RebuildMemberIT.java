@@ -55,7 +55,7 @@ class RebuildMemberIT {
             // the victim's agent_dir is lost while its agent is down: it must not vote empty
             NodeConfig v = cluster.config().requireNode(victim);
             cluster.agent(victim).stop(Duration.ofSeconds(10));
-            LocalCluster.deleteTree(v.agentDir().resolve("raft"));
+            ClusterDir.deleteTree(v.agentDir().resolve("raft"));
             detachAndAttach(admin);
             cluster.agent(victim).start();
             RaftInfo waiting = awaitRaftInfo(v, "waiting for rebuild-member", i -> MemberStart.WAITING_ROLE.equals(i.getRole())

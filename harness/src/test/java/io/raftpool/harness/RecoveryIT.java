@@ -31,7 +31,7 @@ class RecoveryIT {
         FailoverIT.execute(cluster, 0, "create table t (id int); insert into t values (1)");
         failOver(cluster);
         FailoverIT.execute(cluster, 1, "insert into t values (2)");
-        cluster.divergeWhileDown(0, "insert into t values (99)");
+        DivergentWal.writeWhileDown(cluster, 0, "insert into t values (99)");
 
         ActionReply reply = cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(0).setWait(true)
                 .setTimeoutMs(BUDGET.toMillis()).build());

@@ -192,7 +192,7 @@ class VipIT {
                         .isEqualTo(lab.nodeAddress(primary.getAsInt()));
                 return;
             }
-            last = "psql: " + write.output().strip() + "; state: " + after.map(LocalCluster::summary).orElse("none");
+            last = "psql: " + write.output().strip() + "; state: " + after.map(ClusterHealth::summary).orElse("none");
             LocalCluster.pause(200);
         }
         throw new AssertionError("the client did not write on the primary through " + vip + ":" + RW_PORT + " within "

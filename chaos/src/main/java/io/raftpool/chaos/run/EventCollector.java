@@ -1,6 +1,7 @@
 package io.raftpool.chaos.run;
 
 import io.raftpool.chaos.Progress;
+import io.raftpool.harness.ClusterHealth;
 import io.raftpool.harness.LocalCluster;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Event;
@@ -83,7 +84,7 @@ final class EventCollector {
             changes.add(new PrimaryChange(historyNanos.getAsLong(), System.currentTimeMillis(), p.getNodeId(), p.getEpoch(),
                     p.getPhase().name()));
             progress.line("state: primary node " + p.getNodeId() + ", epoch " + p.getEpoch() + ", " + p.getPhase()
-                    + " | " + LocalCluster.stateLine(s.get()));
+                    + " | " + ClusterHealth.stateLine(s.get()));
             lastPrimary = p;
         }
     }

@@ -1,5 +1,6 @@
 package io.raftpool.harness.bench;
 
+import io.raftpool.harness.DivergentWal;
 import io.raftpool.harness.Preflight;
 import io.raftpool.harness.LocalCluster;
 import io.raftpool.proto.ActionReply;
@@ -93,7 +94,7 @@ public final class RecoveryBench {
             int newPrimary = after.getPrimary().getNodeId();
             switch (path) {
                 case TIMELINE_SWITCH -> { }
-                case REWIND -> cluster.divergeWhileDown(primary,
+                case REWIND -> DivergentWal.writeWhileDown(cluster, primary,
                         "create table if not exists diverged (i int); insert into diverged values (1)");
                 case BASEBACKUP -> Files.delete(cluster.postgres(primary).settings().dataDir().resolve("global/pg_control"));
             }

@@ -1,0 +1,105 @@
+package io.raftpool.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Reads the cluster-wide settings sections (raft, health_check, failover, replication, proxy,
+ * admin, hooks): each key with its default and the bounds it must lie within.
+ */
+final class SettingsReader {
+    private static final Duration HOUR = Duration.ofHours(1);
+
+    private SettingsReader() {}
+
+    static RaftSettings raft(YamlSection s) {
+        RaftSettings d = RaftSettings.DEFAULTS;
+        RaftSettings r = new RaftSettings(
+                s.duration("election_timeout_min", d.electionTimeoutMin(), Duration.ofMillis(50), Duration.ofSeconds(30)),
+                s.duration("election_timeout_max", d.electionTimeoutMax(), Duration.ofMillis(100), Duration.ofSeconds(60)),
+                s.integer("snapshot_every", 10, 10_000_000, (int) d.snapshotEvery()));
+        s.finish();
+        return r;
+    }
+
+    static HealthCheckSettings health(YamlSection s) {
+        HealthCheckSettings d = HealthCheckSettings.DEFAULTS;
+        HealthCheckSettings h = new HealthCheckSettings(
+                s.duration("period", d.period(), Duration.ofMillis(50), HOUR),
+                s.duration("timeout", d.timeout(), Duration.ofMillis(50), HOUR),
+                s.integer("retries", 0, 100, d.retries()),
+                s.duration("local_check_period", d.localCheckPeriod(), Duration.ofMillis(10), Duration.ofMinutes(1)),
+                s.duration("lag_report_interval", d.lagReportInterval(), Duration.ofMillis(100), HOUR));
+        s.finish();
+        return h;
+    }
+
+    static FailoverSettings failover(YamlSection s) {
+        FailoverSettings d = FailoverSettings.DEFAULTS;
+        FailoverSettings f = new FailoverSettings(
+                s.bool("auto", d.auto()),
+                s.duration("fence_timeout", d.fenceTimeout(), Duration.ofMillis(100), HOUR),
+                s.duration("fence_grace", d.fenceGrace(), Duration.ofMillis(50), HOUR),
+                s.duration("promote_timeout", d.promoteTimeout(), Duration.ofMillis(100), HOUR),
+                s.duration("agent_timeout", d.agentTimeout(), Duration.ofMillis(100), HOUR),
+                s.bool("auto_rejoin", d.autoRejoin()));
+        s.finish();
+        return f;
+    }
+
+    static ReplicationSettings replication(YamlSection s) {
+        ReplicationSettings d = ReplicationSettings.DEFAULTS;
+        ReplicationSettings.Mode mode = s.enumValue("mode", ReplicationSettings.Mode.class, d.mode());
+        String user = s.string("user", d.user());
+        SecretRef password = s.secret("password");
+        ReplicationSettings.SyncPolicy policy = s.enumValue("sync_policy", ReplicationSettings.SyncPolicy.class,
+                d.syncPolicy());
+        s.finish();
+        return new ReplicationSettings(mode, user, password, policy);
+    }
+
+    static ProxySettings proxy(YamlSection s) {
+        ProxySettings d = ProxySettings.DEFAULTS;
+        ProxySettings p = new ProxySettings(
+                s.duration("stale_after", d.staleAfter(), Duration.ofMillis(50), HOUR),
+                s.duration("connect_timeout", d.connectTimeout(), Duration.ofMillis(10), HOUR),
+                s.duration("startup_timeout", d.startupTimeout(), Duration.ofMillis(100), HOUR));
+        s.finish();
+        return p;
+    }
+
+    static AdminSettings admin(YamlSection s) {
+        AdminSettings a = new AdminSettings(
+                s.duration("call_timeout", AdminSettings.DEFAULTS.callTimeout(), Duration.ofMillis(100), HOUR));
+        s.finish();
+        return a;
+    }
+
+    static HookSettings hooks(YamlSection s) {
+        HookSettings d = HookSettings.DEFAULTS;
+        HookSettings h = new HookSettings(
+                s.duration("timeout", d.timeout(), Duration.ofMillis(100), HOUR),
+                hookCommand(s, "before_promote"),
+                s.bool("before_promote_must_succeed", d.beforePromoteMustSucceed()),
+                hookCommand(s, "after_failover"),
+                hookCommand(s, "follow_primary"),
+                hookCommand(s, "before_recovery"),
+                hookCommand(s, "after_recovery"));
+        s.finish();
+        return h;
+    }
+
+    private static Optional<String> hookCommand(YamlSection s, String key) {
+        Optional<String> command = s.string(key);
+        command.ifPresent(c -> {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{([a-z_]+)}").matcher(c);
+            while (m.find()) {
+                if (!HookSettings.PLACEHOLDERS.contains(m.group(1))) {
+                    s.problem(key, "unknown placeholder {" + m.group(1) + "}; allowed: "
+                            + new java.util.TreeSet<>(HookSettings.PLACEHOLDERS).stream().map(p -> "{" + p + "}").toList());
+                }
+            }
+        });
+        return command;
+    }
+}

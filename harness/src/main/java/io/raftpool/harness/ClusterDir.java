@@ -1,0 +1,75 @@
+package io.raftpool.harness;
+
+import io.raftpool.config.ClusterConfig;
+import io.raftpool.config.NodeConfig;
+import io.raftpool.server.postgres.ServerSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** The directory a local cluster lives in: made (a given one, or a new temporary one), its logs kept, removed. */
+final class ClusterDir {
+    private ClusterDir() {}
+
+    /** {@code given} made absolute, or a new directory under /tmp when null; with its {@code logs} directory. */
+    static Path prepare(Path given) {
+        try {
+            Path dir = given == null ? Files.createTempDirectory(Path.of("/tmp"), "raftpool-") : given.toAbsolutePath();
+            Files.createDirectories(dir.resolve("logs"));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the cluster directory: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Copies the agents', proxies' and PostgreSQL servers' logs to target/cluster-logs/ of the
+     * working directory, which outlives the cluster's temporary directory: what a failed test
+     * (in CI too) leaves to look at. Returns where they are.
+     */
+    static Path keepLogs(Path dir, Path configPath, ClusterConfig config) {
+        Path to = Path.of("target", "cluster-logs", dir.getFileName().toString()).toAbsolutePath();
+        try {
+            Files.createDirectories(to);
+            try (Stream<Path> logs = Files.list(dir.resolve("logs"))) {
+                for (Path p : logs.toList()) {
+                    Files.copy(p, to.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            for (NodeConfig n : config.postgresNodes()) {
+                Path pgLog = ServerSettings.defaultLogFile(n.requirePostgres().dataDir());
+                if (Files.exists(pgLog)) {
+                    Files.copy(pgLog, to.resolve("postgres-" + n.id() + ".log"), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Files.copy(configPath, to.resolve("raftpool.yaml"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            return dir.resolve("logs");
+        }
+        return to;
+    }
+
+    /** Removes {@code root} and everything under it, as far as it can. */
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: a leftover temp file is not worth failing a run
+                }
+            });
+        } catch (IOException ignored) {
+            // same
+        }
+    }
+}
