@@ -3,6 +3,7 @@ package io.raftpool.server.leader;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.NodeInfo;
 import io.raftpool.proto.RaftInfo;
+import io.raftpool.server.raft.FollowLag;
 import io.raftpool.server.raft.MemberGrowth;
 import io.raftpool.server.raft.RaftNode;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class MemberGrowthDuty implements AutoCloseable {
     /** A listener taken out to restart its replication gets this long to resume before it is judged again. */
     private static final long SPARE_AFTER_UNSTICK_MS = 30_000;
     private final Map<Integer, Long> unstuckAtMs = new java.util.HashMap<>();
+    private final Map<Integer, FollowLag> listenerLags = new java.util.HashMap<>();
 
     public MemberGrowthDuty(RaftNode raft, Supplier<ClusterState> state, Function<List<NodeInfo>, Map<Integer, RaftInfo>> askAgents) {
         this.raft = raft;
@@ -70,7 +72,9 @@ public final class MemberGrowthDuty implements AutoCloseable {
             Map<Integer, RaftInfo> answers = askAgents.apply(toAsk);
             long nowMs = System.nanoTime() / 1_000_000;
             unstuckAtMs.values().removeIf(at -> nowMs - at > SPARE_AFTER_UNSTICK_MS);
-            Optional<MemberGrowth.Change> unstick = MemberGrowth.unstick(voters, listeners, answers, unstuckAtMs.keySet());
+            observeListeners(listeners, answers, leaderApplied, nowMs);
+            Optional<MemberGrowth.Change> unstick = MemberGrowth.unstick(voters, listeners, listenerLags,
+                    unstuckAtMs.keySet(), nowMs);
             if (unstick.isPresent()) {
                 MemberGrowth.Change c = unstick.get();
                 LOG.warn("raft configuration change: {}", c.reason());
@@ -103,6 +107,21 @@ public final class MemberGrowthDuty implements AutoCloseable {
                 LOG.warn("raft configuration change failed, retrying: {}", why);
                 lastFailure = why;
             }
+        }
+    }
+
+    /** The leader's view of whether each listener applies what it sends (the listener itself cannot tell). */
+    private void observeListeners(List<Integer> listeners, Map<Integer, RaftInfo> answers, long leaderApplied, long nowMs) {
+        listenerLags.keySet().retainAll(listeners);
+        for (int id : listeners) {
+            RaftInfo a = answers.get(id);
+            if (a == null) {
+                listenerLags.remove(id); // no answer is no evidence: start over when it answers
+                continue;
+            }
+            FollowLag lag = listenerLags.get(id);
+            listenerLags.put(id, lag == null ? FollowLag.start(nowMs, a.getAppliedIndex())
+                    : lag.observe(nowMs, a.getAppliedIndex(), leaderApplied));
         }
     }
 

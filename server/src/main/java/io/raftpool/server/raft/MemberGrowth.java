@@ -84,18 +84,19 @@ public final class MemberGrowth {
 
     /**
      * Listeners that applied nothing for {@link FollowLag#REPORT_AFTER_MS} while the leader moved
-     * on, taken out of the configuration so that the next round adds them back (as arrivals). A
-     * listener has no vote, so this changes no majority; its log stays, and it resumes where it
-     * stopped. Why: under load, a configuration change that Ratis gives up on while it restarts
-     * the leader's replication to a listener can leave that listener with no replication at all,
-     * for good (seen in system tests: a listener stuck at applied index 20 for minutes while its
-     * agent answered); a new change starts the replication afresh. {@code spared}: listeners
-     * taken out and added back recently, given time to resume.
+     * on ({@code lags}: the leader's view of each listener's applied index), taken out of the
+     * configuration so that the next round adds them back as arrivals. A listener has no vote, so
+     * this changes no majority; its log stays, and it resumes where it stopped. Why: under load,
+     * when a second listener is added while Ratis starts replicating to the first, the leader can
+     * stop sending to the first for good (seen in fresh-clone runs: a listener at applied index
+     * 21 for minutes while its agent answered, so the group never grew past one voter); a new
+     * change starts the replication afresh. {@code spared}: listeners recently taken out and
+     * added back, given time to resume. {@code nowMs}: the clock the lags were observed with.
      */
     public static Optional<Change> unstick(Collection<Integer> voters, Collection<Integer> listeners,
-                                           Map<Integer, RaftInfo> answers, Collection<Integer> spared) {
+                                           Map<Integer, FollowLag> lags, Collection<Integer> spared, long nowMs) {
         List<Integer> stuck = new TreeSet<>(listeners).stream().filter(id -> !spared.contains(id))
-                .filter(id -> answers.get(id) != null && answers.get(id).getBehindEntries() > 0).toList();
+                .filter(id -> lags.containsKey(id) && lags.get(id).notFollowing(nowMs)).toList();
         if (stuck.isEmpty()) {
             return Optional.empty();
         }
@@ -103,7 +104,9 @@ public final class MemberGrowth {
         l.removeAll(stuck);
         return Optional.of(new Change(sorted(new ArrayList<>(voters)), sorted(l), "listener(s) " + stuck
                 + " applied nothing while the leader moved on (" + String.join("; ", stuck.stream()
-                .map(id -> "node " + id + ": " + answers.get(id).getFollowProblem()).toList())
+                .map(id -> "node " + id + " at applied index " + lags.get(id).lastApplied() + ", "
+                        + lags.get(id).entriesBehind() + " entries behind for " + lags.get(id).stuckForMs(nowMs) / 1000
+                        + " s").toList())
                 + "): taken out of the configuration and added back next, which restarts the replication to them"));
     }
 

@@ -22,18 +22,22 @@ class MemberGrowthTest {
 
     @Test
     void aListenerThatAppliesNothingWhileTheLeaderMovesOnIsTakenOutThenAddedBack() {
-        RaftInfo stuck = info(1, "LISTENER", 20, List.of(0)).toBuilder().setBehindEntries(74)
-                .setFollowProblem("74 entries behind, applied index 20 unchanged for 12 s").build();
-        Map<Integer, RaftInfo> answers = Map.of(1, stuck, 2, info(2, "LISTENER", 94, List.of(0)));
+        // the leader's view: node 1 stayed at 21 from t=0 while the leader went to 94; node 2 keeps up
+        FollowLag stuck = FollowLag.start(0, 21).observe(5_000, 21, 60).observe(12_000, 21, 94);
+        FollowLag moving = FollowLag.start(0, 21).observe(12_000, 94, 94);
+        Map<Integer, FollowLag> lags = Map.of(1, stuck, 2, moving);
 
-        MemberGrowth.Change out = MemberGrowth.unstick(List.of(0), List.of(1, 2), answers, List.of()).orElseThrow();
+        MemberGrowth.Change out = MemberGrowth.unstick(List.of(0), List.of(1, 2), lags, List.of(), 12_000).orElseThrow();
         assertThat(out.voters()).containsExactly(0);
         assertThat(out.listeners()).containsExactly(2);
-        assertThat(out.reason()).contains("[1]", "unchanged for 12 s");
-        assertThat(MemberGrowth.unstick(List.of(0), List.of(1, 2), answers, List.of(1))).as("spared: resuming").isEmpty();
-        assertThat(MemberGrowth.unstick(List.of(0), List.of(2), answers, List.of())).as("voters are never touched")
+        assertThat(out.reason()).contains("[1]", "applied index 21", "73 entries behind for 12 s");
+        assertThat(MemberGrowth.unstick(List.of(0), List.of(1, 2), lags, List.of(1), 12_000)).as("spared: resuming")
+                .isEmpty();
+        assertThat(MemberGrowth.unstick(List.of(0), List.of(1, 2), lags, List.of(), 9_000)).as("not 10 s yet").isEmpty();
+        assertThat(MemberGrowth.unstick(List.of(0, 1), List.of(2), lags, List.of(), 12_000)).as("voters are never touched")
                 .isEmpty();
         // taken out, it is an arrival again: added back as a listener
+        Map<Integer, RaftInfo> answers = Map.of(1, info(1, "LISTENER", 21, List.of(0)), 2, info(2, "LISTENER", 94, List.of(0)));
         assertThat(MemberGrowth.next(NODES, List.of(0), List.of(2), answers, 94).orElseThrow().listeners())
                 .containsExactly(1, 2);
     }
