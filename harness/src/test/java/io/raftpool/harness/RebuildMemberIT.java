@@ -70,7 +70,11 @@ class RebuildMemberIT {
             awaitVoters(cluster, List.of(0, 1, 2));
             awaitSameState(cluster);
 
-            // a running member, rebuilt in place: its agent sets the storage aside and rejoins
+            // a running member, rebuilt in place: its agent sets the storage aside and rejoins. The
+            // leader is refused (tested above); an election under load may have made it that one:
+            // move leadership away first, as the refusal tells an operator to
+            FailoverIT.leaderOtherThan(cluster, third);
+            awaitVoters(cluster, List.of(0, 1, 2));
             long pid = cluster.agent(third).pid();
             ActionReply inPlace = askUntilNoMajorityRefusal(() ->
                     admin.rebuildMember(request(third).toBuilder().setTimeoutMs(60_000).build()));
