@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Test;
  */
 class RaftSafetyIT {
     private static final Duration BUDGET = Duration.ofSeconds(60);
+    private static final Duration SETTLED = Duration.ofSeconds(5);
     /** The committed event history keeps 200 events; the notes and the cluster's own events must fit. */
     private static final int MAX_NOTES = 110;
 
@@ -157,11 +158,17 @@ class RaftSafetyIT {
     }
 
     /** After the faults: each agent's note history once all hold the same number of events, or after a bound. */
+    /**
+     * Every agent's notes, once they agree, or once they have stopped changing for {@link #SETTLED}
+     * (histories that differ for good, as a broken build's do, never agree).
+     */
     private static Map<Integer, List<String>> awaitFinals(LocalCluster cluster) {
         long deadline = System.nanoTime() + BUDGET.toNanos();
         Map<Integer, List<String>> finals = new HashMap<>();
+        Map<Integer, List<String>> previous = Map.of();
+        long unchangedSince = System.nanoTime();
         while (System.nanoTime() < deadline) {
-            finals.clear();
+            finals = new HashMap<>();
             for (NodeConfig n : cluster.config().nodes()) {
                 StateView v = view(n);
                 if (v != null) {
@@ -169,7 +176,14 @@ class RaftSafetyIT {
                             .map(Event::getMessage).toList());
                 }
             }
-            if (finals.size() == cluster.config().nodes().size() && finals.values().stream().distinct().count() == 1) {
+            boolean everyone = finals.size() == cluster.config().nodes().size();
+            if (everyone && finals.values().stream().distinct().count() == 1) {
+                return finals;
+            }
+            if (!finals.equals(previous)) {
+                previous = finals;
+                unchangedSince = System.nanoTime();
+            } else if (everyone && System.nanoTime() - unchangedSince >= SETTLED.toNanos()) {
                 return finals;
             }
             sleep(200);

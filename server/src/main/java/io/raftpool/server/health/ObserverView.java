@@ -11,4 +11,13 @@ public record ObserverView(Health health, BackendRole role, boolean streaming, l
                            int failuresInRow, String detail) {
     public static final ObserverView INITIAL =
             new ObserverView(Health.HEALTH_UNKNOWN, BackendRole.ROLE_UNKNOWN, false, 0, 0, 0, "not probed yet");
+
+    /**
+     * Unreachable past the retries with no answer at all: timeouts (a hung postmaster) or refused
+     * connections (a killed one). A server that answers with an error ("the database system is
+     * starting up", "too many clients") runs; it is not hung, and must not be killed as if it were.
+     */
+    public boolean unanswering() {
+        return health == Health.UNREACHABLE && (detail.startsWith("timeout") || detail.equals("connection refused"));
+    }
 }

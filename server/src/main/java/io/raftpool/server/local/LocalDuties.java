@@ -2,7 +2,6 @@ package io.raftpool.server.local;
 
 import io.raftpool.config.ClusterConfig;
 import io.raftpool.proto.BackendRole;
-import io.raftpool.proto.Health;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.server.health.HealthMonitor;
 import io.raftpool.server.hooks.HookRunner;
@@ -124,7 +123,7 @@ public final class LocalDuties implements AutoCloseable {
         long age = contact.ageOrSinceFirstBeatMs();
         boolean running = processes.anyRunning(); // a killed postmaster's backends still count
         Optional<ObserverView> view = health.view(own.id());
-        boolean unresponsive = running && view.map(v -> v.health() == Health.UNREACHABLE).orElse(false);
+        boolean unresponsive = running && view.map(ObserverView::unanswering).orElse(false);
         Optional<Boolean> inRecovery = view.map(ObserverView::role).flatMap(r -> r == BackendRole.STANDBY
                 ? Optional.of(true) : r == BackendRole.PRIMARY ? Optional.of(false) : Optional.empty());
         Optional<String> upstream = own.pg().standbySource().map(s -> s.host() + ":" + s.port());

@@ -49,6 +49,22 @@ class HealthTrackerTest {
         assertThat(v.role()).as("the last known role").isEqualTo(BackendRole.STANDBY);
     }
 
+    /**
+     * Found by a fresh-clone run: right after a switchover the new primary's own view was
+     * UNREACHABLE with "the database system is starting up", and its agent killed it as hung.
+     * An answer, even an error, is no hang.
+     */
+    @Test
+    void onlyTimeoutsAndRefusedConnectionsPastTheRetriesCountAsNoAnswer() {
+        ProbeOutcome timeout = ProbeOutcome.unreachable("timeout after 1000ms", ProbeOutcome.Running.TRUE);
+        ProbeOutcome startingUp = ProbeOutcome.unreachable("the database system is starting up", ProbeOutcome.Running.TRUE);
+        assertThat(after(ObserverView.INITIAL, 2, timeout, timeout, timeout).unanswering()).isTrue();
+        assertThat(after(ObserverView.INITIAL, 2, REFUSED, REFUSED, REFUSED).unanswering()).isTrue();
+        assertThat(after(ObserverView.INITIAL, 2, timeout, timeout).unanswering()).as("within the retries").isFalse();
+        assertThat(after(ObserverView.INITIAL, 2, startingUp, startingUp, startingUp).unanswering())
+                .as("it answers: starting up").isFalse();
+    }
+
     @Test
     void oneSuccessResetsTheCountOfFailures() {
         ObserverView v = after(healthyStandby(), 2, REFUSED, REFUSED, STREAMING, REFUSED, REFUSED);
