@@ -1,6 +1,7 @@
 package io.raftpool.server.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,11 +64,9 @@ class ServerProcessesTest {
     }
 
     /** A forked child reaches exec a moment after start() returns. */
-    private static void awaitPids(ServerProcesses processes, List<Long> expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!processes.pids().containsAll(expected) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    private static void awaitPids(ServerProcesses processes, List<Long> expected) {
+        await("the fake server's processes exec'd").atMost(Duration.ofSeconds(5))
+                .until(() -> processes.pids().containsAll(expected));
         assertThat(processes.pids()).containsExactlyInAnyOrderElementsOf(expected);
     }
 }
