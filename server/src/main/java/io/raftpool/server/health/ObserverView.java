@@ -2,6 +2,7 @@ package io.raftpool.server.health;
 
 import io.raftpool.proto.BackendRole;
 import io.raftpool.proto.Health;
+import io.raftpool.server.postgres.ProbeResult;
 
 /**
  * One agent's current opinion of one PostgreSQL server: health after retries, role, and the
@@ -18,6 +19,6 @@ public record ObserverView(Health health, BackendRole role, boolean streaming, l
      * starting up", "too many clients") runs; it is not hung, and must not be killed as if it were.
      */
     public boolean unanswering() {
-        return health == Health.UNREACHABLE && (detail.startsWith("timeout") || detail.equals("connection refused"));
+        return health == Health.UNREACHABLE && ProbeResult.noAnswer(detail);
     }
 }

@@ -28,6 +28,9 @@ import java.util.OptionalLong;
 public final class FailoverPolicy {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
+    /** {@link Failed#promoteNotBeforeMs} while a live agent has not reported its server gone. */
+    static final long UNTIL_ITS_AGENT_REPORTS = Long.MAX_VALUE;
+
     private FailoverPolicy() {}
 
     /** The primary's condition as far as failover is concerned. */
@@ -48,6 +51,11 @@ public final class FailoverPolicy {
         /** Whether the leader may promote around the failed primary at {@code nowMs} (its monotonic clock). */
         public boolean promotableAt(long nowMs) {
             return nowMs >= promoteNotBeforeMs;
+        }
+
+        /** Whether no time suffices: its live agent must first report that no process of it remains. */
+        public boolean waitsForItsAgent() {
+            return promoteNotBeforeMs == UNTIL_ITS_AGENT_REPORTS;
         }
     }
 
@@ -82,7 +90,7 @@ public final class FailoverPolicy {
         } else if (liveness.alive(primary)) {
             // Unreachable is not dead (S6): a server that others cannot reach may still commit for
             // sessions open to it. Its live agent kills it and reports it gone; until then, no one.
-            notBefore = Long.MAX_VALUE;
+            notBefore = UNTIL_ITS_AGENT_REPORTS;
             evidence.add("waiting for agent " + primary + " to report its server gone (it kills one that runs but"
                     + " does not answer)");
         } else {

@@ -206,8 +206,7 @@ public final class LeaderDuties implements AutoCloseable {
             return;
         }
         if (!f.promotableAt(live.nowMs())) {
-            logOnce("primary node " + f.primary() + " failed (" + f.reason() + "); " + (f.promoteNotBeforeMs()
-                    == Long.MAX_VALUE ? "waiting for its live agent to report that no process of it remains"
+            logOnce("primary node " + f.primary() + " failed (" + f.reason() + "); " + (f.waitsForItsAgent() ? "waiting for its live agent to report that no process of it remains"
                     : "waiting " + (f.promoteNotBeforeMs() - live.nowMs()) + " ms for its agent's fencing window")
                     + " before promoting");
             return;

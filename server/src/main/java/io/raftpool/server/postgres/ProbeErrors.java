@@ -16,8 +16,11 @@ final class ProbeErrors {
     private ProbeErrors() {
     }
 
+    static final String TIMEOUT = "timeout after ";
+    static final String REFUSED = "connection refused";
+
     static String timeout(Duration timeout) {
-        return "timeout after " + timeout.toMillis() + "ms";
+        return TIMEOUT + timeout.toMillis() + "ms";
     }
 
     static String describe(Throwable failure, Duration timeout) {
@@ -30,7 +33,7 @@ final class ProbeErrors {
             }
             if (t instanceof ConnectException) {
                 String m = String.valueOf(t.getMessage());
-                return m.toLowerCase(java.util.Locale.ROOT).contains("refused") ? "connection refused" : shorten(m);
+                return m.toLowerCase(java.util.Locale.ROOT).contains("refused") ? REFUSED : shorten(m);
             }
             if (t instanceof NoRouteToHostException) {
                 return "no route to host";

@@ -36,6 +36,15 @@ public record ProbeResult(
         replicas = List.copyOf(replicas);
     }
 
+    /**
+     * Whether a failed probe's error says the server gave no answer at all (a timeout, a refused
+     * connection), rather than answering with an error of its own ("the database system is
+     * starting up"). The words are {@link ProbeErrors}'.
+     */
+    public static boolean noAnswer(String error) {
+        return error.startsWith(ProbeErrors.TIMEOUT) || error.equals(ProbeErrors.REFUSED);
+    }
+
     public static ProbeResult unreachable(String error, Duration elapsed) {
         return new ProbeResult(false, Optional.of(error), elapsed, false, 0, 0, 0, Optional.empty(), List.of());
     }

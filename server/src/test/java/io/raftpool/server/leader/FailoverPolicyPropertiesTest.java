@@ -135,7 +135,7 @@ class FailoverPolicyPropertiesTest {
 
     /** The rule before issue 19: a live own agent that also cannot reach its server counts as proof of death. */
     static final Assess UNREACHABLE_TAKEN_FOR_DEAD = (state, live, settings) -> FailoverPolicy.assess(state, live,
-            settings) instanceof Failed f && f.promoteNotBeforeMs() == Long.MAX_VALUE
+            settings) instanceof Failed f && f.waitsForItsAgent()
             ? new Failed(f.primary(), f.reason(), f.evidence(), f.detectedAtMs(), 0)
             : FailoverPolicy.assess(state, live, settings);
 
