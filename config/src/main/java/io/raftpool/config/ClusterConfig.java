@@ -14,6 +14,7 @@ public record ClusterConfig(
         RaftSettings raft,
         HealthCheckSettings healthCheck,
         FailoverSettings failover,
+        WatchdogSettings watchdog,
         ReplicationSettings replication,
         ProxySettings proxy,
         Optional<VipSettings> vip,

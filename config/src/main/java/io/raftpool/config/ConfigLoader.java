@@ -111,6 +111,7 @@ public final class ConfigLoader {
         RaftSettings raft = SettingsReader.raft(root.sectionOrEmpty("raft"));
         HealthCheckSettings health = SettingsReader.health(root.sectionOrEmpty("health_check"));
         FailoverSettings failover = SettingsReader.failover(root.sectionOrEmpty("failover"));
+        WatchdogSettings watchdog = SettingsReader.watchdog(root.sectionOrEmpty("watchdog"));
         ReplicationSettings replication = SettingsReader.replication(root.sectionOrEmpty("replication"));
         ProxySettings proxy = SettingsReader.proxy(root.sectionOrEmpty("proxy"));
         Optional<VipSettings> vip = root.section("vip").map(VipReader::read);
@@ -142,7 +143,7 @@ public final class ConfigLoader {
         ordered.sort(Comparator.comparingInt(NodeConfig::id));
         int primary = bootstrapPrimary.orElse(
                 ordered.stream().filter(n -> !n.witness()).map(NodeConfig::id).findFirst().orElse(-1));
-        return new ClusterConfig(name, raft, health, failover, replication, proxy, vip, admin, hooks, security, ordered,
+        return new ClusterConfig(name, raft, health, failover, watchdog, replication, proxy, vip, admin, hooks, security, ordered,
                 source, primary);
     }
 }

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Reads the cluster-wide settings sections (raft, health_check, failover, replication, proxy,
+ * Reads the cluster-wide settings sections (raft, health_check, failover, watchdog, replication, proxy,
  * admin, hooks): each key with its default and the bounds it must lie within.
  */
 final class SettingsReader {
@@ -45,6 +45,26 @@ final class SettingsReader {
                 s.bool("auto_rejoin", d.autoRejoin()));
         s.finish();
         return f;
+    }
+
+    static WatchdogSettings watchdog(YamlSection s) {
+        WatchdogSettings d = WatchdogSettings.DEFAULTS;
+        WatchdogSettings w = new WatchdogSettings(
+                s.enumValue("mode", WatchdogSettings.Mode.class, d.mode()),
+                devicePath(s, d.device()),
+                s.duration("restart_window", d.restartWindow(), Duration.ZERO, HOUR));
+        s.finish();
+        return w;
+    }
+
+    private static java.nio.file.Path devicePath(YamlSection s, java.nio.file.Path fallback) {
+        String text = s.string("device", fallback.toString());
+        if (!text.startsWith("/")) {
+            s.problem("device", "'" + text + "' is not allowed; write the absolute path of the watchdog device,"
+                    + " e.g. /dev/watchdog");
+            return fallback;
+        }
+        return java.nio.file.Path.of(text);
     }
 
     static ReplicationSettings replication(YamlSection s) {

@@ -48,7 +48,7 @@ class DefaultsTest {
     @Test
     void theWalkCoversEverySettingsSection() {
         assertThat(settingsSections().map(a -> (String) a.get()[0]))
-                .containsExactlyInAnyOrder("raft", "health_check", "failover", "replication", "proxy", "admin", "hooks",
+                .containsExactlyInAnyOrder("raft", "health_check", "failover", "watchdog", "replication", "proxy", "admin", "hooks",
                         "security");
     }
 

@@ -24,7 +24,7 @@ class SettingValuesTest {
                 "health_check.period", "health_check.timeout", "health_check.local_check_period",
                 "health_check.lag_report_interval", "failover.fence_timeout", "failover.fence_grace",
                 "failover.promote_timeout", "failover.agent_timeout", "proxy.stale_after", "proxy.connect_timeout",
-                "proxy.startup_timeout", "admin.call_timeout");
+                "proxy.startup_timeout", "admin.call_timeout", "watchdog.restart_window");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -33,6 +33,28 @@ class SettingValuesTest {
         assertThat(valid.set(key, 5).problems()).singleElement(STRING)
                 .isEqualTo("test.yaml: " + key + ": '5' is not a duration; write a whole number with a unit"
                         + " (ms, s, m, h), e.g. 500ms or 2s");
+    }
+
+    @Test
+    void anUnknownWatchdogModeIsRefusedWithTheModesAllowed() {
+        assertThat(valid.set("watchdog.mode", "on").problems()).singleElement(STRING)
+                .isEqualTo("test.yaml: watchdog.mode: 'on' is not allowed; allowed: off, automatic, required");
+    }
+
+    @Test
+    void aRelativeWatchdogDeviceIsRefused() {
+        assertThat(valid.set("watchdog.device", "watchdog0").problems()).singleElement(STRING)
+                .isEqualTo("test.yaml: watchdog.device: 'watchdog0' is not allowed; write the absolute path of the"
+                        + " watchdog device, e.g. /dev/watchdog");
+    }
+
+    @Test
+    void theWatchdogSectionIsRead() {
+        ClusterConfig config = valid.set("watchdog.mode", "required").set("watchdog.device", "/dev/watchdog1")
+                .set("watchdog.restart_window", "1m").load();
+
+        assertThat(config.watchdog()).isEqualTo(new WatchdogSettings(WatchdogSettings.Mode.REQUIRED,
+                java.nio.file.Path.of("/dev/watchdog1"), Duration.ofMinutes(1)));
     }
 
     @ParameterizedTest(name = "''{0}''")
@@ -148,7 +170,7 @@ class SettingValuesTest {
 
     static Stream<Arguments> unknownKeys() {
         return Stream.of(
-                Arguments.of("fail_over", "cluster, raft, health_check, failover, replication, proxy, vip, admin,"
+                Arguments.of("fail_over", "cluster, raft, health_check, failover, watchdog, replication, proxy, vip, admin,"
                         + " hooks, security, postgres, nodes"),
                 Arguments.of("nodes[1].raftport", "id, name, host, raft_port, admin_port, metrics_port, admin_sql_port, agent_dir,"
                         + " witness,"

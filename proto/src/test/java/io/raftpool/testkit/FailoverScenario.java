@@ -1,6 +1,7 @@
 package io.raftpool.testkit;
 
 import io.raftpool.proto.AgentStatus;
+import io.raftpool.proto.FenceInfo;
 import io.raftpool.proto.Backend;
 import io.raftpool.proto.BackendRole;
 import io.raftpool.proto.BackendStatus;
@@ -101,7 +102,9 @@ public final class FailoverScenario {
         return WatchdogInfo.newBuilder()
                 .addAgents(AgentStatus.newBuilder().setNodeId(1).setName("pgsql2").setAddress("10.0.0.12:7410")
                         .setReachable(true).setRaft(RaftInfo.newBuilder().setNodeId(1).setRole("FOLLOWER").setTerm(3)
-                                .setLeaderId(2).setCommitIndex(57).setAppliedIndex(56).setMajorityContactAgeMs(-1)))
+                                .setLeaderId(2).setCommitIndex(57).setAppliedIndex(56).setMajorityContactAgeMs(-1)
+                                .setFence(FenceInfo.newBuilder().setRunning(true).setArmed(true).setLeaseLeftMs(1320)
+                                        .setDevice("off"))))
                 .addAgents(AgentStatus.newBuilder().setNodeId(0).setName("pgsql1").setAddress("10.0.0.11:7410")
                         .setReachable(false).setError("connection refused"))
                 .addAgents(AgentStatus.newBuilder().setNodeId(2).setName("witness").setAddress("10.0.0.13:7410")

@@ -96,6 +96,7 @@ public final class StatusView {
         Json.putOrNull(watchdog, "leader_id", raft.getLeaderId(), -1);
         Json.putOrNull(watchdog, "leader_name", raft.getLeaderId() < 0 ? null : Backends.name(state, raft.getLeaderId()));
         watchdog.put("term", raft.getTerm());
+        watchdog.set("fence", WatchdogInfoView.fenceJson(raft)); // this agent's; watchdog-info has every node's
         watchdog.set("vip", vipJson(state));
         ObjectNode servedBy = root.putObject("served_by");
         servedBy.put("node_id", raft.getNodeId());

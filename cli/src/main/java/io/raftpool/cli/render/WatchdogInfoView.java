@@ -74,16 +74,33 @@ public final class WatchdogInfoView {
                 o.put("behind_entries", raft.getBehindEntries());
                 Json.putTime(o, "behind_since", raft.getBehindSinceMs());
                 Json.putOrNull(o, "follow_problem", raft.getFollowProblem());
+                o.set("fence", fenceJson(raft));
             } else {
                 for (String key : List.of("raft_role", "term", "leader_id", "commit_index", "applied_index",
                         "majority_contact_age_ms", "follows_leader", "behind_entries", "behind_since", "behind_since_ms",
-                        "follow_problem", "raft_voters", "raft_listeners", "joining", "waiting_for")) {
+                        "follow_problem", "raft_voters", "raft_listeners", "joining", "waiting_for", "fence")) {
                     o.putNull(key);
                 }
             }
             Json.putOrNull(o, "error", a.getError());
         }
         return Json.write(root);
+    }
+
+    /** The node's watchdog (S6); null on a witness. */
+    public static com.fasterxml.jackson.databind.JsonNode fenceJson(RaftInfo raft) {
+        if (!raft.hasFence()) {
+            return com.fasterxml.jackson.databind.node.NullNode.getInstance();
+        }
+        io.raftpool.proto.FenceInfo f = raft.getFence();
+        ObjectNode o = Json.object();
+        o.put("running", f.getRunning());
+        o.put("armed", f.getArmed());
+        Json.putOrNull(o, "lease_left_ms", f.getArmed() ? f.getLeaseLeftMs() : -1, -1);
+        o.put("device", f.getDevice().isEmpty() ? "off" : f.getDevice());
+        Json.putTime(o, "last_fired", f.getLastFiredMs());
+        o.put("killed", f.getKilled());
+        return o;
     }
 
     static ObjectNode vipJson(WatchdogInfo info) {

@@ -21,11 +21,11 @@ class WatchdogInfoViewTest {
                 "leader: node 2 (witness), term 3",
                 "vip: 10.0.0.100 on node 2 (witness) since 2025-11-26 01:04:03, term 3",
                 "",
-                " node_id |  name   |    address     | reachable | raft_role | term | leader_id | commit_index | applied_index | follows_leader |       error",
-                "---------+---------+----------------+-----------+-----------+------+-----------+--------------+---------------+----------------+--------------------",
-                "       0 | pgsql1  | 10.0.0.11:7410 | no        |           |      |           |              |               |                | connection refused",
-                "       1 | pgsql2  | 10.0.0.12:7410 | yes       | follower  |    3 |         2 |           57 |            56 | yes            |",
-                "       2 | witness | 10.0.0.13:7410 | yes       | leader    |    3 |         2 |           57 |            57 | yes            |",
+                " node_id |  name   |    address     | reachable | raft_role | term | leader_id | commit_index | applied_index | follows_leader |        fence        |       error",
+                "---------+---------+----------------+-----------+-----------+------+-----------+--------------+---------------+----------------+---------------------+--------------------",
+                "       0 | pgsql1  | 10.0.0.11:7410 | no        |           |      |           |              |               |                |                     | connection refused",
+                "       1 | pgsql2  | 10.0.0.12:7410 | yes       | follower  |    3 |         2 |           57 |            56 | yes            | armed, 1320 ms left |",
+                "       2 | witness | 10.0.0.13:7410 | yes       | leader    |    3 |         2 |           57 |            57 | yes            | none (witness)      |",
                 "(3 rows)"));
     }
 

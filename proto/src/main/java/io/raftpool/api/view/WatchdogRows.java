@@ -2,6 +2,7 @@ package io.raftpool.api.view;
 
 import io.raftpool.api.view.TableData.Column;
 import io.raftpool.proto.AgentStatus;
+import io.raftpool.proto.FenceInfo;
 import io.raftpool.proto.RaftInfo;
 import io.raftpool.proto.WatchdogInfo;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ public final class WatchdogRows {
             Column.number("node_id"), Column.text("name"), Column.text("address"),
             Column.text("reachable"), Column.text("raft_role"), Column.number("term"),
             Column.number("leader_id"), Column.number("commit_index"),
-            Column.number("applied_index"), Column.text("follows_leader"), Column.text("error"));
+            Column.number("applied_index"), Column.text("follows_leader"), Column.text("fence"), Column.text("error"));
 
     private WatchdogRows() {}
 
@@ -31,9 +32,23 @@ public final class WatchdogRows {
                     known ? Long.toString(raft.getCommitIndex()) : "",
                     known ? Long.toString(raft.getAppliedIndex()) : "",
                     known ? follows(raft) : "",
+                    known ? fence(raft) : "",
                     a.getError()));
         }
         return new TableData(COLUMNS, rows);
+    }
+
+    /** The node's watchdog: none on a witness, whether it runs, and what it guards. */
+    public static String fence(RaftInfo raft) {
+        if (!raft.hasFence()) {
+            return "none (witness)";
+        }
+        FenceInfo f = raft.getFence();
+        String device = f.getDevice().isEmpty() || f.getDevice().equals("off") ? "" : ", device " + f.getDevice();
+        if (!f.getRunning()) {
+            return "NOT RUNNING" + (f.getArmed() ? " (armed)" : "");
+        }
+        return (f.getArmed() ? "armed, " + f.getLeaseLeftMs() + " ms left" : "disarmed") + device;
     }
 
     /** "yes", or why a member does not follow the leader: it waits to start, joins, or is stuck behind. */

@@ -3,7 +3,9 @@ package io.raftpool.server.agent;
 import io.grpc.Server;
 import io.raftpool.api.AdminCredentials;
 import io.raftpool.config.ClusterConfig;
+import io.raftpool.config.ConfigException;
 import io.raftpool.config.ConfigLoader;
+import io.raftpool.config.WatchdogSettings;
 import io.raftpool.config.NodeConfig;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.RaftInfo;
@@ -31,6 +33,8 @@ import io.raftpool.server.raft.RaftNode;
 import io.raftpool.server.raft.StateHub;
 import io.raftpool.server.time.Clocks;
 import io.raftpool.server.vip.VipManager;
+import io.raftpool.server.watchdog.DeviceCheck;
+import java.nio.file.Path;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -102,9 +106,7 @@ public final class Agent implements AutoCloseable {
         this.leader = new LeaderDuties(config, nodeId, raft, this::state, pg, clocks::monoMs, clocks::wallMs);
         this.health = new HealthMonitor(config, nodeId, this::state, metrics.timed(pg::healthProbe), pg::localPostmasterRunning, raft::submit,
                 clocks::wallMs);
-        this.local = self.postgres().isPresent()
-                ? Optional.of(new LocalDuties(config, nodeId, pg.localServer(), raft, hub, contact, health, clocks))
-                : Optional.empty();
+        this.local = self.postgres().isPresent() ? Optional.of(localDuties(pg)) : Optional.empty();
         this.vip = config.vip().map(v -> new VipManager(config, v, nodeId, contact,
                 () -> leader.isLeader() && raft.isLeaderReady(), raft::term, raft::submit, clocks));
         this.adminService = new AdminService(new View(), new AdminActions(nodeId, raft, hub, clocks::wallMs,
@@ -114,9 +116,33 @@ public final class Agent implements AutoCloseable {
         relay.bind(this);
     }
 
+    /** The watchdog device this node uses; a {@link ConfigException} when it is required and not usable. */
+    private static DeviceCheck.Result watchdogDevice(ClusterConfig config) {
+        DeviceCheck.Result device = DeviceCheck.probe(config.watchdog(), config.failover().fenceTimeout());
+        if (device instanceof DeviceCheck.Refuse r) {
+            throw new ConfigException(r.message());
+        }
+        if (device instanceof DeviceCheck.Off off && config.watchdog().mode() != WatchdogSettings.Mode.OFF) {
+            LOG.warn("the watchdog device is not used: {}", off.why());
+        }
+        return device;
+    }
+
+    private LocalDuties localDuties(PostgresAccess pg) {
+        DeviceCheck.Result device = watchdogDevice(config);
+        Optional<Path> devicePath = device instanceof DeviceCheck.Use ? Optional.of(config.watchdog().device())
+                : Optional.empty();
+        long timeoutMs = device instanceof DeviceCheck.Use u ? u.timeoutMs() : 0;
+        return new LocalDuties(config, self.id(), pg.localServer(), raft, hub, contact, health, clocks, devicePath,
+                timeoutMs);
+    }
+
     /** Starts an agent for {@code nodeId} of {@code config}; returns once it serves its API. */
     public static Agent start(ClusterConfig config, int nodeId) throws IOException {
         ConfigLoader.checkLocalNode(config, nodeId);
+        if (!config.requireNode(nodeId).witness()) {
+            watchdogDevice(config); // refuse before anything starts
+        }
         Agent agent = new Agent(config, nodeId);
         agent.startAll();
         return agent;
@@ -209,7 +235,7 @@ public final class Agent implements AutoCloseable {
         LOG.info("agent {} stopping", self.id());
         timers.shutdownNow();
         vip.ifPresent(VipManager::close);
-        local.ifPresent(LocalDuties::close);
+        local.ifPresent(l -> l.close(config.watchdog().restartWindow()));
         health.close();
         leader.close();
         growth.close();
@@ -236,7 +262,8 @@ public final class Agent implements AutoCloseable {
     }
 
     private RaftInfo raftInfo() {
-        return followWatch.raftInfo();
+        RaftInfo info = followWatch.raftInfo();
+        return local.map(l -> info.toBuilder().setFence(l.fenceInfo()).build()).orElse(info);
     }
 
     private boolean vipHeld() {

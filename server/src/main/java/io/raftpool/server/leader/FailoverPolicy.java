@@ -97,6 +97,13 @@ public final class FailoverPolicy {
             OptionalLong heard = liveness.lastHeard(primary);
             long base = heard.isPresent() ? heard.getAsLong() : liveness.nowMs();
             notBefore = base + settings.fenceTimeout().toMillis() + settings.fenceGrace().toMillis();
+            OptionalLong away = liveness.awayUntil(primary);
+            if (away.isPresent() && away.getAsLong() + settings.fenceGrace().toMillis() > notBefore) {
+                // its agent stopped for a restart and extended its watchdog's lease by the window
+                notBefore = away.getAsLong() + settings.fenceGrace().toMillis();
+                evidence.add("agent " + primary + " stopped for a restart: its watchdog fences the server by the end of"
+                        + " its restart window, " + (away.getAsLong() - liveness.nowMs()) + " ms from now");
+            }
         }
         return new Failed(primary, down.get(), List.copyOf(evidence), detectedAt, notBefore);
     }

@@ -76,6 +76,7 @@ public final class LeaderDuties implements AutoCloseable {
     private static final long RECOVERY_STALL_MS = 30_000;
     private static final long AUTO_REJOIN_RETRY_MS = 30_000;
     private final Map<Integer, Long> lastHeard = new ConcurrentHashMap<>();
+    private final RestartWindows restartWindows = new RestartWindows();
     private final Map<Integer, Long> lastAutoRejoin = new HashMap<>();
     private final AtomicBoolean tickQueued = new AtomicBoolean();
     private volatile boolean leader;
@@ -114,6 +115,7 @@ public final class LeaderDuties implements AutoCloseable {
             long now = monoMs.getAsLong();
             term = raft.term();
             lastHeard.clear();
+            restartWindows.reset();
             for (var n : config.nodes()) {
                 lastHeard.put(n.id(), now);
             }
@@ -159,7 +161,9 @@ public final class LeaderDuties implements AutoCloseable {
     public Liveness liveness() {
         Map<Integer, Long> heard = new HashMap<>(lastHeard);
         heard.put(nodeId, monoMs.getAsLong());
-        return new Liveness(heard, monoMs.getAsLong(), config.failover().agentTimeout().toMillis());
+        long now = monoMs.getAsLong();
+        return new Liveness(heard, now, config.failover().agentTimeout().toMillis(),
+                restartWindows.untilMs(state.get(), now));
     }
 
     private void safeTick() {

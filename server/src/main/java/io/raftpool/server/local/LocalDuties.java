@@ -13,6 +13,10 @@ import io.raftpool.server.raft.MajorityContact;
 import io.raftpool.server.raft.RaftNode;
 import io.raftpool.server.raft.StateHub;
 import io.raftpool.server.time.Clocks;
+import io.raftpool.server.watchdog.FenceWatchdog;
+import io.raftpool.server.watchdog.WatchdogFiles;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -51,12 +55,14 @@ public final class LocalDuties implements AutoCloseable {
     private final StandbyBuild standbyBuild;
     private final Following following;
     private final NodeRecovery recovery;
+    private final WatchdogDuty watchdog;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(daemon("local-duties"));
     private final AtomicBoolean queued = new AtomicBoolean();
     private String lastNothing = "";
 
     public LocalDuties(ClusterConfig config, int self, PostgresServer pg, RaftNode raft, StateHub hub,
-                       MajorityContact contact, HealthMonitor health, Clocks clocks) {
+                       MajorityContact contact, HealthMonitor health, Clocks clocks, Optional<Path> device,
+                       long deviceTimeoutMs) {
         this.own = new OwnServer(config, config.requireNode(self), pg, hub, clocks);
         this.contact = contact;
         this.health = health;
@@ -74,6 +80,9 @@ public final class LocalDuties implements AutoCloseable {
         this.standbyBuild = new StandbyBuild(own, memory);
         this.following = new Following(own, hooks);
         this.recovery = new NodeRecovery(own, memory, reports, hooks);
+        this.watchdog = new WatchdogDuty(own, new FenceWatchdog(WatchdogFiles.under(config.requireNode(self).agentDir()),
+                pg.settings().dataDir(), device, deviceTimeoutMs, config.failover().fenceGrace().toMillis()),
+                contact, reports);
     }
 
     private static ThreadFactory daemon(String name) {
@@ -103,13 +112,20 @@ public final class LocalDuties implements AutoCloseable {
 
     private void round() {
         try {
-            LocalPlanner.Action action = LocalPlanner.plan(facts());
+            LocalPlanner.Facts facts = facts();
+            LocalPlanner.Action action = LocalPlanner.plan(facts);
+            watchdog.renew(facts, action);
+            Optional<String> unguarded = watchdog.unguarded();
+            if (unguarded.isPresent() && !(action instanceof LocalPlanner.KillUnresponsive)) {
+                action = new LocalPlanner.Fence(unguarded.get());
+            }
             boolean safety = action instanceof LocalPlanner.Fence || action instanceof LocalPlanner.KillUnresponsive
                     || action instanceof LocalPlanner.StopStalePrimary;
             if (!safety && memory.backingOff(own.clocks().monoMs())) {
                 return;
             }
             act(action);
+            watchdog.report(facts.majorityContactAgeMs() < facts.fenceTimeoutMs());
             sync.reconcile();
             slots.dropThoseOfRemovedNodes();
         } catch (RuntimeException e) {
@@ -133,7 +149,7 @@ public final class LocalDuties implements AutoCloseable {
         boolean caughtUp = contact.ageMs() >= 0 && applied.index() >= contact.leaderAppliedIndex();
         return new LocalPlanner.Facts(applied.state(), own.id(), initialized, running, inRecovery, upstream,
                 memory.startupReconciled, memory.fenced, memory.protectedDataDir, age, caughtUp,
-                own.config().failover().fenceTimeout().toMillis(), unresponsive);
+                own.config().failover().fenceTimeout().toMillis(), unresponsive, watchdog.inheritedLeaseLeftMs());
     }
 
     private void act(LocalPlanner.Action action) {
@@ -178,9 +194,32 @@ public final class LocalDuties implements AutoCloseable {
         }
     }
 
+    /** This node's watchdog, as watchdog-info shows it. */
+    public io.raftpool.proto.FenceInfo fenceInfo() {
+        return watchdog.info();
+    }
+
+    /**
+     * Stops the loop; then, for a primary, commits the restart window and extends the watchdog's
+     * lease by it (zero: none), so that a planned restart of this agent causes no failover.
+     */
+    public void close(Duration restartWindow) {
+        loop.shutdownNow();
+        try {
+            if (!loop.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("a local action is still running; the restart window is not opened");
+                restartWindow = Duration.ZERO;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            restartWindow = Duration.ZERO;
+        }
+        watchdog.leaveForRestart(restartWindow);
+        hooks.close();
+    }
+
     @Override
     public void close() {
-        loop.shutdownNow();
-        hooks.close();
+        close(Duration.ZERO);
     }
 }

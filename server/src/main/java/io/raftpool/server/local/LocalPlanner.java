@@ -34,7 +34,15 @@ public final class LocalPlanner {
             long majorityContactAgeMs,        // since the agent started, when never confirmed
             boolean caughtUp,                 // this agent applied as far as the leader had at that contact
             long fenceTimeoutMs,
-            boolean unresponsive) {           // its processes run, yet it failed this agent's probes past the retries
+            boolean unresponsive,             // its processes run, yet it failed this agent's probes past the retries
+            long inheritedLeaseLeftMs) {      // before its first contact: what is left of the lease its watchdog kept
+
+        public Facts(ClusterState state, int self, boolean initialized, boolean running, Optional<Boolean> inRecovery,
+                     Optional<String> upstream, boolean startupReconciled, boolean fenced, boolean protectedDataDir,
+                     long majorityContactAgeMs, boolean caughtUp, long fenceTimeoutMs, boolean unresponsive) {
+            this(state, self, initialized, running, inRecovery, upstream, startupReconciled, fenced, protectedDataDir,
+                    majorityContactAgeMs, caughtUp, fenceTimeoutMs, unresponsive, 0);
+        }
 
         public Facts(ClusterState state, int self, boolean initialized, boolean running, Optional<Boolean> inRecovery,
                      Optional<String> upstream, boolean startupReconciled, boolean fenced, boolean protectedDataDir,
@@ -90,7 +98,8 @@ public final class LocalPlanner {
 
     public static Action plan(Facts f) {
         ClusterState s = f.state();
-        boolean contactFresh = f.majorityContactAgeMs() < f.fenceTimeoutMs();
+        // a restarted agent's server may run on the lease the previous agent left (a planned restart)
+        boolean contactFresh = f.majorityContactAgeMs() < f.fenceTimeoutMs() || f.inheritedLeaseLeftMs() > 0;
         boolean actingPrimary = f.running() && f.inRecovery().map(r -> !r).orElse(false);
 
         if (actingPrimary && !contactFresh) {

@@ -44,6 +44,13 @@ public final class AgentGauges {
                 "entries the leader applied that this agent has not, while its applied index does not move; 0 when it follows");
         help.put("raftpool_agent_majority_contact_age_seconds",
                 "time since this agent last confirmed contact with a Raft majority; +Inf when never");
+        help.put("raftpool_agent_fence_watchdog_running",
+                "1 when this node's watchdog process runs (it kills PostgreSQL when the lease runs out); absent on a witness");
+        help.put("raftpool_agent_fence_armed", "1 when the watchdog guards this node's PostgreSQL (a primary); absent on a witness");
+        help.put("raftpool_agent_fence_lease_left_seconds",
+                "time left before the watchdog kills this node's PostgreSQL unless the agent renews the lease; 0 when disarmed");
+        help.put("raftpool_agent_fence_killed_processes",
+                "PostgreSQL processes the watchdog killed since it started (it fired when this grows)");
         help.put("raftpool_agent_epoch", "the committed primary epoch (the fencing token, +1 at every promotion)");
         help.put("raftpool_agent_primary_node", "node id of the committed primary (promoting or active); -1 when none");
         help.put("raftpool_agent_vip_held", "1 when this agent has the virtual IP up, else 0");
@@ -71,6 +78,13 @@ public final class AgentGauges {
         long contact = raft.getMajorityContactAgeMs();
         out.add(new Reading("raftpool_agent_majority_contact_age_seconds", Labels.EMPTY,
                 contact < 0 ? Double.POSITIVE_INFINITY : contact / 1000.0));
+        if (raft.hasFence()) {
+            out.add(new Reading("raftpool_agent_fence_watchdog_running", Labels.EMPTY, raft.getFence().getRunning() ? 1 : 0));
+            out.add(new Reading("raftpool_agent_fence_armed", Labels.EMPTY, raft.getFence().getArmed() ? 1 : 0));
+            out.add(new Reading("raftpool_agent_fence_lease_left_seconds", Labels.EMPTY,
+                    raft.getFence().getLeaseLeftMs() / 1000.0));
+            out.add(new Reading("raftpool_agent_fence_killed_processes", Labels.EMPTY, raft.getFence().getKilled()));
+        }
         out.add(new Reading("raftpool_agent_epoch", Labels.EMPTY, state.getPrimary().getEpoch()));
         boolean primary = state.hasPrimary() && state.getPrimary().getNodeId() >= 0
                 && state.getPrimary().getPhase() != PrimaryPhase.PHASE_NONE;

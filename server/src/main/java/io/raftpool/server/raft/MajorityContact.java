@@ -114,6 +114,16 @@ public final class MajorityContact {
         return firstBeatNanos == 0 ? 0 : Math.max(0, (nanoClock.getAsLong() - firstBeatNanos) / 1_000_000);
     }
 
+    /** On the {@code nanoClock}: when the last confirmed contact began; empty when never confirmed. */
+    public java.util.Optional<Long> confirmedAtNanos() {
+        return everConfirmed ? java.util.Optional.of(lastConfirmedStartNanos) : java.util.Optional.empty();
+    }
+
+    /** On the {@code nanoClock}: when this agent first asked for contact; 0 before it did. */
+    public long firstBeatNanos() {
+        return firstBeatNanos;
+    }
+
     /**
      * The leader's applied index at the last confirmed contact: a state applied at least this
      * far is as current as the majority's was then.

@@ -3,6 +3,7 @@ package io.raftpool.server.state;
 import static io.raftpool.server.state.EventLog.event;
 import static io.raftpool.server.state.EventLog.withEvent;
 
+import io.raftpool.proto.AgentAway;
 import io.raftpool.proto.Backend;
 import io.raftpool.proto.BackendRole;
 import io.raftpool.proto.BackendStatus;
@@ -111,5 +112,22 @@ final class BackendStatuses {
         b.setBackends(i, b.getBackends(i).toBuilder().setNeedsRecovery(false));
         return withEvent(b, event(now, "recovery", nodeId, state.getPrimary().getEpoch(),
                 "node " + nodeId + " no longer needs recovery: " + reason)).build();
+    }
+
+    /** A primary's agent stopping for a restart opens a window (the leader waits it out); back, it closes it. */
+    static ClusterState agentAway(ClusterState state, AgentAway a, long now) {
+        int i = ClusterStates.indexOfBackend(state, a.getNodeId());
+        Backend current = state.getBackends(i);
+        if (a.getWindowMs() <= 0 && current.getAgentAwayMs() == 0) {
+            return state;
+        }
+        ClusterState.Builder b = state.toBuilder();
+        b.setBackends(i, current.toBuilder().setAgentAwayMs(Math.max(0, a.getWindowMs()))
+                .setAgentAwayIssuedMs(a.getWindowMs() > 0 ? now : 0));
+        String message = a.getWindowMs() > 0
+                ? "node " + a.getNodeId() + "'s agent stops for a restart; its server stays up, fenced by its watchdog"
+                        + " within " + a.getWindowMs() + " ms, and no other server is promoted before then"
+                : "node " + a.getNodeId() + "'s agent is back; its restart window is closed";
+        return withEvent(b, event(now, "agent", a.getNodeId(), state.getPrimary().getEpoch(), message)).build();
     }
 }

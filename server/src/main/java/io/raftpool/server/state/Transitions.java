@@ -63,6 +63,7 @@ public final class Transitions {
             case ADD_NODE -> Membership.validateAdd(state, command.getAddNode().getNode());
             case REMOVE_NODE -> Membership.validateRemove(state, command.getRemoveNode().getNodeId());
             case SET_SYNC_STANDBYS -> SyncStandbys.validate(state, command.getSetSyncStandbys());
+            case AGENT_AWAY -> NodeRefusals.requireBackend(state, command.getAgentAway().getNodeId());
             default -> Optional.of("unknown command kind " + command.getKindCase());
         };
     }
@@ -93,6 +94,7 @@ public final class Transitions {
             case RECOVERY_FAILED -> Recoveries.failed(state, command.getRecoveryFailed(), now);
             case SWITCHOVER_DEMOTED -> Failovers.switchoverDemoted(state, command.getSwitchoverDemoted(), now);
             case SET_SYNC_STANDBYS -> SyncStandbys.apply(state, command.getSetSyncStandbys(), now);
+            case AGENT_AWAY -> BackendStatuses.agentAway(state, command.getAgentAway(), now);
             case ADD_NODE -> Membership.add(state, command.getAddNode().getNode(), now);
             case REMOVE_NODE -> Membership.remove(state, command.getRemoveNode(), now);
             default -> state;

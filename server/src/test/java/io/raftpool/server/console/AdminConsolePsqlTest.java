@@ -78,7 +78,7 @@ class AdminConsolePsqlTest {
 
         Psql watchdog = psql("-A", "-t", "-c", "show watchdog_info");
         assertThat(watchdog.exit()).as(watchdog.output()).isZero();
-        assertThat(watchdog.output().strip()).isEqualTo("0|pg0|127.0.0.1:7410|yes|leader|4|0|0|0|yes|");
+        assertThat(watchdog.output().strip()).isEqualTo("0|pg0|127.0.0.1:7410|yes|leader|4|0|0|0|yes|none (witness)|");
     }
 
     @Test

@@ -101,6 +101,34 @@ class FailoverPolicyTest {
         assertThat(f.evidence().get(1)).startsWith("agent 2");
     }
 
+    /**
+     * A primary's agent stopped for a planned restart committed a window and extended its
+     * watchdog's lease by it: the leader may not promote before that window (plus the grace)
+     * has passed, even though the agent has long been silent.
+     */
+    @Test
+    void aRestartWindowOfTheSilentAgentIsWaitedOutBeforeAnyPromotion() {
+        ClusterState s = primarySeenBy(primarySeenBy(twoPlusOne().build(), 1, Health.UNREACHABLE, 200), 2, Health.UNREACHABLE, 250);
+        long lastHeard = NOW - 2_000;
+        Liveness live = new Liveness(Map.of(0, lastHeard, 1, NOW, 2, NOW), NOW, 750, Map.of(0, NOW + 20_000));
+
+        Failed f = (Failed) FailoverPolicy.assess(s, live, SETTINGS);
+
+        assertThat(f.promoteNotBeforeMs()).isEqualTo(NOW + 20_000 + 500);
+        assertThat(f.evidence()).last().asString().contains("stopped for a restart").contains("20000 ms from now");
+    }
+
+    @Test
+    void aRestartWindowThatEndsBeforeTheFencingWaitChangesNothing() {
+        ClusterState s = primarySeenBy(primarySeenBy(twoPlusOne().build(), 1, Health.UNREACHABLE, 200), 2, Health.UNREACHABLE, 250);
+        long lastHeard = NOW - 200;
+        Liveness live = new Liveness(Map.of(0, lastHeard, 1, NOW, 2, NOW), NOW, 100, Map.of(0, NOW + 100));
+
+        Failed f = (Failed) FailoverPolicy.assess(s, live, SETTINGS);
+
+        assertThat(f.promoteNotBeforeMs()).isEqualTo(lastHeard + 1500);
+    }
+
     @Test
     void anOwnAgentNeverHeardOfCountsAsHeardNowSoTheWaitIsNeverShorterThanTheTruth() {
         ClusterState s = unreachableBy(twoPlusOne().build(), 0, 1, 2);
