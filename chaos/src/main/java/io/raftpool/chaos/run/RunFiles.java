@@ -48,7 +48,8 @@ final class RunFiles {
         m.put("time_limit_s", o.timeLimit().toSeconds());
         m.put("seed", o.seed());
         m.put("clients", o.concurrency() + " at " + o.rate() + " operations/s in all"
-                + (o.pinnedClients() ? ", each pinned to its own proxy" : ""));
+                + (o.pinnedClients() ? ", each pinned to its own proxy" : "")
+                + (o.directClients() ? "; and one direct client per PostgreSQL server" : ""));
         m.put("faults", "last " + o.faultDuration().toSeconds() + " s, " + o.faultInterval().toSeconds()
                 + " s apart, first after " + o.warmup().toSeconds() + " s");
         m.put("replication", o.syncReplication() ? "sync" : "async");
