@@ -123,13 +123,13 @@ public final class ChaosRun {
         }
 
         History history = recorder.snapshot();
-        Verdict verdict = Verdicts.check(history);
+        List<Event> committed = events == null ? List.of() : events.events();
+        Verdict verdict = Verdicts.check(history, Optional.of(RunFiles.committedEvents(committed)));
         if (error.isPresent() && verdict.validity() == Validity.VALID) {
             verdict = new Verdict(verdict.checker(), Validity.UNKNOWN, List.of("the run stopped early: " + error.get()),
                     verdict.warnings(), verdict.details(), verdict.parts());
         }
         error.ifPresent(e -> runInfo.put("error", e));
-        List<Event> committed = events == null ? List.of() : events.events();
         RunFiles.writeText(dir.resolve("events.json"), Json.pretty(RunFiles.eventsJson(committed)));
         List<Marker> markers = events == null ? List.of() : RunFiles.markers(events.primaryChanges());
         ReportData data = new ReportData(runInfo, verdict, new ReportData.Healing(heal.healed(), heal.state(),

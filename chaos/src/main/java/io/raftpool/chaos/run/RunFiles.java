@@ -1,5 +1,6 @@
 package io.raftpool.chaos.run;
 
+import io.raftpool.chaos.history.CommittedEvent;
 import io.raftpool.chaos.nemesis.Fault;
 import io.raftpool.chaos.nemesis.Schedule;
 import io.raftpool.chaos.report.Marker;
@@ -96,6 +97,12 @@ final class RunFiles {
             list.add(m);
         }
         return list;
+    }
+
+    /** The committed events as the checkers read them (the same fields as events.json). */
+    static List<CommittedEvent> committedEvents(List<Event> events) {
+        return events.stream().map(e -> new CommittedEvent(e.getSeq(), e.getAtMs(), e.getKind(), e.getNodeId(),
+                e.getEpoch(), e.getMessage())).toList();
     }
 
     /** A marker for every primary that became active after the first one seen. */
