@@ -77,10 +77,10 @@ final class ProcessFaults {
             }
             case PAUSE_PRIMARY -> pausePostgres(f, choice.single());
             case HANG_POSTMASTER -> hangPostmaster(f, choice.single());
-            case PAUSE_LEADER -> pauseAgent(f, choice.single(), "leader agent " + choice.single());
+            case PAUSE_LEADER -> pauseAgent(f, choice.single(), "leader agent " + choice.single(), "");
             case PAUSE_PRIMARY_AGENT, PAUSE_PRIMARY_AGENT_PARTITIONED -> pauseAgent(f, choice.single(),
-                    "the primary's agent " + choice.single() + (choice.single() == leader.getAsInt()
-                            ? ", the Raft leader too," : ", not the Raft leader,"));
+                    "the primary's agent " + choice.single(), choice.single() == leader.getAsInt()
+                            ? "the Raft leader too; " : "not the Raft leader; ");
             case UNSAFE_ROGUE_PRIMARY -> roguePrimary(f, choice.single());
             default -> throw new IllegalArgumentException(f.kind() + " is no fault of processes");
         };
@@ -104,9 +104,10 @@ final class ProcessFaults {
         return e;
     }
 
-    private Effect pauseAgent(Fault f, int n, String which) {
+    /** {@code note}: said before the pid in the description, e.g. whether it leads. */
+    private Effect pauseAgent(Fault f, int n, String which, String note) {
         cluster.agent(n).signal("STOP");
-        Effect e = new Effect(f, Set.of(n), true, "SIGSTOP of " + which + " (pid " + cluster.agent(n).pid() + ")");
+        Effect e = new Effect(f, Set.of(n), true, "SIGSTOP of " + which + " (" + note + "pid " + cluster.agent(n).pid() + ")");
         e.pausedAgent = n;
         return e;
     }
