@@ -97,6 +97,12 @@ final class ChaosCommand implements Callable<Integer> {
                 + " like an application on that host (default: the next proxy in turn)")
         boolean pinClients;
 
+        @Option(names = "--direct-clients", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "besides the clients through the proxies, one client per PostgreSQL server connected"
+                        + " straight to its port, keeping its session across faults (default: on;"
+                        + " --no-direct-clients: off)")
+        boolean directClients = true;
+
         @Override
         public Integer call() {
             PrintWriter out = chaos.root.environment().out();
@@ -107,7 +113,7 @@ final class ChaosCommand implements Callable<Integer> {
                 options = new ChaosOptions(nodes, workload, NemesisSpec.parse(nemesis), Duration.ofSeconds(timeLimit), s, d,
                         concurrency, rate, Duration.ofSeconds(faultDuration), Duration.ofSeconds(faultInterval),
                         Duration.ofSeconds(warmup), Duration.ofSeconds(recoveryTimeout), java.util.Map.of(), List.of(),
-                        keepCluster, pinClients);
+                        keepCluster, pinClients, directClients);
                 for (String setting : settings) {
                     int eq = setting.indexOf('=');
                     int dot = setting.indexOf('.');

@@ -17,7 +17,9 @@ import java.util.TreeMap;
  * fault (or the end of the workload), so an outage caused by the heal counts too. A fault that does not
  * disturb writes shows the ordinary gap between two writes. Informational: the verdict is
  * valid (unknown when nothing was acknowledged); a fault after which writes never came back
- * before the next fault is a warning.
+ * before the next fault is a warning. Only the clients through the proxies count: what raftpool
+ * offers is a writable primary behind its proxies, and a direct client on an old primary that
+ * goes on writing would hide an outage (the overlap checker judges those writes).
  */
 public final class AvailabilityChecker implements Checker {
     private final Set<String> writeFs;
@@ -32,7 +34,8 @@ public final class AvailabilityChecker implements Checker {
     @Override
     public Verdict check(History history) {
         Verdict.Builder v = Verdict.builder("availability");
-        List<Long> acks = history.completed(c -> c.invoke().isClient() && writeFs.contains(c.f()) && c.type() == OpType.OK)
+        List<Long> acks = history.completed(c -> c.invoke().isClient() && !c.invoke().direct() && writeFs.contains(c.f())
+                        && c.type() == OpType.OK)
                 .stream().map(c -> c.completion().timeNs()).sorted().toList();
         long workloadEnd = history.completed(c -> c.invoke().isClient()).stream()
                 .mapToLong(c -> c.completion().timeNs()).max().orElse(history.endNs());

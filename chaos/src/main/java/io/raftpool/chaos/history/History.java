@@ -78,7 +78,7 @@ public final class History {
                 Op c = completionOf.get(op.index());
                 if (c == null) {
                     c = new Op(-1, op.process(), OpType.INFO, op.f(), null, endNs(), op.wallMs(), op.node(), -1, -1,
-                            "no completion: the run ended first");
+                            "no completion: the run ended first", op.direct());
                 }
                 result.add(new Completed(op, c));
             }

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * A history as JSON lines (history.jsonl), one operation per line:
  * {@code {"index":7,"process":2,"type":"ok","f":"add","value":2000007,"time":1234567,"wall":...,
- * "node":1,"server":0,"timeline":1}}. Fields at their default (-1, empty) are left out;
+ * "node":1,"server":0,"timeline":1}}. Fields at their default (-1, empty, false) are left out;
+ * {@code "direct":true} marks an operation of a client connected straight to the PostgreSQL server of {@code node};
  * {@code process} is -1 for the nemesis and -2 for the run's control process.
  */
 public final class HistoryJson {
@@ -42,6 +43,9 @@ public final class HistoryJson {
         if (!op.error().isEmpty()) {
             o.put("error", op.error());
         }
+        if (op.direct()) {
+            o.put("direct", true);
+        }
         return Json.compact(o);
     }
 
@@ -53,7 +57,7 @@ public final class HistoryJson {
         return new Op(o.path("index").asLong(-1), o.get("process").asInt(), OpType.fromJson(o.get("type").asText()),
                 o.get("f").asText(), o.get("value"), o.path("time").asLong(0), o.path("wall").asLong(0),
                 o.path("node").asInt(-1), o.path("server").asInt(-1), o.path("timeline").asLong(-1),
-                o.path("error").asText(""));
+                o.path("error").asText(""), o.path("direct").asBoolean(false));
     }
 
     public static History read(Path file) {

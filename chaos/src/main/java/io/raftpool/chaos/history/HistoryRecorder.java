@@ -65,12 +65,18 @@ public final class HistoryRecorder implements AutoCloseable {
         return record(Op.of(process, OpType.INVOKE, f, value, node, -1, -1, ""));
     }
 
+    /** An invocation by a client connected straight to node {@code node}'s PostgreSQL server. */
+    public Op invokeDirect(int process, String f, JsonNode value, int node) {
+        return record(Op.of(process, OpType.INVOKE, f, value, node, -1, -1, "").asDirect());
+    }
+
     public Op complete(Op invocation, OpType type, JsonNode value, int server, long timeline, String error) {
         if (!type.isCompletion()) {
             throw new IllegalArgumentException("a completion must be ok, fail or info, not " + type);
         }
-        return record(Op.of(invocation.process(), type, invocation.f(), value == null ? invocation.value() : value,
-                invocation.node(), server, timeline, error));
+        Op completion = Op.of(invocation.process(), type, invocation.f(), value == null ? invocation.value() : value,
+                invocation.node(), server, timeline, error);
+        return record(invocation.direct() ? completion.asDirect() : completion);
     }
 
     public synchronized History snapshot() {

@@ -43,7 +43,7 @@ public final class ClusterNemesis {
         this.progress = progress;
         this.view = new ClusterView(cluster);
         OperatorHands hands = new OperatorHands(cluster, net);
-        this.processes = new ProcessFaults(cluster, hands, progress, rogue);
+        this.processes = new ProcessFaults(cluster, hands, progress, rogue, view::leader);
         this.network = new NetworkFaults(net, view::allNodes);
         this.admin = new AdminFaults(ops);
         this.healer = new Healer(cluster, view, hands, ops, progress);
@@ -56,10 +56,26 @@ public final class ClusterNemesis {
         }
         return switch (f.kind()) {
             case KILL_PRIMARY, STOP_PRIMARY, KILL_STANDBY, STOP_STANDBY, KILL_LEADER, KILL_NODE, PAUSE_PRIMARY,
-                    PAUSE_LEADER, UNSAFE_ROGUE_PRIMARY -> processes.start(f, choice);
+                    PAUSE_LEADER, HANG_POSTMASTER, PAUSE_PRIMARY_AGENT, UNSAFE_ROGUE_PRIMARY -> processes.start(f, choice);
             case PARTITION_PRIMARY, PARTITION_LEADER, PARTITION_HALVES, PARTITION_ONE_WAY -> network.start(f, choice);
+            case PAUSE_PRIMARY_AGENT_PARTITIONED -> pauseAndCutOff(f, choice);
             case SWITCHOVER -> admin.start(f, choice);
         };
+    }
+
+    /** The primary's agent stopped, then its node cut off: one fault, so one effect that heals both. */
+    private Effect pauseAndCutOff(Fault f, Targets.Choice choice) {
+        Effect paused = processes.start(f, choice);
+        Effect cut;
+        try {
+            cut = network.start(f, choice);
+        } catch (RuntimeException ex) {
+            processes.undo(paused, new ArrayList<>()); // no half-made fault stays behind
+            throw ex;
+        }
+        Effect both = new Effect(f, choice.nodes(), true, paused.what() + ", then " + cut.what());
+        both.pausedAgent = paused.pausedAgent;
+        return both;
     }
 
     /** Undoes what {@code e} did, then heals the cluster; returns what was done. */
@@ -70,8 +86,14 @@ public final class ClusterNemesis {
         List<String> done = new ArrayList<>();
         switch (e.fault().kind()) {
             case KILL_PRIMARY, STOP_PRIMARY, KILL_STANDBY, STOP_STANDBY, KILL_LEADER, KILL_NODE, PAUSE_PRIMARY,
-                    PAUSE_LEADER, UNSAFE_ROGUE_PRIMARY -> processes.undo(e, done);
+                    PAUSE_LEADER, HANG_POSTMASTER, PAUSE_PRIMARY_AGENT, UNSAFE_ROGUE_PRIMARY -> processes.undo(e, done);
             case PARTITION_PRIMARY, PARTITION_LEADER, PARTITION_HALVES, PARTITION_ONE_WAY -> network.undo(done);
+            case PAUSE_PRIMARY_AGENT_PARTITIONED -> {
+                // the agent wakes up still cut off, as after a pause in a real partition: what it does
+                // first (fence, or not) is part of what the run judges; then the rules go
+                processes.undo(e, done);
+                network.undo(done);
+            }
             case SWITCHOVER -> done.add("nothing to heal");
         }
         Healer.Rounds r = healer.heal(view.allNodes(), PER_FAULT_HEAL, healer::healthyNow);

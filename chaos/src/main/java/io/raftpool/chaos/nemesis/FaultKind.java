@@ -19,6 +19,17 @@ public enum FaultKind {
     PAUSE_PRIMARY("pause-primary", Target.PRIMARY, "SIGSTOP the primary's postmaster and every PostgreSQL process under it;"
             + " heal: SIGCONT"),
     PAUSE_LEADER("pause-leader", Target.LEADER, "SIGSTOP the Raft leader's agent; heal: SIGCONT"),
+    /**
+     * The grey failure of a hung postmaster: it takes no new connection, but the backends of the
+     * sessions already open go on committing (issue #19).
+     */
+    HANG_POSTMASTER("hang-postmaster", Target.PRIMARY, "SIGSTOP the primary's postmaster only, not its children:"
+            + " open sessions keep working, new connections hang; heal: SIGCONT (and a rebuild if it was failed over)"),
+    /** A hung agent (a long GC pause, a deadlock) on the primary's node, leader or not: it fences nothing while stopped. */
+    PAUSE_PRIMARY_AGENT("pause-primary-agent", Target.PRIMARY, "SIGSTOP the agent of the node whose PostgreSQL is"
+            + " primary, Raft leader or not; heal: SIGCONT (and a rebuild if it was failed over)"),
+    PAUSE_PRIMARY_AGENT_PARTITIONED("pause-primary-agent-partitioned", Target.PRIMARY, "SIGSTOP the primary's agent and"
+            + " cut its node off from every other node (iptables); heal: SIGCONT, then remove the rules"),
     PARTITION_PRIMARY("partition-primary", Target.PRIMARY, "cut the primary's node off from every other node (iptables);"
             + " heal: remove the rules"),
     PARTITION_LEADER("partition-leader", Target.LEADER, "cut the Raft leader's node off from every other node"),
@@ -60,9 +71,10 @@ public enum FaultKind {
         return description;
     }
 
+    /** Whether the fault cuts links between nodes (alone or with something else): the run needs its network set up. */
     public boolean isPartition() {
         return this == PARTITION_PRIMARY || this == PARTITION_LEADER || this == PARTITION_HALVES
-                || this == PARTITION_ONE_WAY;
+                || this == PARTITION_ONE_WAY || this == PAUSE_PRIMARY_AGENT_PARTITIONED;
     }
 
     /** Faults that make sense in a random mix (everything real, nothing self-testing). */

@@ -23,7 +23,7 @@ final class NetworkFaults {
     Effect start(Fault f, Targets.Choice choice) {
         Set<Integer> nodes = choice.nodes();
         return switch (f.kind()) {
-            case PARTITION_PRIMARY, PARTITION_LEADER, PARTITION_HALVES -> partition(f, nodes,
+            case PARTITION_PRIMARY, PARTITION_LEADER, PARTITION_HALVES, PAUSE_PRIMARY_AGENT_PARTITIONED -> partition(f, nodes,
                     Partitions.isolate(nodes, allNodes.get()), "isolated " + describe(nodes) + " from " + describe(rest(nodes)));
             case PARTITION_ONE_WAY -> partition(f, nodes, Partitions.oneWay(choice.single(), allNodes.get()),
                     "every packet from node " + choice.single() + " to the others dropped (one way)");

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.IntSupplier;
 
 /**
  * The faults done to processes, and their undoing: PostgreSQL servers killed, stopped or
@@ -29,12 +30,16 @@ final class ProcessFaults {
     private final OperatorHands hands;
     private final Progress progress;
     private final ClusterNemesis.RogueClients rogue;
+    private final IntSupplier leader;
 
-    ProcessFaults(LocalCluster cluster, OperatorHands hands, Progress progress, ClusterNemesis.RogueClients rogue) {
+    /** {@code leader}: the Raft leader now, -1 when none is known (to say whether a paused primary's agent also leads). */
+    ProcessFaults(LocalCluster cluster, OperatorHands hands, Progress progress, ClusterNemesis.RogueClients rogue,
+                  IntSupplier leader) {
         this.cluster = cluster;
         this.hands = hands;
         this.progress = progress;
         this.rogue = rogue;
+        this.leader = leader;
     }
 
     Effect start(Fault f, Targets.Choice choice) {
@@ -71,13 +76,11 @@ final class ProcessFaults {
                 yield new Effect(f, nodes, true, "kill -9 of node " + n + ": agent, proxy and PostgreSQL");
             }
             case PAUSE_PRIMARY -> pausePostgres(f, choice.single());
-            case PAUSE_LEADER -> {
-                int n = choice.single();
-                cluster.agent(n).signal("STOP");
-                Effect e = new Effect(f, nodes, true, "SIGSTOP of leader agent " + n + " (pid " + cluster.agent(n).pid() + ")");
-                e.pausedAgent = n;
-                yield e;
-            }
+            case HANG_POSTMASTER -> hangPostmaster(f, choice.single());
+            case PAUSE_LEADER -> pauseAgent(f, choice.single(), "leader agent " + choice.single(), "");
+            case PAUSE_PRIMARY_AGENT, PAUSE_PRIMARY_AGENT_PARTITIONED -> pauseAgent(f, choice.single(),
+                    "the primary's agent " + choice.single(), choice.single() == leader.getAsInt()
+                            ? "the Raft leader too; " : "not the Raft leader; ");
             case UNSAFE_ROGUE_PRIMARY -> roguePrimary(f, choice.single());
             default -> throw new IllegalArgumentException(f.kind() + " is no fault of processes");
         };
@@ -98,6 +101,28 @@ final class ProcessFaults {
                 + children.size() + " processes");
         e.paused.add(postmaster.get());
         e.paused.addAll(children);
+        return e;
+    }
+
+    /** {@code note}: said before the pid in the description, e.g. whether it leads. */
+    private Effect pauseAgent(Fault f, int n, String which, String note) {
+        cluster.agent(n).signal("STOP");
+        Effect e = new Effect(f, Set.of(n), true, "SIGSTOP of " + which + " (" + note + "pid " + cluster.agent(n).pid() + ")");
+        e.pausedAgent = n;
+        return e;
+    }
+
+    /** SIGSTOP of the postmaster alone: its backends go on serving the sessions already open. */
+    private Effect hangPostmaster(Fault f, int n) {
+        long pm = cluster.postgres(n).postmasterPid().orElse(-1);
+        Optional<ProcessHandle> postmaster = ProcessHandle.of(pm);
+        if (postmaster.isEmpty()) {
+            return new Effect(f, Set.of(n), false, "skipped: node " + n + "'s postmaster is not running");
+        }
+        signal(List.of(postmaster.get()), "STOP");
+        Effect e = new Effect(f, Set.of(n), true, "SIGSTOP of node " + n + "'s postmaster only (pid " + pm + "; its "
+                + postmaster.get().children().count() + " children keep running)");
+        e.paused.add(postmaster.get());
         return e;
     }
 
@@ -139,11 +164,12 @@ final class ProcessFaults {
                 hands.awaitAgent(n);
                 Poll.until(Duration.ofSeconds(10), () -> cluster.postgres(n).isRunning()); // the agent may start it itself
             });
-            case PAUSE_PRIMARY -> {
+            case PAUSE_PRIMARY, HANG_POSTMASTER -> {
+                // a process the agent's fence killed meanwhile is not signalled (signal() checks it is the same one)
                 signal(e.paused, "CONT");
-                done.add("SIGCONT of " + e.paused.size() + " PostgreSQL processes");
+                done.add("SIGCONT of " + e.paused.size() + " PostgreSQL process(es)");
             }
-            case PAUSE_LEADER -> {
+            case PAUSE_LEADER, PAUSE_PRIMARY_AGENT, PAUSE_PRIMARY_AGENT_PARTITIONED -> {
                 cluster.agent(e.pausedAgent).signal("CONT");
                 done.add("SIGCONT of agent " + e.pausedAgent);
             }

@@ -60,13 +60,22 @@ public final class Report {
         return m;
     }
 
-    /** Counts of client operations: by outcome, and by operation and outcome. */
+    /** Counts of client operations: by outcome, by operation and outcome, and those of direct clients by outcome. */
     static Map<String, Object> operations(History h) {
         List<Completed> ops = h.completed(c -> c.invoke().isClient());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("invoked", ops.size());
         for (OpType t : List.of(OpType.OK, OpType.FAIL, OpType.INFO)) {
             m.put(t.jsonName(), ops.stream().filter(c -> c.type() == t).count());
+        }
+        List<Completed> direct = ops.stream().filter(c -> c.invoke().direct()).toList();
+        if (!direct.isEmpty()) {
+            Map<String, Long> d = new LinkedHashMap<>();
+            d.put("invoked", (long) direct.size());
+            for (OpType t : List.of(OpType.OK, OpType.FAIL, OpType.INFO)) {
+                d.put(t.jsonName(), direct.stream().filter(c -> c.type() == t).count());
+            }
+            m.put("direct", d);
         }
         Map<String, Map<String, Long>> byF = new TreeMap<>();
         for (Completed c : ops) {
@@ -98,6 +107,11 @@ public final class Report {
         Map<String, Object> ops = operations(d.history());
         b.append(String.format("operations: %s invoked, %s ok, %s fail, %s info (unknown)%n", ops.get("invoked"),
                 ops.get("ok"), ops.get("fail"), ops.get("info")));
+        if (ops.get("direct") instanceof Map<?, ?> direct) {
+            // a direct client on a standby fails every write (read-only): most of its fails are that
+            b.append(String.format("  of which direct (straight to a server, not through a proxy): %s invoked, %s ok,"
+                    + " %s fail, %s info%n", direct.get("invoked"), direct.get("ok"), direct.get("fail"), direct.get("info")));
+        }
         List<FaultWindow> windows = d.history().faultWindows();
         b.append("faults: ").append(windows.size()).append('\n');
         for (FaultWindow w : windows) {

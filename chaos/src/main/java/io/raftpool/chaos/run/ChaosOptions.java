@@ -19,11 +19,14 @@ import java.util.Map;
  * @param keepCluster     keep the cluster's data directories in the run directory after the run
  * @param pinnedClients   each client reconnects through its own proxy only, like an application
  *                        server that uses the proxy on its host (default: the next proxy in turn)
+ * @param directClients   besides the clients through the proxies, one client per PostgreSQL
+ *                        server connected straight to its port, keeping its session across faults
  */
 public record ChaosOptions(int nodes, String workload, NemesisSpec nemesis, Duration timeLimit, long seed, Path dir,
                            int concurrency, double rate, Duration faultDuration, Duration faultInterval,
                            Duration warmup, Duration recoveryTimeout, Map<String, Map<String, Object>> config,
-                           List<String> agentJavaOptions, boolean keepCluster, boolean pinnedClients) {
+                           List<String> agentJavaOptions, boolean keepCluster, boolean pinnedClients,
+                           boolean directClients) {
 
     public static final int MAX_NODES = 9;
 
@@ -64,27 +67,27 @@ public record ChaosOptions(int nodes, String workload, NemesisSpec nemesis, Dura
     public static ChaosOptions defaults(String workload, String nemesis, Duration timeLimit, long seed, Path dir) {
         return new ChaosOptions(3, workload, NemesisSpec.parse(nemesis), timeLimit, seed, dir, 4, 100,
                 Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(120),
-                Map.of(), List.of(), false, false);
+                Map.of(), List.of(), false, false, true);
     }
 
     public ChaosOptions withNodes(int n) {
         return new ChaosOptions(n, workload, nemesis, timeLimit, seed, dir, concurrency, rate, faultDuration,
-                faultInterval, warmup, recoveryTimeout, config, agentJavaOptions, keepCluster, pinnedClients);
+                faultInterval, warmup, recoveryTimeout, config, agentJavaOptions, keepCluster, pinnedClients, directClients);
     }
 
     public ChaosOptions withFaults(Duration duration, Duration interval, Duration newWarmup) {
         return new ChaosOptions(nodes, workload, nemesis, timeLimit, seed, dir, concurrency, rate, duration, interval,
-                newWarmup, recoveryTimeout, config, agentJavaOptions, keepCluster, pinnedClients);
+                newWarmup, recoveryTimeout, config, agentJavaOptions, keepCluster, pinnedClients, directClients);
     }
 
     public ChaosOptions withLoad(int newConcurrency, double newRate) {
         return new ChaosOptions(nodes, workload, nemesis, timeLimit, seed, dir, newConcurrency, newRate, faultDuration,
-                faultInterval, warmup, recoveryTimeout, config, agentJavaOptions, keepCluster, pinnedClients);
+                faultInterval, warmup, recoveryTimeout, config, agentJavaOptions, keepCluster, pinnedClients, directClients);
     }
 
     public ChaosOptions withRecoveryTimeout(Duration t) {
         return new ChaosOptions(nodes, workload, nemesis, timeLimit, seed, dir, concurrency, rate, faultDuration,
-                faultInterval, warmup, t, config, agentJavaOptions, keepCluster, pinnedClients);
+                faultInterval, warmup, t, config, agentJavaOptions, keepCluster, pinnedClients, directClients);
     }
 
     /** Adds {@code section.key = value} to the cluster's config. */
@@ -92,22 +95,27 @@ public record ChaosOptions(int nodes, String workload, NemesisSpec nemesis, Dura
         Map<String, Map<String, Object>> c = copy(config);
         c.computeIfAbsent(section, k -> new LinkedHashMap<>()).put(key, value);
         return new ChaosOptions(nodes, workload, nemesis, timeLimit, seed, dir, concurrency, rate, faultDuration,
-                faultInterval, warmup, recoveryTimeout, c, agentJavaOptions, keepCluster, pinnedClients);
+                faultInterval, warmup, recoveryTimeout, c, agentJavaOptions, keepCluster, pinnedClients, directClients);
     }
 
     public ChaosOptions withAgentJavaOptions(List<String> options) {
         return new ChaosOptions(nodes, workload, nemesis, timeLimit, seed, dir, concurrency, rate, faultDuration,
-                faultInterval, warmup, recoveryTimeout, config, options, keepCluster, pinnedClients);
+                faultInterval, warmup, recoveryTimeout, config, options, keepCluster, pinnedClients, directClients);
     }
 
     public ChaosOptions withKeepCluster(boolean keep) {
         return new ChaosOptions(nodes, workload, nemesis, timeLimit, seed, dir, concurrency, rate, faultDuration,
-                faultInterval, warmup, recoveryTimeout, config, agentJavaOptions, keep, pinnedClients);
+                faultInterval, warmup, recoveryTimeout, config, agentJavaOptions, keep, pinnedClients, directClients);
     }
 
     public ChaosOptions withPinnedClients(boolean pinned) {
         return new ChaosOptions(nodes, workload, nemesis, timeLimit, seed, dir, concurrency, rate, faultDuration,
-                faultInterval, warmup, recoveryTimeout, config, agentJavaOptions, keepCluster, pinned);
+                faultInterval, warmup, recoveryTimeout, config, agentJavaOptions, keepCluster, pinned, directClients);
+    }
+
+    public ChaosOptions withDirectClients(boolean direct) {
+        return new ChaosOptions(nodes, workload, nemesis, timeLimit, seed, dir, concurrency, rate, faultDuration,
+                faultInterval, warmup, recoveryTimeout, config, agentJavaOptions, keepCluster, pinnedClients, direct);
     }
 
     public Schedule.Params scheduleParams() {
@@ -130,7 +138,8 @@ public record ChaosOptions(int nodes, String workload, NemesisSpec nemesis, Dura
                 + " --nemesis " + nemesis.text() + " --time-limit " + timeLimit.toSeconds() + " --seed " + seed
                 + " --concurrency " + concurrency + " --rate " + (rate == Math.rint(rate) ? Long.toString((long) rate) : rate)
                 + " --fault-duration " + faultDuration.toSeconds() + " --fault-interval " + faultInterval.toSeconds()
-                + " --warmup " + warmup.toSeconds() + (pinnedClients ? " --pin-clients" : ""));
+                + " --warmup " + warmup.toSeconds() + (pinnedClients ? " --pin-clients" : "")
+                + (directClients ? "" : " --no-direct-clients"));
         config.forEach((section, keys) -> keys.forEach((k, v) -> b.append(" --set ").append(section).append('.').append(k)
                 .append('=').append(v)));
         return b.toString();

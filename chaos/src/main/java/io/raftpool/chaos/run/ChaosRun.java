@@ -43,6 +43,11 @@ import java.util.function.IntFunction;
  */
 public final class ChaosRun {
     static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    /**
+     * Process number of the first direct client: far above the proxy clients' (which grow by the
+     * concurrency at every unknown outcome), so the two groups never share a process or an id.
+     */
+    static final int FIRST_DIRECT_PROCESS = 1_000_000;
 
     private final ChaosOptions o;
     private final Progress progress;
@@ -118,13 +123,13 @@ public final class ChaosRun {
         }
 
         History history = recorder.snapshot();
-        Verdict verdict = Verdicts.check(history);
+        List<Event> committed = events == null ? List.of() : events.events();
+        Verdict verdict = Verdicts.check(history, Optional.of(RunFiles.committedEvents(committed)));
         if (error.isPresent() && verdict.validity() == Validity.VALID) {
             verdict = new Verdict(verdict.checker(), Validity.UNKNOWN, List.of("the run stopped early: " + error.get()),
                     verdict.warnings(), verdict.details(), verdict.parts());
         }
         error.ifPresent(e -> runInfo.put("error", e));
-        List<Event> committed = events == null ? List.of() : events.events();
         RunFiles.writeText(dir.resolve("events.json"), Json.pretty(RunFiles.eventsJson(committed)));
         List<Marker> markers = events == null ? List.of() : RunFiles.markers(events.primaryChanges());
         ReportData data = new ReportData(runInfo, verdict, new ReportData.Healing(heal.healed(), heal.state(),
@@ -185,7 +190,13 @@ public final class ChaosRun {
                 });
         progress.line("workload: " + o.concurrency() + " clients of " + o.workload() + " through the proxies "
                 + endpoints.proxies() + " at " + o.rate() + " operations/s for " + o.timeLimit().toSeconds() + " s");
+        Optional<Clients> direct = o.directClients() ? Optional.of(Clients.direct(workload, recorder, endpoints,
+                FIRST_DIRECT_PROCESS, o.seed() + FIRST_DIRECT_PROCESS, perClient, end)) : Optional.empty();
+        direct.ifPresent(d -> progress.line("workload: " + d.size() + " direct clients of " + o.workload()
+                + ", each with a session straight to one PostgreSQL server " + endpoints.servers() + " at " + perClient
+                + " operations/s each"));
         clients.start();
+        direct.ifPresent(Clients::start);
         ClientTicker ticker = new ClientTicker(recorder, clients, progress, t0);
         RecordedNemesis recorded = new RecordedNemesis(nemesis, recorder, progress);
         List<Effect> open = new ArrayList<>();
@@ -209,11 +220,13 @@ public final class ChaosRun {
         }
         ticker.waitUntil(end);
         clients.stop();
-        if (!clients.await(Duration.ofSeconds(20))) {
+        direct.ifPresent(Clients::stop);
+        if (!clients.await(Duration.ofSeconds(20)) || !direct.map(d -> d.await(Duration.ofSeconds(10))).orElse(true)) {
             progress.line("workload: a client is still busy 20 s after the time limit; its operation stays open (info)");
         }
         progress.line("workload: ended with " + clients.ok() + " ok, " + clients.failed() + " fail, " + clients.unknown()
-                + " info");
+                + " info" + direct.map(d -> "; direct clients: " + d.ok() + " ok, " + d.failed() + " fail, "
+                + d.unknown() + " info").orElse(""));
         progress.line("heal: undoing every fault and waiting up to " + o.recoveryTimeout().toSeconds()
                 + " s for one primary with every standby streaming");
         ClusterNemesis.HealResult heal;

@@ -1,5 +1,6 @@
 package io.raftpool.chaos.run;
 
+import io.raftpool.chaos.history.CommittedEvent;
 import io.raftpool.chaos.nemesis.Fault;
 import io.raftpool.chaos.nemesis.Schedule;
 import io.raftpool.chaos.report.Marker;
@@ -48,7 +49,8 @@ final class RunFiles {
         m.put("time_limit_s", o.timeLimit().toSeconds());
         m.put("seed", o.seed());
         m.put("clients", o.concurrency() + " at " + o.rate() + " operations/s in all"
-                + (o.pinnedClients() ? ", each pinned to its own proxy" : ""));
+                + (o.pinnedClients() ? ", each pinned to its own proxy" : "")
+                + (o.directClients() ? "; and one direct client per PostgreSQL server" : ""));
         m.put("faults", "last " + o.faultDuration().toSeconds() + " s, " + o.faultInterval().toSeconds()
                 + " s apart, first after " + o.warmup().toSeconds() + " s");
         m.put("replication", o.syncReplication() ? "sync" : "async");
@@ -95,6 +97,12 @@ final class RunFiles {
             list.add(m);
         }
         return list;
+    }
+
+    /** The committed events as the checkers read them (the same fields as events.json). */
+    static List<CommittedEvent> committedEvents(List<Event> events) {
+        return events.stream().map(e -> new CommittedEvent(e.getSeq(), e.getAtMs(), e.getKind(), e.getNodeId(),
+                e.getEpoch(), e.getMessage())).toList();
     }
 
     /** A marker for every primary that became active after the first one seen. */

@@ -22,6 +22,11 @@ import java.util.concurrent.locks.LockSupport;
  * pinned, through its own again); one
  * whose operation ended unknown also continues as a new process, as in Jepsen. The choices
  * (operations, first endpoint) come from the seed; the pace is a fixed rate per client.
+ *
+ * <p>{@link #direct Direct} clients stand for what connects to a PostgreSQL server without a
+ * proxy (applications, cron jobs, admin tools): one per server, each pinned to its server's own
+ * port, keeping its session for as long as it works, writing whatever that server is now; their
+ * operations are marked direct in the history.
  */
 public final class Clients {
     private final Workload workload;
@@ -35,6 +40,7 @@ public final class Clients {
     private final long deadlineNs;
     private final String applicationName;
     private final boolean pinned;
+    private final boolean direct;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong ok = new AtomicLong();
@@ -53,6 +59,13 @@ public final class Clients {
     public Clients(Workload workload, HistoryRecorder history, Endpoints endpoints, List<Endpoints.Endpoint> targets,
                    int firstProcess, int concurrency, long seed, double ratePerClient, long deadlineNs,
                    String applicationName, boolean pinned) {
+        this(workload, history, endpoints, targets, firstProcess, concurrency, seed, ratePerClient, deadlineNs,
+                applicationName, pinned, false);
+    }
+
+    private Clients(Workload workload, HistoryRecorder history, Endpoints endpoints, List<Endpoints.Endpoint> targets,
+                    int firstProcess, int concurrency, long seed, double ratePerClient, long deadlineNs,
+                    String applicationName, boolean pinned, boolean direct) {
         if (concurrency < 1 || targets.isEmpty() || ratePerClient <= 0) {
             throw new IllegalArgumentException("clients: concurrency " + concurrency + ", targets " + targets
                     + ", rate " + ratePerClient + " (need at least one client, one target, a positive rate)");
@@ -68,6 +81,21 @@ public final class Clients {
         this.deadlineNs = deadlineNs;
         this.applicationName = applicationName;
         this.pinned = pinned;
+        this.direct = direct;
+    }
+
+    /**
+     * One client per PostgreSQL server of {@code endpoints}, connected straight to its port, never
+     * moving to another server; processes from {@code firstProcess} on.
+     */
+    public static Clients direct(Workload workload, HistoryRecorder history, Endpoints endpoints, int firstProcess,
+                                 long seed, double ratePerClient, long deadlineNs) {
+        return new Clients(workload, history, endpoints, endpoints.servers(), firstProcess, endpoints.servers().size(),
+                seed, ratePerClient, deadlineNs, "chaos-direct", true, true);
+    }
+
+    public int size() {
+        return concurrency;
     }
 
     public void start() {
@@ -133,7 +161,8 @@ public final class Clients {
                 }
                 Invocation inv = workload.next(firstProcess + client, seq++, rnd); // ids unique across client groups
                 Endpoints.Endpoint ep = targets.get(target);
-                Op invoked = history.invoke(process, inv.f(), inv.value(), ep.node());
+                Op invoked = direct ? history.invokeDirect(process, inv.f(), inv.value(), ep.node())
+                        : history.invoke(process, inv.f(), inv.value(), ep.node());
                 Phase phase = new Phase();
                 try {
                     if (conn == null) {

@@ -9,12 +9,14 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * Where clients connect (every node's proxy read-write port) and how to name the server that
- * answered (PostgreSQL port to node id).
+ * Where clients connect (every node's proxy read-write port; for direct clients, every
+ * PostgreSQL server's own port) and how to name the server that answered (PostgreSQL port to
+ * node id).
  */
-public record Endpoints(List<Endpoint> proxies, Map<Integer, Integer> nodeOfPgPort) {
+public record Endpoints(List<Endpoint> proxies, List<Endpoint> servers, Map<Integer, Integer> nodeOfPgPort) {
     public Endpoints {
         proxies = List.copyOf(proxies);
+        servers = List.copyOf(servers);
         nodeOfPgPort = Map.copyOf(nodeOfPgPort);
     }
 
@@ -32,15 +34,19 @@ public record Endpoints(List<Endpoint> proxies, Map<Integer, Integer> nodeOfPgPo
 
     public static Endpoints of(ClusterConfig config) {
         List<Endpoint> proxies = new ArrayList<>();
+        List<Endpoint> servers = new ArrayList<>();
         Map<Integer, Integer> nodes = new TreeMap<>();
         for (NodeConfig n : config.nodes()) {
             n.proxy().ifPresent(p -> proxies.add(new Endpoint(n.id(), n.host(), p.rwPort())));
-            n.postgres().ifPresent(pg -> nodes.put(pg.port(), n.id()));
+            n.postgres().ifPresent(pg -> {
+                nodes.put(pg.port(), n.id());
+                servers.add(new Endpoint(n.id(), n.host(), pg.port()));
+            });
         }
         if (proxies.isEmpty()) {
             throw new IllegalArgumentException("the cluster has no proxy: chaos clients go through the proxies");
         }
-        return new Endpoints(proxies, nodes);
+        return new Endpoints(proxies, servers, nodes);
     }
 
     public int nodeOfPort(int port) {

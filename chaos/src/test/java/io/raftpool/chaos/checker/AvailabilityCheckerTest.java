@@ -45,6 +45,17 @@ class AvailabilityCheckerTest {
     }
 
     @Test
+    void writesOfDirectClientsDoNotHideAnOutageBehindTheProxies() {
+        // the old primary goes on taking a direct session's writes while no proxy client can write
+        Verdict v = CHECK.check(Histories.builder().write(0, "add", 1, 0, 5, 0, 1).fault(1, "hang-postmaster", 10, 50)
+                .directWrite(1_000_000, "add", 2, 20, 21, 0, 1).directWrite(1_000_000, "add", 3, 900, 901, 0, 1)
+                .write(0, "add", 4, 1000, 1005, 1, 2).build());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) v.details().get("per_fault");
+        assertThat(rows.get(0)).containsEntry("writes_impossible_ms", 1000L);
+    }
+
+    @Test
     void withoutAcknowledgedWritesThereIsNothingToMeasure() {
         assertThat(CHECK.check(Histories.builder().build()).validity()).isEqualTo(Validity.UNKNOWN);
     }

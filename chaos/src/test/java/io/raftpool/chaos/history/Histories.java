@@ -40,6 +40,23 @@ public final class Histories {
         return invoke(process, f, Json.of(id), from).ok(process, f, Json.of(id), to, server, timeline);
     }
 
+    /**
+     * A write of {@code id} by a client connected straight to node {@code node}'s server, from
+     * {@code from} to {@code to} ms, acknowledged by that server on {@code timeline}.
+     */
+    public Histories directWrite(int process, String f, long id, double from, double to, int node, long timeline) {
+        ops.add(new Op(ops.size(), process, OpType.INVOKE, f, Json.of(id), (long) (from * 1_000_000),
+                1_700_000_000_000L + (long) from, node, -1, -1, "", true));
+        ops.add(new Op(ops.size(), process, OpType.OK, f, Json.of(id), (long) (to * 1_000_000),
+                1_700_000_000_000L + (long) to, node, node, timeline, "", true));
+        return this;
+    }
+
+    /** The wall-clock time (epoch ms) the builder gives to {@code ms} since the start. */
+    public static long wallMs(double ms) {
+        return 1_700_000_000_000L + (long) ms;
+    }
+
     /** A fault from {@code from} to {@code to} ms (the nemesis start and stop operations). */
     public Histories fault(int id, String kind, double from, double to) {
         invoke(Op.NEMESIS, kind, Json.object().put("fault", id).put("phase", "start"), from);

@@ -66,6 +66,28 @@ class HistoryTest {
     }
 
     @Test
+    void directOperationsAreMarkedSoInTheFileAndStaySoWhenReadBack(@TempDir Path dir) {
+        History h = Histories.builder().directWrite(1_000_000, "add", 5, 1, 2, 1, 3).write(0, "add", 6, 3, 4, 0, 2).build();
+        Path file = dir.resolve("history.jsonl");
+        HistoryJson.write(h, file);
+        History back = HistoryJson.read(file);
+        assertThat(back.ops()).extracting(Op::direct).containsExactly(true, true, false, false);
+        assertThat(HistoryJson.toLine(h.ops().get(1))).contains("\"direct\":true").contains("\"server\":1");
+        assertThat(HistoryJson.toLine(h.ops().get(3))).doesNotContain("direct");
+    }
+
+    @Test
+    void theRecorderMarksTheCompletionOfADirectInvocationDirect() {
+        try (HistoryRecorder r = HistoryRecorder.inMemory()) {
+            Op inv = r.invokeDirect(7, "add", Json.of(1), 1);
+            Op done = r.complete(inv, OpType.OK, null, 1, 2, "");
+            assertThat(inv.direct()).isTrue();
+            assertThat(done.direct()).isTrue();
+            assertThat(r.complete(r.invoke(8, "add", Json.of(2), 0), OpType.OK, null, 0, 2, "").direct()).isFalse();
+        }
+    }
+
+    @Test
     void aBrokenLineIsReportedWithItsNumber(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("history.jsonl");
         Files.writeString(file, "{\"process\":0,\"type\":\"invoke\",\"f\":\"add\"}\n{\"oops\":1}\n");

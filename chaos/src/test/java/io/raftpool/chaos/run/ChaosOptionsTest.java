@@ -28,7 +28,7 @@ class ChaosOptionsTest {
     void badValuesAreRefusedNamingTheOptionTheValueAndWhatIsAllowed() {
         assertThatThrownBy(() -> new ChaosOptions(2, "sets", NemesisSpec.parse("none"), Duration.ofSeconds(1), 1,
                 Path.of("x"), 0, 0, Duration.ofMillis(10), Duration.ofSeconds(-1), Duration.ZERO, Duration.ZERO,
-                Map.of(), List.of(), false, false))
+                Map.of(), List.of(), false, false, true))
                 .hasMessageContaining("--nodes: 2 is not allowed; 3 to 9")
                 .hasMessageContaining("--workload: 'sets' is not a workload; allowed: set, bank, single-primary")
                 .hasMessageContaining("--time-limit: 1 s is not allowed")

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The chaos smoke run of the test suite: a fresh cluster of 2 PostgreSQL servers and a witness,
- * 4 clients of the single-primary workload through the proxies, the primary's postmaster
+ * 4 clients of the single-primary workload through the proxies and one direct client per
+ * server (a session straight to its port, held across the fault), the primary's postmaster
  * killed with SIGKILL once, healed with recovery-node. The build fails if a checker finds an
  * anomaly, if the cluster does not heal, or if the fault did not cause a failover at all.
  * About 70 s (half of it the cluster's start); the run directory stays in target/chaos-runs.
@@ -44,6 +45,12 @@ class ChaosSmokeIT {
                 .hasSizeGreaterThanOrEqualTo(2);
         assertThat(ChaosRuns.part(r, "set").details().get("acknowledged")).as(summary).isNotEqualTo(0);
         assertThat(ChaosRuns.part(r, "availability").warnings()).as("writes came back after the fault").isEmpty();
+        Verdict overlap = ChaosRuns.part(r, "overlap");
+        assertThat(overlap.details()).as("no commit after the new primary's promotion began; " + summary)
+                .containsEntry("overlap_commits", 0);
+        assertThat((List<?>) overlap.details().get("promotions"))
+                .as("the bootstrap and the failover are read from the committed events; " + summary).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(r.report().history().ops()).as("direct clients ran").anyMatch(op -> op.direct() && op.isOk());
         for (String f : List.of("history.jsonl", "summary.json", "summary.txt", "index.html", "events.json",
                 "logs/agent-0.log", "logs/postgresql-node0.log")) {
             assertThat(dir.resolve(f)).as(f).exists();

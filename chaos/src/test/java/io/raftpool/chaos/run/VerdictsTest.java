@@ -22,6 +22,8 @@ class VerdictsTest {
     private Path run(String name, Histories h) throws Exception {
         Path d = Files.createDirectories(dir.resolve(name));
         HistoryJson.write(h.build(), d.resolve("history.jsonl"));
+        Files.writeString(d.resolve("events.json"), "[{\"seq\":1,\"at_ms\":1700000000000,\"kind\":\"init\","
+                + "\"node_id\":0,\"epoch\":1,\"message\":\"cluster initialised\"}]");
         return d;
     }
 
@@ -31,7 +33,8 @@ class VerdictsTest {
                 .setup(Json.object().put("workload", "set").put("replication", "sync"), 0)
                 .write(0, "add", 1, 10, 20, 0, 1).finalRead(List.of(1L), 30)));
         assertThat(ok.validity()).isEqualTo(Validity.VALID);
-        assertThat(ok.parts()).extracting(Verdict::checker).containsExactly("set", "single-primary", "availability");
+        assertThat(ok.parts()).extracting(Verdict::checker).containsExactly("set", "single-primary", "availability",
+                "overlap");
 
         Verdict lostInSync = Verdicts.recheck(run("lost", Histories.builder()
                 .setup(Json.object().put("workload", "set").put("replication", "sync"), 0)
@@ -44,6 +47,16 @@ class VerdictsTest {
                 .write(0, "add", 1, 10, 20, 0, 1).finalRead(List.of(), 30)));
         assertThat(lostInAsync.validity()).isEqualTo(Validity.VALID);
         assertThat(lostInAsync.warnings()).hasSize(1);
+    }
+
+    @Test
+    void aRunDirectoryWithoutCommittedEventsCannotBeJudgedForOverlaps() throws Exception {
+        Path d = run("no-events", Histories.builder().setup(Json.object().put("workload", "set").put("replication", "sync"), 0)
+                .write(0, "add", 1, 10, 20, 0, 1).finalRead(List.of(1L), 30));
+        Files.delete(d.resolve("events.json"));
+        Verdict v = Verdicts.recheck(d);
+        assertThat(v.validity()).isEqualTo(Validity.UNKNOWN);
+        assertThat(v.reasons()).singleElement().asString().startsWith("overlap: no committed event is known");
     }
 
     @Test

@@ -1,0 +1,45 @@
+package io.raftpool.chaos.history;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One event of the cluster's committed event history, as a run gathered it (events.json): a
+ * plain value, so checkers can judge a recorded run without the cluster's protocol classes.
+ *
+ * @param atMs   when the leader issued the command that committed it, epoch milliseconds (the
+ *               agents and the chaos clients run on one machine, so this lines up with
+ *               {@link Op#wallMs()})
+ * @param nodeId the node it is about, -1 when none
+ */
+public record CommittedEvent(long seq, long atMs, String kind, int nodeId, long epoch, String message) {
+    public CommittedEvent {
+        Objects.requireNonNull(kind, "kind");
+        message = message == null ? "" : message;
+    }
+
+    /** The events of an events.json file (an array of objects with seq, at_ms, kind, node_id, epoch, message). */
+    public static List<CommittedEvent> read(Path file) {
+        JsonNode array;
+        try {
+            array = Json.parse(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the committed events " + file + ": " + e.getMessage(), e);
+        }
+        if (!array.isArray()) {
+            throw new IllegalArgumentException(file + ": not a JSON array of committed events");
+        }
+        List<CommittedEvent> events = new ArrayList<>();
+        for (JsonNode e : array) {
+            events.add(new CommittedEvent(e.path("seq").asLong(-1), e.path("at_ms").asLong(0), e.path("kind").asText(""),
+                    e.path("node_id").asInt(-1), e.path("epoch").asLong(0), e.path("message").asText("")));
+        }
+        return events;
+    }
+}
