@@ -2,7 +2,7 @@
 # Benchmarks of raftpool on a local cluster (real PostgreSQL, agents, proxies on this machine).
 # Usage:
 #   bench/run.sh raft [runs]               commit latency of one state change; re-election after SIGKILL of the leader
-#   bench/run.sh failover [runs] [stop|node|hang-postmaster|kill-postmaster]  failover time seen by a client through a proxy, by phase
+#   bench/run.sh failover [runs] [stop|node|hang-postmaster|kill-postmaster|hang-agent|hang-node]  failover time seen by a client through a proxy, by phase
 #   bench/run.sh recovery [runs] [wal_keep_size]
 #                                          recovery-node (no-rewind, pg_rewind and pg_basebackup paths,
 #                                          pgbench scale 10) and the switchover write pause

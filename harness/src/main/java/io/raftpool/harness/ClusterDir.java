@@ -3,6 +3,7 @@ package io.raftpool.harness;
 import io.raftpool.config.ClusterConfig;
 import io.raftpool.config.NodeConfig;
 import io.raftpool.server.postgres.ServerSettings;
+import io.raftpool.server.watchdog.WatchdogFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -46,6 +47,10 @@ final class ClusterDir {
                 Path pgLog = ServerSettings.defaultLogFile(n.requirePostgres().dataDir());
                 if (Files.exists(pgLog)) {
                     Files.copy(pgLog, to.resolve("postgres-" + n.id() + ".log"), StandardCopyOption.REPLACE_EXISTING);
+                }
+                Path watchdogLog = WatchdogFiles.under(n.agentDir()).log();
+                if (Files.exists(watchdogLog)) {
+                    Files.copy(watchdogLog, to.resolve("watchdog-" + n.id() + ".log"), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
             Files.copy(configPath, to.resolve("raftpool.yaml"), StandardCopyOption.REPLACE_EXISTING);

@@ -5,6 +5,7 @@ import io.raftpool.config.NodeConfig;
 import io.raftpool.server.postgres.PostgresServer;
 import io.raftpool.server.postgres.ServerSettings;
 import io.raftpool.server.postgres.StopMode;
+import io.raftpool.server.watchdog.WatchdogFiles;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,6 +20,7 @@ final class ClusterProcesses {
     final Map<Integer, ManagedProcess> agents = new TreeMap<>();
     final Map<Integer, ManagedProcess> proxies = new TreeMap<>();
     final Map<Integer, PostgresServer> servers = new TreeMap<>();
+    private final Map<Integer, WatchdogFiles> watchdogs = new TreeMap<>();
 
     ClusterProcesses(NodeCommands commands, boolean withProxies) {
         this.commands = commands;
@@ -33,6 +35,7 @@ final class ClusterProcesses {
         }
         n.postgres().ifPresent(pg -> servers.put(n.id(),
                 new PostgresServer(ServerSettings.of(n, config.replication(), System.getenv()))));
+        n.postgres().ifPresent(pg -> watchdogs.put(n.id(), WatchdogFiles.under(n.agentDir())));
     }
 
     /** Every agent, then every proxy; their pids go to {@code dir/pids} for a later stop from another process. */
@@ -46,11 +49,13 @@ final class ClusterProcesses {
     void stopAll() {
         proxies.values().forEach(p -> p.stop(Duration.ofSeconds(5)));
         agents.values().forEach(p -> p.stop(Duration.ofSeconds(5)));
-        for (PostgresServer pg : servers.values()) {
+        for (Map.Entry<Integer, PostgresServer> e : servers.entrySet()) {
+            PostgresServer pg = e.getValue();
             try {
                 pg.stop(StopMode.IMMEDIATE, Duration.ofSeconds(30));
-            } catch (RuntimeException | LinkageError e) {
-                System.err.println("harness: could not stop PostgreSQL in " + pg.settings().dataDir() + ": " + e.getMessage());
+                watchdogs.get(e.getKey()).withdrawLease();
+            } catch (RuntimeException | LinkageError ex) {
+                System.err.println("harness: could not stop PostgreSQL in " + pg.settings().dataDir() + ": " + ex.getMessage());
             }
         }
     }

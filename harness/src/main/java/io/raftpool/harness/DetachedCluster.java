@@ -5,6 +5,7 @@ import io.raftpool.config.ConfigLoader;
 import io.raftpool.config.NodeConfig;
 import io.raftpool.server.postgres.PostgresServer;
 import io.raftpool.server.postgres.ServerSettings;
+import io.raftpool.server.watchdog.WatchdogFiles;
 import io.raftpool.server.postgres.StopMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ public final class DetachedCluster {
         for (NodeConfig n : cfg.postgresNodes()) {
             PostgresServer pg = new PostgresServer(ServerSettings.of(n, cfg.replication(), System.getenv()));
             pg.stop(StopMode.FAST, Duration.ofSeconds(60));
+            WatchdogFiles.under(n.agentDir()).withdrawLease();
         }
         return stopped;
     }

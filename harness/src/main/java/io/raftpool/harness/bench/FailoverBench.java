@@ -28,14 +28,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code stop} (pg_ctl stop -m immediate of the primary: its own agent sees it at once),
  * {@code node} (SIGKILL of the primary's agent and PostgreSQL together: the fencing window must
  * pass), {@code hang-postmaster} (SIGSTOP of the postmaster alone: its sessions work, nothing new
- * connects; its agent must kill it before anyone is promoted) and {@code kill-postmaster} (SIGKILL
- * of the postmaster alone: its backends live on until they notice or are killed). Each phase is reported from the committed events: detection (failure → committed
+ * connects; its agent must kill it before anyone is promoted), {@code kill-postmaster} (SIGKILL
+ * of the postmaster alone: its backends live on until they notice or are killed), {@code hang-agent}
+ * (SIGSTOP of the primary's agent alone: its watchdog kills the server when the lease runs out)
+ * and {@code hang-node} (SIGSTOP of the agent and the postmaster: a half-frozen host). Each phase is reported from the committed events: detection (failure → committed
  * observation), decision (→ failover intent), promotion (→ promotion outcome), rerouting
  * (→ first write through the proxy). Between runs the old primary is rebuilt with
  * recovery-node, so the runs alternate between the two servers.
  *
  * <p>Usage: {@code java -cp cli/target/raftpool.jar io.raftpool.harness.bench.FailoverBench [runs]
- * [stop|node|hang-postmaster|kill-postmaster]}
+ * [stop|node|hang-postmaster|kill-postmaster|hang-agent|hang-node]}
  */
 public final class FailoverBench {
     private static final Duration BUDGET = Duration.ofSeconds(60);
@@ -87,6 +89,11 @@ public final class FailoverBench {
                     cluster.postgres(primary).kill();
                 }
                 case "hang-postmaster" -> Signals.send(postmaster, "STOP");
+                case "hang-agent" -> cluster.agent(primary).signal("STOP");
+                case "hang-node" -> {
+                    cluster.agent(primary).signal("STOP");
+                    Signals.send(postmaster, "STOP");
+                }
                 case "kill-postmaster" -> Signals.send(postmaster, "KILL");
                 default -> cluster.postgres(primary).stop(StopMode.IMMEDIATE, BUDGET);
             }
@@ -103,6 +110,9 @@ public final class FailoverBench {
             thread.join(5000);
             if (fault.equals("node")) {
                 cluster.agent(primary).start();
+            }
+            if (fault.startsWith("hang-") && !fault.equals("hang-postmaster")) {
+                cluster.agent(primary).signal("CONT"); // its server was killed by the watchdog: nothing else to wake
             }
             ActionReply r = cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(primary).setWait(true)
                     .setTimeoutMs(BUDGET.toMillis()).build());

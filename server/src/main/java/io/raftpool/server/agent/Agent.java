@@ -286,7 +286,10 @@ public final class Agent implements AutoCloseable {
     private final class View implements AdminService.AgentView {
         @Override
         public StateView view() {
-            return StateView.newBuilder().setState(state()).setRaft(raftInfo())
+            AppliedState applied = hub.current();
+            // how fresh this state is, not only this agent's contact: it may still be applying old entries
+            RaftInfo raft = raftInfo().toBuilder().setMajorityContactAgeMs(contact.freshAgeMs(applied.index())).build();
+            return StateView.newBuilder().setState(applied.state()).setRaft(raft)
                     .setServedAtMs(System.currentTimeMillis()).build();
         }
 

@@ -288,7 +288,7 @@ public final class LeaderDuties implements AutoCloseable {
         submit(base().setBeginFailover(BeginFailover.newBuilder()
                 .setKind(kind).setNewEpoch(epoch).setTarget(c.target()).setOldPrimary(failed)
                 .setReason(reason + "; chose node " + c.target() + ": " + c.reason())
-                .addAllEvidence(evidence).setDetectedMs(detectedAt)));
+                .addAllEvidence(evidence).setDetectedMs(detectedAt).setPrimaryRestarts(s.getPrimary().getRestarts())));
         lastWaitLogged = "";
     }
 

@@ -57,6 +57,7 @@ public final class LocalDuties implements AutoCloseable {
     private final NodeRecovery recovery;
     private final WatchdogDuty watchdog;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(daemon("local-duties"));
+    private final ScheduledExecutorService leaseTimer = Executors.newSingleThreadScheduledExecutor(daemon("watchdog-lease"));
     private final AtomicBoolean queued = new AtomicBoolean();
     private String lastNothing = "";
 
@@ -76,7 +77,7 @@ public final class LocalDuties implements AutoCloseable {
         this.guard = new StalePrimaryGuard(own, memory);
         this.promotion = new Promotion(own, memory, reports, hooks, sync, slots);
         this.demotion = new SwitchoverDemotion(own, reports);
-        this.serverStart = new ServerStart(own, memory, slots);
+        this.serverStart = new ServerStart(own, memory, slots, reports);
         this.standbyBuild = new StandbyBuild(own, memory);
         this.following = new Following(own, hooks);
         this.recovery = new NodeRecovery(own, memory, reports, hooks);
@@ -95,6 +96,7 @@ public final class LocalDuties implements AutoCloseable {
 
     public void start() {
         loop.scheduleWithFixedDelay(this::round, 100, 100, TimeUnit.MILLISECONDS);
+        leaseTimer.scheduleWithFixedDelay(this::renewLease, 100, 100, TimeUnit.MILLISECONDS);
     }
 
     public void nudge() {
@@ -131,6 +133,14 @@ public final class LocalDuties implements AutoCloseable {
         } catch (RuntimeException e) {
             memory.backOff(own.clocks().monoMs());
             LOG.warn("local action failed, retrying in {} ms: {}", LocalMemory.BACKOFF_MS, e.getMessage());
+        }
+    }
+
+    private void renewLease() {
+        try {
+            watchdog.renewDeadline();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot renew the watchdog's lease: {}", e.getMessage());
         }
     }
 
@@ -205,6 +215,7 @@ public final class LocalDuties implements AutoCloseable {
      */
     public void close(Duration restartWindow) {
         loop.shutdownNow();
+        leaseTimer.shutdownNow();
         try {
             if (!loop.awaitTermination(10, TimeUnit.SECONDS)) {
                 LOG.warn("a local action is still running; the restart window is not opened");

@@ -1,6 +1,8 @@
 package io.raftpool.server.local;
 
 import io.raftpool.proto.ClusterState;
+import io.raftpool.proto.Command;
+import io.raftpool.proto.RestartPrimary;
 import io.raftpool.proto.NodeInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * the primary (at agent start, or after fencing once contact is back) or as a standby of the
  * primary; or records that at agent start there was nothing to start.
  */
-record ServerStart(OwnServer own, LocalMemory memory, PeerSlots slots) {
+record ServerStart(OwnServer own, LocalMemory memory, PeerSlots slots, Reports reports) {
     private static final Logger LOG = LoggerFactory.getLogger(ServerStart.class);
 
     void initPrimary(ClusterState s) {
@@ -20,7 +22,13 @@ record ServerStart(OwnServer own, LocalMemory memory, PeerSlots slots) {
         memory.startupReconciled = true;
     }
 
+    /**
+     * First commits the restart (S6): refused once a failover has begun, and voiding one the
+     * leader decided on this server's "not running" before; only then starts it.
+     */
     void asPrimary(ClusterState s, String why) {
+        reports.submitOrThrow(Command.newBuilder().setRestartPrimary(RestartPrimary.newBuilder().setNodeId(own.id())
+                .setEpoch(s.getPrimary().getEpoch())));
         LOG.info("starting PostgreSQL as primary: {}", why);
         own.pg().configureAsPrimary();
         own.pg().start(OwnServer.START_TIMEOUT);

@@ -35,6 +35,8 @@ final class WatchdogDuty {
     private final boolean unsafeOff = UnsafeSwitches.safetyDisabled();
     private long unguardedSince = -1;
     private long firingsReported;
+    private boolean guard;
+    private boolean closed;
 
     WatchdogDuty(OwnServer own, FenceWatchdog dog, MajorityContact contact, Reports reports) {
         this.own = own;
@@ -64,19 +66,34 @@ final class WatchdogDuty {
         return dog.inherited().leftNanos(System.nanoTime()) / 1_000_000;
     }
 
-    /** The round's lease, from the facts and the action about to run. */
-    void renew(LocalPlanner.Facts f, LocalPlanner.Action action) {
-        long now = System.nanoTime();
-        dog.ensureRunning(now);
+    /**
+     * The round decides whether the server needs guarding (from the facts and the action about
+     * to run: a promotion is guarded before it happens), and renews at once.
+     */
+    synchronized void renew(LocalPlanner.Facts f, LocalPlanner.Action action) {
         boolean roleUnknownButMaybePrimary = f.inRecovery().isEmpty()
                 && (dog.current().armed() || dog.current().agentPid() == 0);
         boolean primaryNow = f.running() && (f.inRecovery().equals(Optional.of(false)) || roleUnknownButMaybePrimary);
         boolean becoming = action instanceof LocalPlanner.Promote || action instanceof LocalPlanner.PromoteWhenCaughtUp
                 || action instanceof LocalPlanner.InitPrimary || action instanceof LocalPlanner.StartAsPrimary;
+        guard = !unsafeOff && (primaryNow || becoming);
+        renewDeadline();
+    }
+
+    /**
+     * Moves the deadline with the contact, on a timer of its own: a round may take long (initdb,
+     * a promotion's hook), and the lease must not run out while the agent is merely busy. A hung
+     * or dead agent renews nothing, which is the point.
+     */
+    synchronized void renewDeadline() {
+        if (closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        dog.ensureRunning(now);
         long firstBeat = contact.firstBeatNanos() == 0 ? now : contact.firstBeatNanos();
-        Lease next = unsafeOff ? Lease.disarmed(pid) : LeaseDecision.next(dog.current(), primaryNow, becoming,
-                contact.confirmedAtNanos(), firstBeat, own.config().failover().fenceTimeout().toNanos(), pid);
-        dog.renew(next);
+        dog.renew(LeaseDecision.next(dog.current(), guard, false, contact.confirmedAtNanos(), firstBeat,
+                own.config().failover().fenceTimeout().toNanos(), pid));
     }
 
     /** Why the server must be fenced because nothing outside this agent guards it, if so. */
@@ -121,7 +138,8 @@ final class WatchdogDuty {
      * window and only then extends the lease by it, from a moment before the commit (the leader
      * times the window from when it sees it, later). Otherwise the lease runs out as it stands.
      */
-    void leaveForRestart(Duration window) {
+    synchronized void leaveForRestart(Duration window) {
+        closed = true;
         Lease lease = dog.current();
         long fenceMs = own.config().failover().fenceTimeout().toMillis();
         if (window.isZero() || !lease.armed() || !contact.within(fenceMs)) {

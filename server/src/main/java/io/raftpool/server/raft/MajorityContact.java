@@ -27,6 +27,7 @@ public final class MajorityContact {
     private volatile long leaderAppliedIndex;
     private volatile long firstBeatNanos;
     private final boolean unsafeAlwaysInContact;
+    private final RecentContacts recent = new RecentContacts(32);
 
     public MajorityContact(Supplier<CompletableFuture<RaftNode.Beat>> heartbeat, LongSupplier nanoClock, long timeoutMs) {
         this(heartbeat, nanoClock, timeoutMs, UnsafeSwitches.safetyDisabled());
@@ -73,6 +74,7 @@ public final class MajorityContact {
                 if (!everConfirmed || confirmed - lastConfirmedStartNanos > 0) {
                     lastConfirmedStartNanos = confirmed;
                 }
+                recent.add(confirmed, beat.leaderAppliedIndex());
                 everConfirmed = true;
                 if (!lastOk) {
                     LOG.info("contact with the raft majority is back");
@@ -130,6 +132,20 @@ public final class MajorityContact {
      */
     public long leaderAppliedIndex() {
         return leaderAppliedIndex;
+    }
+
+    /**
+     * How old a state applied up to {@code appliedIndex} is for sure: the time since the start of
+     * the latest confirmed contact at which the leader had applied no further. A proxy judges the
+     * state it routes by with this, not with the contact age alone: an agent in contact may still
+     * be applying entries the majority committed long ago. -1 when no such contact is known.
+     */
+    public long freshAgeMs(long appliedIndex) {
+        if (unsafeAlwaysInContact && everConfirmed) {
+            return 0;
+        }
+        long start = recent.latestStartUpTo(appliedIndex);
+        return start == Long.MIN_VALUE ? -1 : Math.max(0, (nanoClock.getAsLong() - start) / 1_000_000);
     }
 
     /** Whether contact was confirmed within {@code boundMs}. */

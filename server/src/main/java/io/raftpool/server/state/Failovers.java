@@ -8,6 +8,8 @@ import io.raftpool.proto.BackendRole;
 import io.raftpool.proto.BackendStatus;
 import io.raftpool.proto.BeginFailover;
 import io.raftpool.proto.ClusterState;
+import io.raftpool.proto.Health;
+import io.raftpool.proto.RestartPrimary;
 import io.raftpool.proto.Operation;
 import io.raftpool.proto.Primary;
 import io.raftpool.proto.PrimaryPhase;
@@ -30,11 +32,43 @@ final class Failovers {
             return Optional.of("begin_failover: node " + b.getTarget() + " is not a committed synchronous standby "
                     + state.getSyncStandbysList() + "; in sync mode only those may be promoted (S3)");
         }
+        if (b.getKind() == Operation.Kind.FAILOVER && b.getPrimaryRestarts() != state.getPrimary().getRestarts()) {
+            return Optional.of("begin_failover: the old primary was started again by its agent after this failover was"
+                    + " decided (restart " + state.getPrimary().getRestarts() + ")");
+        }
         if (b.getNewEpoch() != state.getPrimary().getEpoch() + 1) {
             return Optional.of("begin_failover: epoch " + b.getNewEpoch() + " is not the next epoch (committed "
                     + state.getPrimary().getEpoch() + ")");
         }
         return NodeRefusals.requireBackend(state, b.getTarget());
+    }
+
+    static Optional<String> validateRestart(ClusterState state, RestartPrimary r) {
+        Primary p = state.getPrimary();
+        if (p.getNodeId() != r.getNodeId() || p.getEpoch() != r.getEpoch() || p.getPhase() != PrimaryPhase.ACTIVE) {
+            return Optional.of("restart_primary: node " + r.getNodeId() + " is not the active primary of epoch "
+                    + r.getEpoch() + " any more (primary: node " + p.getNodeId() + ", epoch " + p.getEpoch() + ", "
+                    + p.getPhase() + ")");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Its own agent starts the primary again: the count goes up (voiding a failover decided
+     * before), and its own last word, "not running", is no longer certain.
+     */
+    static ClusterState restart(ClusterState state, RestartPrimary r, long now) {
+        ClusterState.Builder b = state.toBuilder();
+        Primary p = state.getPrimary();
+        b.setPrimary(p.toBuilder().setRestarts(p.getRestarts() + 1));
+        int own = ClusterStates.indexOfObservation(state, r.getNodeId(), r.getNodeId());
+        if (own >= 0) {
+            b.setObservations(own, b.getObservations(own).toBuilder().setHealth(Health.HEALTH_UNKNOWN)
+                    .setDetail("its agent is starting it again as the primary").setAtMs(now));
+        }
+        return EventLog.withEvent(b, EventLog.event(now, "fence", r.getNodeId(), p.getEpoch(), "node " + r.getNodeId()
+                + "'s agent starts its server again as the primary of epoch " + p.getEpoch()
+                + " (no failover had begun; one decided before this is void)")).build();
     }
 
     static Optional<String> validatePromotionDone(ClusterState state, PromotionDone d) {

@@ -64,6 +64,7 @@ public final class Transitions {
             case REMOVE_NODE -> Membership.validateRemove(state, command.getRemoveNode().getNodeId());
             case SET_SYNC_STANDBYS -> SyncStandbys.validate(state, command.getSetSyncStandbys());
             case AGENT_AWAY -> NodeRefusals.requireBackend(state, command.getAgentAway().getNodeId());
+            case RESTART_PRIMARY -> Failovers.validateRestart(state, command.getRestartPrimary());
             default -> Optional.of("unknown command kind " + command.getKindCase());
         };
     }
@@ -95,6 +96,7 @@ public final class Transitions {
             case SWITCHOVER_DEMOTED -> Failovers.switchoverDemoted(state, command.getSwitchoverDemoted(), now);
             case SET_SYNC_STANDBYS -> SyncStandbys.apply(state, command.getSetSyncStandbys(), now);
             case AGENT_AWAY -> BackendStatuses.agentAway(state, command.getAgentAway(), now);
+            case RESTART_PRIMARY -> Failovers.restart(state, command.getRestartPrimary(), now);
             case ADD_NODE -> Membership.add(state, command.getAddNode().getNode(), now);
             case REMOVE_NODE -> Membership.remove(state, command.getRemoveNode(), now);
             default -> state;

@@ -39,6 +39,18 @@ public record WatchdogFiles(Path dir) {
         write(lease(), lease.format());
     }
 
+    /**
+     * For a whole stop, once the server is down: with no lease and no agent, the watchdog has
+     * nothing to guard and exits (instead of waiting out a restart window).
+     */
+    public void withdrawLease() {
+        try {
+            Files.deleteIfExists(lease());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + lease(), e);
+        }
+    }
+
     /** Empty when there is none, or it cannot be read whole. */
     public Optional<Lease> readLease() {
         return read(lease()).flatMap(Lease::parse);

@@ -15,6 +15,7 @@ final class WatchdogLoop {
 
     private final WatchdogFiles files;
     private final ServerProcesses server;
+    private final java.nio.file.Path dataDir;
     private final Optional<WatchdogDevice> device;
     private final long deviceTimeoutNanos;
     private final long graceNanos;
@@ -25,11 +26,13 @@ final class WatchdogLoop {
     private long statusWrittenAt;
     private long firedWallMs;
     private int killed;
+    private boolean standbyNoted;
 
-    WatchdogLoop(WatchdogFiles files, ServerProcesses server, Optional<WatchdogDevice> device, long deviceTimeoutNanos,
+    WatchdogLoop(WatchdogFiles files, java.nio.file.Path dataDir, Optional<WatchdogDevice> device, long deviceTimeoutNanos,
                  long graceNanos) {
         this.files = files;
-        this.server = server;
+        this.dataDir = dataDir;
+        this.server = new ServerProcesses(dataDir);
         this.device = device;
         this.deviceTimeoutNanos = deviceTimeoutNanos;
         this.graceNanos = graceNanos;
@@ -83,6 +86,15 @@ final class WatchdogLoop {
         if (!lease.expiredAt(System.nanoTime())) {
             return;
         }
+        if (StandbyMark.startedAsStandby(dataDir)) {
+            if (!standbyNoted) {
+                WatchdogMain.log("the lease ran out, but the server runs as a standby (it started with "
+                        + StandbyMark.FILE + "): nothing to fence unless it is promoted");
+                standbyNoted = true;
+            }
+            return;
+        }
+        standbyNoted = false;
         try {
             int n = server.killAll(Duration.ofSeconds(5));
             killed += n;

@@ -1,6 +1,5 @@
 package io.raftpool.server.watchdog;
 
-import io.raftpool.server.postgres.ServerProcesses;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -35,7 +34,7 @@ public final class WatchdogMain {
             }
             Optional<WatchdogDevice> device = args[2].equals("-") ? Optional.empty()
                     : Optional.of(new WatchdogDevice(Path.of(args[2])));
-            WatchdogLoop loop = new WatchdogLoop(files, new ServerProcesses(Path.of(args[1])), device,
+            WatchdogLoop loop = new WatchdogLoop(files, Path.of(args[1]), device,
                     Long.parseLong(args[3]) * 1_000_000L, Long.parseLong(args[4]) * 1_000_000L);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> device.ifPresent(WatchdogDevice::close)));
             loop.run();

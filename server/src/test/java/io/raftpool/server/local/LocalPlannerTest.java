@@ -41,10 +41,11 @@ class LocalPlannerTest {
         boolean caughtUp = true;
         long fenceTimeoutMs = 1000;
         boolean unresponsive;
+        long inheritedLeaseLeftMs;
 
         Facts facts() {
             return new Facts(state, self, initialized, running, inRecovery, upstream, reconciled, fenced,
-                    protectedDataDir, contactAgeMs, caughtUp, fenceTimeoutMs, unresponsive);
+                    protectedDataDir, contactAgeMs, caughtUp, fenceTimeoutMs, unresponsive, inheritedLeaseLeftMs);
         }
 
         /** Node 0, the committed primary, running as primary and not in recovery. */
@@ -87,6 +88,12 @@ class LocalPlannerTest {
                         facts(f -> { f.inRecovery = Optional.of(false); f.contactAgeMs = 5000; }), "Fence["),
                 c("a fenced primary is fenced even before it caught up",
                         facts(f -> { f.asPrimary().contactAgeMs = 1500; f.caughtUp = false; }), "Fence["),
+                c("a restarted agent's primary runs on the lease its predecessor left (a planned restart)",
+                        facts(f -> { f.asPrimary().contactAgeMs = 5000; f.caughtUp = false; f.inheritedLeaseLeftMs = 20_000; }),
+                        "Nothing[why=waiting for contact"),
+                c("once that lease has run out, it is fenced",
+                        facts(f -> { f.asPrimary().contactAgeMs = 5000; f.caughtUp = false; f.inheritedLeaseLeftMs = 0; }),
+                        "Fence["),
                 c("a primary just under the fence timeout is not fenced",
                         facts(f -> f.asPrimary().contactAgeMs = 999), "Nothing[why=primary"),
                 c("a standby without contact waits",
