@@ -14,6 +14,7 @@ import io.raftpool.server.raft.RaftNode;
 import io.raftpool.server.raft.StateHub;
 import io.raftpool.server.time.Clocks;
 import io.raftpool.server.watchdog.FenceWatchdog;
+import io.raftpool.server.watchdog.StandbyMark;
 import io.raftpool.server.watchdog.WatchdogFiles;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -159,7 +160,8 @@ public final class LocalDuties implements AutoCloseable {
         boolean caughtUp = contact.ageMs() >= 0 && applied.index() >= contact.leaderAppliedIndex();
         return new LocalPlanner.Facts(applied.state(), own.id(), initialized, running, inRecovery, upstream,
                 memory.startupReconciled, memory.fenced, memory.protectedDataDir, age, caughtUp,
-                own.config().failover().fenceTimeout().toMillis(), unresponsive, watchdog.inheritedLeaseLeftMs());
+                own.config().failover().fenceTimeout().toMillis(), unresponsive, watchdog.inheritedLeaseLeftMs(),
+                unresponsive && StandbyMark.startedAsStandby(own.pg().settings().dataDir()));
     }
 
     private void act(LocalPlanner.Action action) {

@@ -35,13 +35,14 @@ public final class LocalPlanner {
             boolean caughtUp,                 // this agent applied as far as the leader had at that contact
             long fenceTimeoutMs,
             boolean unresponsive,             // its processes run, yet it failed this agent's probes past the retries
-            long inheritedLeaseLeftMs) {      // before its first contact: what is left of the lease its watchdog kept
+            long inheritedLeaseLeftMs,        // before its first contact: what is left of the lease its watchdog kept
+            boolean startedAsStandby) {       // its postmaster started with standby.signal, still there: it commits nothing
 
         public Facts(ClusterState state, int self, boolean initialized, boolean running, Optional<Boolean> inRecovery,
                      Optional<String> upstream, boolean startupReconciled, boolean fenced, boolean protectedDataDir,
                      long majorityContactAgeMs, boolean caughtUp, long fenceTimeoutMs, boolean unresponsive) {
             this(state, self, initialized, running, inRecovery, upstream, startupReconciled, fenced, protectedDataDir,
-                    majorityContactAgeMs, caughtUp, fenceTimeoutMs, unresponsive, 0);
+                    majorityContactAgeMs, caughtUp, fenceTimeoutMs, unresponsive, 0, false);
         }
 
         public Facts(ClusterState state, int self, boolean initialized, boolean running, Optional<Boolean> inRecovery,
@@ -124,6 +125,11 @@ public final class LocalPlanner {
         if (iAmPrimary && p.getPhase() == PrimaryPhase.ACTIVE && f.running() && f.unresponsive()) {
             return new KillUnresponsive("this node is the primary of epoch " + p.getEpoch()
                     + " and its server runs but does not answer");
+        }
+        if (!iAmPrimary && f.running() && f.unresponsive() && !f.startedAsStandby()) {
+            return new KillUnresponsive("its server runs but does not answer, and may be an old primary (it did not"
+                    + " start as a standby); the primary is " + (p.getNodeId() < 0 ? "nobody" : "node " + p.getNodeId())
+                    + " at epoch " + p.getEpoch());
         }
         if (switchover && op.getOldPrimary() == f.self() && op.getFinalLsn() == 0) {
             return new DemoteForSwitchover(p.getEpoch());

@@ -16,7 +16,7 @@ import java.util.Optional;
  * after the start, proves nothing, and counts as primary. A standby commits nothing, so the
  * watchdog leaves it alone, as the agent's own fence does.
  */
-final class StandbyMark {
+public final class StandbyMark {
     static final String FILE = "standby.signal";
 
     private StandbyMark() {}
@@ -28,7 +28,7 @@ final class StandbyMark {
                 && signalWritten.get().isBefore(Instant.ofEpochSecond(startEpochSecond + 1));
     }
 
-    static boolean startedAsStandby(Path dataDir) {
+    public static boolean startedAsStandby(Path dataDir) {
         Optional<PostmasterPidFile> pid = PostmasterPidFile.read(dataDir);
         if (pid.isEmpty() || ProcessHandle.of(pid.get().pid()).map(h -> !h.isAlive()).orElse(true)) {
             return false; // a postmaster gone: its leftover backends are fenced whatever they are

@@ -74,11 +74,15 @@ final class WatchdogLoop {
     }
 
     private void readLease() {
+        Lease before = lease;
         if (!Files.exists(files.lease())) {
             lease = Lease.NONE;
-            return;
+        } else {
+            files.readLease().ifPresent(l -> lease = l); // a file being replaced: keep the last whole one
         }
-        files.readLease().ifPresent(l -> lease = l); // a file being replaced: keep the last whole one
+        if (lease.armed() != before.armed() || lease.agentPid() != before.agentPid()) {
+            WatchdogMain.log((lease.armed() ? "armed" : "disarmed") + " by agent " + lease.agentPid());
+        }
     }
 
     private void fire(long now, boolean agentAlive) {

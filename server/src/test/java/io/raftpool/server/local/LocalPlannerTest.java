@@ -42,10 +42,12 @@ class LocalPlannerTest {
         long fenceTimeoutMs = 1000;
         boolean unresponsive;
         long inheritedLeaseLeftMs;
+        boolean startedAsStandby;
 
         Facts facts() {
             return new Facts(state, self, initialized, running, inRecovery, upstream, reconciled, fenced,
-                    protectedDataDir, contactAgeMs, caughtUp, fenceTimeoutMs, unresponsive, inheritedLeaseLeftMs);
+                    protectedDataDir, contactAgeMs, caughtUp, fenceTimeoutMs, unresponsive, inheritedLeaseLeftMs,
+                    startedAsStandby);
         }
 
         /** Node 0, the committed primary, running as primary and not in recovery. */
@@ -80,14 +82,19 @@ class LocalPlannerTest {
                 c("the primary's server that runs but does not answer its own agent is killed (unreachable is not dead)",
                         facts(f -> { f.asPrimary().unresponsive = true; f.inRecovery = Optional.empty(); }),
                         "KillUnresponsive[why=this node is the primary of epoch 1 and its server runs but does not answer"),
-                c("an unresponsive standby is left alone: it takes no writes",
-                        facts(f -> { f.unresponsive = true; f.inRecovery = Optional.empty(); }), "Nothing["),
+                c("an unresponsive standby (it started with standby.signal) is left alone: it takes no writes",
+                        facts(f -> { f.unresponsive = true; f.inRecovery = Optional.empty(); f.startedAsStandby = true; }),
+                        "Nothing["),
                 c("an unresponsive primary cut off from the majority is fenced all the same",
                         facts(f -> { f.asPrimary().unresponsive = true; f.contactAgeMs = 5000; }), "Fence["),
                 c("any server running as primary is fenced when cut off, whatever the stale state says",
                         facts(f -> { f.inRecovery = Optional.of(false); f.contactAgeMs = 5000; }), "Fence["),
                 c("a fenced primary is fenced even before it caught up",
                         facts(f -> { f.asPrimary().contactAgeMs = 1500; f.caughtUp = false; }), "Fence["),
+                c("an old primary that hangs is killed by its woken agent, though another is primary now",
+                        facts(f -> { f.self = 0; f.state = States.of(f.state).primary(1, 2, PrimaryPhase.ACTIVE).build();
+                            f.unresponsive = true; f.inRecovery = Optional.empty(); }),
+                        "KillUnresponsive[why=its server runs but does not answer, and may be an old primary"),
                 c("a restarted agent's primary runs on the lease its predecessor left (a planned restart)",
                         facts(f -> { f.asPrimary().contactAgeMs = 5000; f.caughtUp = false; f.inheritedLeaseLeftMs = 20_000; }),
                         "Nothing[why=waiting for contact"),
