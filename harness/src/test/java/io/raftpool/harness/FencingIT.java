@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,18 +32,16 @@ class FencingIT {
 
     private static final Duration BUDGET = Duration.ofSeconds(60);
 
-    record Ack(int id, long atMs) {}
-
     @Test
     void aHungPostmastersOpenSessionCommitsNothingOnceAStandbyIsPromoted() throws Exception {
         LocalCluster cluster = SHARED.cluster();
         FailoverIT.execute(cluster, 0, "create table d (id int primary key)");
-        List<Ack> acks = new CopyOnWriteArrayList<>();
+        List<DirectSessions.Ack> acks = new CopyOnWriteArrayList<>();
         AtomicReference<SQLException> ended = new AtomicReference<>();
         AtomicBoolean stop = new AtomicBoolean();
         long postmaster = cluster.postgres(0).postmasterPid().orElseThrow();
         try (Connection direct = DriverManager.getConnection(cluster.jdbcUrl(0) + "&socketTimeout=5")) {
-            Thread writer = new Thread(() -> insertUntilRefused(direct, acks, ended, stop), "direct-writer");
+            Thread writer = new Thread(() -> DirectSessions.insertUntilRefused(direct, "d", acks, ended, stop), "direct-writer");
             writer.start();
             cluster.awaitState("the direct session commits", BUDGET, st -> acks.size() >= 5);
             Signals.send(postmaster, "STOP");
@@ -100,20 +97,9 @@ class FencingIT {
         }
     }
 
-    private static void insertUntilRefused(Connection c, List<Ack> acks, AtomicReference<SQLException> ended,
-                                           AtomicBoolean stop) {
-        try (Statement st = c.createStatement()) {
-            for (int id = 0; id < 100_000 && !stop.get(); id++) {
-                st.executeUpdate("insert into d values (" + id + ")");
-                acks.add(new Ack(id, System.currentTimeMillis()));
-            }
-        } catch (SQLException e) {
-            ended.set(e);
-        }
-    }
 
     /** Every commit the old primary acknowledged was acknowledged before the promotion began. */
-    private static void assertNoAckAfterThePromotionBegan(ClusterState s, List<Ack> acks) {
+    private static void assertNoAckAfterThePromotionBegan(ClusterState s, List<DirectSessions.Ack> acks) {
         long began = failoverBegan(s);
         assertThat(acks).as("acknowledged by the old primary").isNotEmpty();
         assertThat(acks.stream().filter(a -> a.atMs() >= began).toList())
@@ -121,10 +107,7 @@ class FencingIT {
     }
 
     private static long failoverBegan(ClusterState s) {
-        Optional<Event> begin = thisTestsEvents(s).stream().filter(e -> e.getMessage().startsWith("failover begins"))
-                .findFirst();
-        assertThat(begin).as("a failover began in this test").isPresent();
-        return begin.get().getAtMs();
+        return DirectSessions.failoverBegan(thisTestsEvents(s));
     }
 
     private static List<Event> thisTestsEvents(ClusterState s) {

@@ -35,19 +35,17 @@ class WatchdogIT {
 
     private static final Duration BUDGET = Duration.ofSeconds(60);
 
-    record Ack(int id, long atMs) {}
-
     @Test
     void aPrimaryWhoseAgentAndPostmasterHangCommitsNothingForAnOpenSessionOnceAStandbyIsPromoted() throws Exception {
         LocalCluster cluster = SHARED.cluster();
         FailoverIT.execute(cluster, 0, "create table w (id int primary key)");
-        List<Ack> acks = new CopyOnWriteArrayList<>();
+        List<DirectSessions.Ack> acks = new CopyOnWriteArrayList<>();
         AtomicReference<SQLException> ended = new AtomicReference<>();
         AtomicBoolean stop = new AtomicBoolean();
         long postmaster = cluster.postgres(0).postmasterPid().orElseThrow();
         ManagedProcess agent = cluster.agent(0);
         try (Connection direct = DriverManager.getConnection(cluster.jdbcUrl(0) + "&socketTimeout=5")) {
-            Thread writer = new Thread(() -> insertUntilRefused(direct, acks, ended, stop), "direct-writer");
+            Thread writer = new Thread(() -> DirectSessions.insertUntilRefused(direct, "w", acks, ended, stop), "direct-writer");
             writer.start();
             cluster.awaitState("the direct session commits", BUDGET, st -> acks.size() >= 5);
             agent.signal("STOP");
@@ -143,23 +141,9 @@ class WatchdogIT {
         }
     }
 
-    private static void insertUntilRefused(Connection c, List<Ack> acks, AtomicReference<SQLException> ended,
-                                           AtomicBoolean stop) {
-        try (Statement st = c.createStatement()) {
-            for (int id = 0; id < 100_000 && !stop.get(); id++) {
-                st.executeUpdate("insert into w values (" + id + ")");
-                acks.add(new Ack(id, System.currentTimeMillis()));
-            }
-        } catch (SQLException e) {
-            ended.set(e);
-        }
-    }
 
     private static long failoverBegan(ClusterState s) {
-        Optional<Event> begin = thisTestsEvents(s).stream().filter(e -> e.getMessage().startsWith("failover begins"))
-                .findFirst();
-        assertThat(begin).as("a failover began in this test").isPresent();
-        return begin.get().getAtMs();
+        return DirectSessions.failoverBegan(thisTestsEvents(s));
     }
 
     private static List<Event> thisTestsEvents(ClusterState s) {
