@@ -2,7 +2,7 @@
 # Benchmarks of raftpool on a local cluster (real PostgreSQL, agents, proxies on this machine).
 # Usage:
 #   bench/run.sh raft [runs]               commit latency of one state change; re-election after SIGKILL of the leader
-#   bench/run.sh failover [runs] [stop|node|hang-postmaster|kill-postmaster|hang-agent|hang-node]  failover time seen by a client through a proxy, by phase
+#   bench/run.sh failover [runs] [stop|node|hang-postmaster|kill-postmaster|hang-agent|hang-node|partition|partition-leader]  failover time seen by a client through a proxy, by phase
 #   bench/run.sh recovery [runs] [wal_keep_size]
 #                                          recovery-node (no-rewind, pg_rewind and pg_basebackup paths,
 #                                          pgbench scale 10) and the switchover write pause
@@ -16,12 +16,14 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$ROOT/raftpool" --version >/dev/null   # builds the jar when needed
 case "${1:-}" in
-  raft) main=RaftBench ;;
-  failover) main=FailoverBench ;;
-  recovery) main=RecoveryBench ;;
-  proxy) main=ProxyBench ;;
-  coldstart) main=ColdStartBench ;;
+  raft) class=io.raftpool.harness.bench.RaftBench ;;
+  failover) class=io.raftpool.harness.bench.FailoverBench
+    # a partition needs the chaos tool's cgroups and iptables rules
+    case "${3:-}" in partition|partition-leader) class=io.raftpool.chaos.bench.PartitionFailoverBench ;; esac ;;
+  recovery) class=io.raftpool.harness.bench.RecoveryBench ;;
+  proxy) class=io.raftpool.harness.bench.ProxyBench ;;
+  coldstart) class=io.raftpool.harness.bench.ColdStartBench ;;
   *) echo "usage: bench/run.sh raft|failover|recovery|proxy|coldstart [args...]" >&2; exit 2 ;;
 esac
 shift
-exec java -cp "$ROOT/cli/target/raftpool.jar" "io.raftpool.harness.bench.$main" "$@"
+exec java -cp "$ROOT/cli/target/raftpool.jar" "$class" "$@"

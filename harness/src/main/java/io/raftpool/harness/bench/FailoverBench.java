@@ -1,5 +1,6 @@
 package io.raftpool.harness.bench;
 
+import io.raftpool.api.AdminClient;
 import io.raftpool.harness.LocalCluster;
 import io.raftpool.harness.Signals;
 import io.raftpool.proto.ActionReply;
@@ -44,36 +45,86 @@ public final class FailoverBench {
 
     record Run(double totalMs, double detectionMs, double decisionMs, double promotionMs, double reroutingMs) {}
 
+    /** A fault the bench injects into the primary's node, and heals after the failover. */
+    public interface Fault {
+        /** Before the clock starts (e.g. where the Raft leader should be). */
+        default void prepare(LocalCluster cluster, int primary) {}
+
+        void inject(LocalCluster cluster, int primary, long postmaster);
+
+        /** Before the old primary is rebuilt. */
+        default void heal(LocalCluster cluster, int primary) {}
+    }
+
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         String fault = args.length > 1 ? args[1] : "stop";
         try (LocalCluster cluster = LocalCluster.start(LocalCluster.options().name("failbench").proxies(true))) {
-            cluster.awaitHealthy(Duration.ofSeconds(120));
-            execute(cluster, "create table if not exists bench (at timestamptz default now())");
-            List<Run> results = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                Run r = once(cluster, fault);
-                results.add(r);
-                System.out.printf("  run %2d: %s failover %.0f ms = detection %.0f + decision %.0f + promotion %.0f"
-                        + " + rerouting %.0f%n", i + 1, fault, r.totalMs, r.detectionMs, r.decisionMs, r.promotionMs,
-                        r.reroutingMs);
-            }
-            System.out.println("failover (" + fault + "), time to the first write through the proxy: "
-                    + Stats.of(results.stream().map(Run::totalMs).toList()));
-            System.out.println("  detection: " + Stats.of(results.stream().map(Run::detectionMs).toList()));
-            System.out.println("  decision:  " + Stats.of(results.stream().map(Run::decisionMs).toList()));
-            System.out.println("  promotion: " + Stats.of(results.stream().map(Run::promotionMs).toList()));
-            System.out.println("  rerouting: " + Stats.of(results.stream().map(Run::reroutingMs).toList()));
+            runAll(cluster, fault, runs, processFault(fault));
         }
     }
 
-    static Run once(LocalCluster cluster, String fault) throws Exception {
+    static Fault processFault(String name) {
+        return new Fault() {
+            @Override
+            public void inject(LocalCluster cluster, int primary, long postmaster) {
+                switch (name) {
+                    case "node" -> {
+                        cluster.agent(primary).kill();
+                        cluster.postgres(primary).kill();
+                    }
+                    case "hang-postmaster" -> Signals.send(postmaster, "STOP");
+                    case "kill-postmaster" -> Signals.send(postmaster, "KILL");
+                    case "hang-agent" -> cluster.agent(primary).signal("STOP");
+                    case "hang-node" -> {
+                        cluster.agent(primary).signal("STOP");
+                        Signals.send(postmaster, "STOP");
+                    }
+                    default -> cluster.postgres(primary).stop(StopMode.IMMEDIATE, BUDGET);
+                }
+            }
+
+            @Override
+            public void heal(LocalCluster cluster, int primary) {
+                if (name.equals("node")) {
+                    cluster.agent(primary).start();
+                }
+                if (name.equals("hang-agent") || name.equals("hang-node")) {
+                    cluster.agent(primary).signal("CONT"); // its server was killed by the watchdog: nothing else to wake
+                }
+            }
+        };
+    }
+
+    /** {@code runs} failovers of the running cluster, each caused by {@code fault}, with their phases printed. */
+    public static void runAll(LocalCluster cluster, String name, int runs, Fault fault) throws Exception {
+        cluster.awaitHealthy(Duration.ofSeconds(120));
+        execute(cluster, "create table if not exists bench (at timestamptz default now())");
+        List<Run> results = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            Run r = once(cluster, fault);
+            results.add(r);
+            System.out.printf("  run %2d: %s failover %.0f ms = detection %.0f + decision %.0f + promotion %.0f"
+                    + " + rerouting %.0f%n", i + 1, name, r.totalMs, r.detectionMs, r.decisionMs, r.promotionMs,
+                    r.reroutingMs);
+        }
+        System.out.println("failover (" + name + "), time to the first write through the proxy: "
+                + Stats.of(results.stream().map(Run::totalMs).toList()));
+        System.out.println("  detection: " + Stats.of(results.stream().map(Run::detectionMs).toList()));
+        System.out.println("  decision:  " + Stats.of(results.stream().map(Run::decisionMs).toList()));
+        System.out.println("  promotion: " + Stats.of(results.stream().map(Run::promotionMs).toList()));
+        System.out.println("  rerouting: " + Stats.of(results.stream().map(Run::reroutingMs).toList()));
+    }
+
+    static Run once(LocalCluster cluster, Fault fault) throws Exception {
         ClusterState before = cluster.awaitHealthy(BUDGET);
         int primary = before.getPrimary().getNodeId();
+        fault.prepare(cluster, primary);
+        before = cluster.awaitHealthy(BUDGET);
         long epoch = before.getPrimary().getEpoch();
         int witness = cluster.config().nodes().stream().filter(n -> n.witness()).findFirst().orElseThrow().id();
-        int port = cluster.config().requireNode(witness).proxy().orElseThrow().rwPort();
-        Client client = new Client(port);
+        var witnessNode = cluster.config().requireNode(witness);
+        Client client = new Client(witnessNode.host(), witnessNode.proxy().orElseThrow().rwPort());
         Thread thread = new Thread(client, "bench-client");
         thread.start();
         try {
@@ -83,23 +134,15 @@ public final class FailoverBench {
             client.excludePort(cluster.config().requireNode(primary).requirePostgres().port());
             long postmaster = cluster.postgres(primary).postmasterPid().orElseThrow();
             long t0 = System.currentTimeMillis();
-            switch (fault) {
-                case "node" -> {
-                    cluster.agent(primary).kill();
-                    cluster.postgres(primary).kill();
-                }
-                case "hang-postmaster" -> Signals.send(postmaster, "STOP");
-                case "hang-agent" -> cluster.agent(primary).signal("STOP");
-                case "hang-node" -> {
-                    cluster.agent(primary).signal("STOP");
-                    Signals.send(postmaster, "STOP");
-                }
-                case "kill-postmaster" -> Signals.send(postmaster, "KILL");
-                default -> cluster.postgres(primary).stop(StopMode.IMMEDIATE, BUDGET);
-            }
+            fault.inject(cluster, primary, postmaster);
             long firstWrite = client.awaitSuccessAfter(t0);
-            ClusterState after = cluster.awaitState("promotion committed", BUDGET,
-                    st -> st.getPrimary().getEpoch() == epoch + 1 && st.getPrimary().getPhase() == PrimaryPhase.ACTIVE);
+            // asked of the witness's agent: the primary's own may be cut off and answer from an old state
+            ClusterState[] seen = new ClusterState[1];
+            cluster.awaitState("promotion committed", BUDGET, st -> {
+                seen[0] = stateFrom(witnessNode.adminAddress());
+                return seen[0].getPrimary().getEpoch() == epoch + 1 && seen[0].getPrimary().getPhase() == PrimaryPhase.ACTIVE;
+            });
+            ClusterState after = seen[0];
             long begun = eventAt(after, epoch + 1, "failover begins");
             // a later observation by the same observer replaces the first one: never after the decision
             long detected = Math.min(detectedAt(after, primary, t0), begun);
@@ -108,17 +151,18 @@ public final class FailoverBench {
         } finally {
             client.stop.set(true);
             thread.join(5000);
-            if (fault.equals("node")) {
-                cluster.agent(primary).start();
-            }
-            if (fault.startsWith("hang-") && !fault.equals("hang-postmaster")) {
-                cluster.agent(primary).signal("CONT"); // its server was killed by the watchdog: nothing else to wake
-            }
+            fault.heal(cluster, primary);
             ActionReply r = cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(primary).setWait(true)
                     .setTimeoutMs(BUDGET.toMillis()).build());
             if (!r.getAccepted()) {
                 throw new IllegalStateException("cannot rebuild node " + primary + ": " + r.getMessage());
             }
+        }
+    }
+
+    static ClusterState stateFrom(String adminAddress) {
+        try (AdminClient one = AdminClient.connect(List.of(adminAddress), Duration.ofSeconds(2))) {
+            return one.getState().getState();
         }
     }
 
@@ -150,8 +194,8 @@ public final class FailoverBench {
         private volatile int excludedPort = -1;
         private final String url;
 
-        Client(int port) {
-            url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres&connectTimeout=1&socketTimeout=2"
+        Client(String host, int port) {
+            url = "jdbc:postgresql://" + host + ":" + port + "/postgres?user=postgres&connectTimeout=1&socketTimeout=2"
                     + "&sslmode=disable";
         }
 

@@ -31,7 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This agent's eyes: probes every PostgreSQL server of the cluster on the configured period,
+ * This agent's eyes: probes every PostgreSQL server of the cluster on the configured period
+ * (a probe waiting for its timeout does not hold back the next: {@link ProbeSlots}),
  * watches its own server's postmaster process every local-check period, and commits an
  * observation only when its opinion changes (health, role, streaming, timeline) — never once
  * per probe. The own server's WAL position and lag are also re-reported at most every
@@ -53,6 +54,11 @@ public final class HealthMonitor implements AutoCloseable {
     private final Function<Command, CompletableFuture<Long>> submit;
     private final LongSupplier wallMs;
     private final ScheduledExecutorService timers;
+    private final java.util.concurrent.ExecutorService probeRunner = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "health-probe");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<Integer, ObserverView> views = new ConcurrentHashMap<>();
     private final Map<Integer, Boolean> reporting = new ConcurrentHashMap<>();
     private final Map<Integer, ScheduledFuture<?>> probes = new ConcurrentHashMap<>();
@@ -89,8 +95,33 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void watch(NodeInfo node) {
-        probes.computeIfAbsent(node.getId(), id -> timers.scheduleWithFixedDelay(() -> guarded(() -> probeOnce(node)), 0,
-                config.healthCheck().period().toMillis(), TimeUnit.MILLISECONDS));
+        ProbeSlots slots = new ProbeSlots(config.healthCheck().retries() + 1);
+        probes.computeIfAbsent(node.getId(), id -> timers.scheduleAtFixedRate(() -> guarded(() -> startProbe(node, slots)),
+                0, config.healthCheck().period().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** Starts a probe of {@code node} unless enough are waiting for an answer already. */
+    private void startProbe(NodeInfo node, ProbeSlots slots) {
+        long seq = slots.start();
+        if (seq < 0) {
+            return;
+        }
+        try {
+            probeRunner.execute(() -> {
+                ProbeOutcome outcome;
+                try {
+                    outcome = probe(node);
+                } catch (RuntimeException e) {
+                    slots.finish(seq);
+                    throw e;
+                }
+                if (slots.finish(seq)) {
+                    guarded(() -> update(node.getId(), outcome));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            slots.finish(seq);
+        }
     }
 
     private void followMembership() {
@@ -119,13 +150,13 @@ public final class HealthMonitor implements AutoCloseable {
         return Optional.ofNullable(views.get(subject));
     }
 
-    private void probeOnce(NodeInfo node) {
+    private ProbeOutcome probe(NodeInfo node) {
         ProbeOutcome outcome = prober.probe(node, config.healthCheck().timeout());
         if (node.getId() == self) {
             boolean running = localPostmasterRunning.getAsBoolean();
             outcome = running ? outcome.withRunning(ProbeOutcome.Running.TRUE) : ProbeOutcome.notRunning();
         }
-        update(node.getId(), outcome);
+        return outcome;
     }
 
     /** The fast, certain signal: is the own postmaster process there at all. */
@@ -202,5 +233,6 @@ public final class HealthMonitor implements AutoCloseable {
     @Override
     public void close() {
         timers.shutdownNow();
+        probeRunner.shutdownNow();
     }
 }
