@@ -64,6 +64,18 @@ public final class RelayedAdmin implements AutoCloseable {
         return ask("state").flatMap(bytes -> parse(() -> StateView.parseFrom(bytes))).map(StateView::getState);
     }
 
+    /**
+     * The committed state, only when the answering agent can vouch that it is current: applied at
+     * least as far as the leader had at a majority contact within {@code bound} (an agent just
+     * restarted, or cut off, serves an old state).
+     */
+    public Optional<ClusterState> freshState(Duration bound) {
+        return ask("state").flatMap(bytes -> parse(() -> StateView.parseFrom(bytes)))
+                .filter(v -> v.getRaft().getMajorityContactAgeMs() >= 0
+                        && v.getRaft().getMajorityContactAgeMs() < bound.toMillis())
+                .map(StateView::getState);
+    }
+
     /** Node {@code id}'s own Raft view, or empty when it does not answer (dead, cut off). */
     public Optional<RaftInfo> raftInfo(int id) {
         return ask("raft " + config.requireNode(id).adminAddress()).flatMap(bytes -> parse(() -> RaftInfo.parseFrom(bytes)));

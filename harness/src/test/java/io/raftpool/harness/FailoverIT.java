@@ -140,7 +140,10 @@ class FailoverIT {
         return s.getEventsList().stream().filter(e -> e.getMessage().startsWith("failover begins")).toList();
     }
 
-    /** The current leader, after moving leadership away from {@code avoid} by restarting its agent. */
+    /**
+     * The current leader, after moving leadership away from {@code avoid} by restarting its agent
+     * cleanly (a restart window: no failover even when {@code avoid} runs the primary).
+     */
     static int leaderOtherThan(LocalCluster cluster, int avoid) {
         for (int attempt = 0; attempt < 5; attempt++) {
             cluster.awaitState("a leader", BUDGET, st -> currentLeader(cluster) >= 0);
@@ -148,7 +151,7 @@ class FailoverIT {
             if (leader != avoid) {
                 return leader;
             }
-            cluster.agent(avoid).kill();
+            cluster.agent(avoid).stop(Duration.ofSeconds(20));
             cluster.awaitState("a new leader", BUDGET, st -> currentLeader(cluster) >= 0 && currentLeader(cluster) != avoid);
             cluster.agent(avoid).start();
             cluster.awaitState("agent " + avoid + " back in the group", BUDGET, st -> cluster.admin()
