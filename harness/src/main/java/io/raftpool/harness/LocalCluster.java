@@ -282,6 +282,27 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** The node whose live agent says it is the Raft leader in the newest term; -1 when none does. */
+    public int raftLeader() {
+        int leader = -1;
+        long term = -1;
+        for (NodeConfig n : config.nodes()) {
+            if (!agent(n.id()).isAlive()) {
+                continue;
+            }
+            try {
+                RaftInfo info = admin().getRaftInfo(n.adminAddress());
+                if (info.getRole().equals("LEADER") && info.getTerm() > term) {
+                    leader = n.id();
+                    term = info.getTerm();
+                }
+            } catch (RuntimeException e) {
+                // not answering: paused, cut off or starting
+            }
+        }
+        return leader;
+    }
+
     /** Waits until the committed state satisfies {@code condition}; fails with the last state seen. */
     public ClusterState awaitState(String what, Duration timeout, Predicate<ClusterState> condition) {
         long deadline = System.nanoTime() + timeout.toNanos();

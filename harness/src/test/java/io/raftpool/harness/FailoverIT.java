@@ -8,7 +8,6 @@ import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Event;
 import io.raftpool.proto.NodeRequest;
 import io.raftpool.proto.PrimaryPhase;
-import io.raftpool.proto.RaftInfo;
 import io.raftpool.server.postgres.StopMode;
 import io.raftpool.server.state.ClusterStates;
 import java.sql.Connection;
@@ -146,13 +145,13 @@ class FailoverIT {
      */
     static int leaderOtherThan(LocalCluster cluster, int avoid) {
         for (int attempt = 0; attempt < 5; attempt++) {
-            cluster.awaitState("a leader", BUDGET, st -> currentLeader(cluster) >= 0);
-            int leader = currentLeader(cluster);
+            cluster.awaitState("a leader", BUDGET, st -> cluster.raftLeader() >= 0);
+            int leader = cluster.raftLeader();
             if (leader != avoid) {
                 return leader;
             }
             cluster.agent(avoid).stop(Duration.ofSeconds(20));
-            cluster.awaitState("a new leader", BUDGET, st -> currentLeader(cluster) >= 0 && currentLeader(cluster) != avoid);
+            cluster.awaitState("a new leader", BUDGET, st -> cluster.raftLeader() >= 0 && cluster.raftLeader() != avoid);
             cluster.agent(avoid).start();
             cluster.awaitState("agent " + avoid + " back in the group", BUDGET, st -> cluster.admin()
                     .getRaftInfo(cluster.config().requireNode(avoid).adminAddress()).getLeaderId() >= 0);
@@ -160,19 +159,6 @@ class FailoverIT {
         throw new AssertionError("leadership stayed on node " + avoid);
     }
 
-    static int currentLeader(LocalCluster cluster) {
-        for (var n : cluster.config().nodes()) {
-            try {
-                RaftInfo info = cluster.admin().getRaftInfo(n.adminAddress());
-                if (info.getRole().equals("LEADER")) {
-                    return n.id();
-                }
-            } catch (RuntimeException e) {
-                // that agent is down; ask the next
-            }
-        }
-        return -1;
-    }
 
     static String query(LocalCluster cluster, int node, String sql) {
         try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(node));

@@ -11,8 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,26 +34,20 @@ class FencingIT {
     void aHungPostmastersOpenSessionCommitsNothingOnceAStandbyIsPromoted() throws Exception {
         LocalCluster cluster = SHARED.cluster();
         FailoverIT.execute(cluster, 0, "create table d (id int primary key)");
-        List<DirectSessions.Ack> acks = new CopyOnWriteArrayList<>();
-        AtomicReference<SQLException> ended = new AtomicReference<>();
-        AtomicBoolean stop = new AtomicBoolean();
         long postmaster = cluster.postgres(0).postmasterPid().orElseThrow();
-        try (Connection direct = DriverManager.getConnection(cluster.jdbcUrl(0) + "&socketTimeout=5")) {
-            Thread writer = new Thread(() -> DirectSessions.insertUntilRefused(direct, "d", acks, ended, stop), "direct-writer");
-            writer.start();
-            cluster.awaitState("the direct session commits", BUDGET, st -> acks.size() >= 5);
+        try (DirectSessions.Writer writer = DirectSessions.Writer.start(cluster, 0, "d")) {
+            cluster.awaitState("the direct session commits", BUDGET, st -> writer.acks.size() >= 5);
             Signals.send(postmaster, "STOP");
             try {
                 ClusterState s = cluster.awaitState("node 1 promoted", BUDGET, st -> st.getPrimary().getNodeId() == 1
                         && st.getPrimary().getPhase() == PrimaryPhase.ACTIVE);
-                cluster.awaitState("the direct session ended", BUDGET, st -> ended.get() != null);
-                stop.set(true);
-                writer.join(10_000);
-                assertNoAckAfterThePromotionBegan(s, acks);
+                cluster.awaitState("the direct session ended", BUDGET, st -> writer.ended.get() != null);
+                writer.stop();
+                assertNoAckAfterThePromotionBegan(s, writer.acks);
                 assertThat(thisTestsEvents(s)).anyMatch(e -> e.getKind().equals("fence")
                         && e.getMessage().contains("killed its PostgreSQL"));
             } finally {
-                stop.set(true);
+                writer.halt();
                 if (ProcessHandle.of(postmaster).isPresent()) {
                     Signals.send(postmaster, "CONT");
                 }

@@ -34,7 +34,7 @@ class RaftGroupIT {
         cluster.agent(leader).kill();
 
         cluster.awaitState("a new leader", BUDGET, st -> {
-            int now = FailoverIT.currentLeader(cluster);
+            int now = cluster.raftLeader();
             return now >= 0 && now != leader;
         });
         List<ClusterState> survivors = new ArrayList<>();

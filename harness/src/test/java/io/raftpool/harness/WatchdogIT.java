@@ -17,9 +17,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,29 +36,23 @@ class WatchdogIT {
     void aPrimaryWhoseAgentAndPostmasterHangCommitsNothingForAnOpenSessionOnceAStandbyIsPromoted() throws Exception {
         LocalCluster cluster = SHARED.cluster();
         FailoverIT.execute(cluster, 0, "create table w (id int primary key)");
-        List<DirectSessions.Ack> acks = new CopyOnWriteArrayList<>();
-        AtomicReference<SQLException> ended = new AtomicReference<>();
-        AtomicBoolean stop = new AtomicBoolean();
         long postmaster = cluster.postgres(0).postmasterPid().orElseThrow();
         ManagedProcess agent = cluster.agent(0);
-        try (Connection direct = DriverManager.getConnection(cluster.jdbcUrl(0) + "&socketTimeout=5")) {
-            Thread writer = new Thread(() -> DirectSessions.insertUntilRefused(direct, "w", acks, ended, stop), "direct-writer");
-            writer.start();
-            cluster.awaitState("the direct session commits", BUDGET, st -> acks.size() >= 5);
+        try (DirectSessions.Writer writer = DirectSessions.Writer.start(cluster, 0, "w")) {
+            cluster.awaitState("the direct session commits", BUDGET, st -> writer.acks.size() >= 5);
             agent.signal("STOP");
             Signals.send(postmaster, "STOP");
             try {
                 ClusterState s = cluster.awaitState("node 1 promoted", BUDGET, st -> st.getPrimary().getNodeId() == 1
                         && st.getPrimary().getPhase() == PrimaryPhase.ACTIVE);
-                cluster.awaitState("the direct session ended", BUDGET, st -> ended.get() != null);
-                stop.set(true);
-                writer.join(10_000);
+                cluster.awaitState("the direct session ended", BUDGET, st -> writer.ended.get() != null);
+                writer.stop();
                 long began = failoverBegan(s);
-                assertThat(acks.stream().filter(a -> a.atMs() >= began).toList())
+                assertThat(writer.acks.stream().filter(a -> a.atMs() >= began).toList())
                         .as("commits the old primary acknowledged after the failover began at %d", began).isEmpty();
                 assertThat(ProcessHandle.of(postmaster)).as("the old postmaster, killed by the watchdog").isEmpty();
             } finally {
-                stop.set(true);
+                writer.halt();
                 if (ProcessHandle.of(postmaster).isPresent()) {
                     Signals.send(postmaster, "CONT");
                 }

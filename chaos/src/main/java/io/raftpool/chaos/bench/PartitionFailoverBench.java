@@ -67,7 +67,7 @@ public final class PartitionFailoverBench {
             int victim = onPrimary ? leader : primary;
             cluster.agent(victim).stop(Duration.ofSeconds(20));
             cluster.awaitState("a leader other than node " + victim, BUDGET, s -> {
-                int now = leaderOf(cluster);
+                int now = cluster.raftLeader();
                 return now >= 0 && now != victim;
             });
             cluster.agent(victim).start();
@@ -78,21 +78,8 @@ public final class PartitionFailoverBench {
     }
 
     private static int awaitLeader(LocalCluster cluster) {
-        cluster.awaitState("a Raft leader", BUDGET, s -> leaderOf(cluster) >= 0);
-        return leaderOf(cluster);
-    }
-
-    private static int leaderOf(LocalCluster cluster) {
-        for (var n : cluster.config().nodes()) {
-            try {
-                if (ask(cluster, n.id()).getRole().equals("LEADER")) {
-                    return n.id();
-                }
-            } catch (RuntimeException e) {
-                // that agent is down; ask the next
-            }
-        }
-        return -1;
+        cluster.awaitState("a Raft leader", BUDGET, s -> cluster.raftLeader() >= 0);
+        return cluster.raftLeader();
     }
 
     private static RaftInfo ask(LocalCluster cluster, int node) {

@@ -42,7 +42,7 @@ public final class AdminClusterOps implements ClusterOps {
 
     private Outcome call(String rpc, Function<AdminClient, ActionReply> call) {
         List<String> all = cluster.config().nodes().stream().map(NodeConfig::adminAddress).toList();
-        int leader = Leaders.find(cluster);
+        int leader = cluster.raftLeader();
         String first = leader >= 0 ? cluster.config().requireNode(leader).adminAddress() : all.get(0);
         try (AdminClient client = AdminClient.connect(first, all, CALL_TIMEOUT)) {
             ActionReply reply = call.apply(client);

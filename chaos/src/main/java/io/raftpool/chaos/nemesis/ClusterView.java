@@ -68,7 +68,7 @@ final class ClusterView {
 
     /** The node that says it is the Raft leader in the newest term, -1 when none does. */
     int leader() {
-        return Leaders.find(cluster);
+        return cluster.raftLeader();
     }
 
     List<Integer> allNodes() {

@@ -26,7 +26,8 @@ public final class FenceWatchdog {
     private final long deviceTimeoutMs;
     private final long graceMs;
     private final Lease inherited;
-    private Lease current;
+    private volatile Lease current;
+    private volatile Optional<WatchdogStatus> status;
     private long spawnedAt;
     private boolean spawnedOnce;
 
@@ -38,6 +39,7 @@ public final class FenceWatchdog {
         this.graceMs = graceMs;
         this.inherited = files.readLease().orElse(Lease.NONE);
         this.current = inherited;
+        this.status = files.readStatus();
     }
 
     /** The lease the previous agent left (its deadline holds until this agent has contact of its own). */
@@ -49,18 +51,23 @@ public final class FenceWatchdog {
         return current;
     }
 
+    /** The watchdog's status as last read by {@link #ensureRunning} (on the lease timer, every 100 ms). */
     public Optional<WatchdogStatus> status() {
-        return files.readStatus();
+        return status;
     }
 
     /** Whether a watchdog process runs and turns its loop (its last status is fresh). */
     public boolean running(long nowNanos) {
-        return status().filter(s -> nowNanos - s.beatNanos() < BEAT_STALE_NANOS)
+        return status.filter(s -> nowNanos - s.beatNanos() < BEAT_STALE_NANOS)
                 .filter(s -> ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false)).isPresent();
     }
 
-    /** Starts the watchdog when none runs; at most every two seconds (a JVM takes a moment to come up). */
+    /**
+     * Reads the watchdog's status, and starts the watchdog when none runs; at most every two
+     * seconds (a JVM takes a moment to come up).
+     */
     public void ensureRunning(long nowNanos) {
+        status = files.readStatus();
         if (running(nowNanos) || (spawnedOnce && nowNanos - spawnedAt < RESPAWN_NANOS)) {
             return;
         }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
@@ -78,10 +77,8 @@ public record WatchdogFiles(Path dir) {
     private static Optional<String> read(Path file) {
         try {
             return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
         } catch (IOException e) {
-            return Optional.empty();
+            return Optional.empty(); // none yet, or being replaced: the next turn reads it
         }
     }
 }
