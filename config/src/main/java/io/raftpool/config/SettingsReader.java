@@ -83,7 +83,8 @@ final class SettingsReader {
         ProxySettings p = new ProxySettings(
                 s.duration("stale_after", d.staleAfter(), Duration.ofMillis(50), HOUR),
                 s.duration("connect_timeout", d.connectTimeout(), Duration.ofMillis(10), HOUR),
-                s.duration("startup_timeout", d.startupTimeout(), Duration.ofMillis(100), HOUR));
+                s.duration("startup_timeout", d.startupTimeout(), Duration.ofMillis(100), HOUR),
+                s.integer("io_threads", 1, ProxySettings.MAX_IO_THREADS, d.ioThreads()));
         s.finish();
         return p;
     }

@@ -82,6 +82,12 @@ class SettingValuesTest {
         assertThat(read).isEqualTo(expected);
     }
 
+    @Test
+    void theProxyRelaysOnOneEventLoopUnlessToldOtherwise() {
+        assertThat(valid.load().proxy().ioThreads()).isEqualTo(1);
+        assertThat(valid.set("proxy.io_threads", 4).load().proxy().ioThreads()).isEqualTo(4);
+    }
+
     static Stream<Arguments> outOfRange() {
         return Stream.of(
                 Arguments.of("nodes[0].id", -1, "0 to 9999"),
@@ -105,6 +111,8 @@ class SettingValuesTest {
                 Arguments.of("health_check.local_check_period", "9ms", "10ms to 1m"),
                 Arguments.of("failover.fence_grace", "0s", "50ms to 1h"),
                 Arguments.of("proxy.connect_timeout", "0ms", "10ms to 1h"),
+                Arguments.of("proxy.io_threads", 0, "1 to 64"),
+                Arguments.of("proxy.io_threads", 65, "1 to 64"),
                 Arguments.of("admin.call_timeout", "99999999999999999999s", "100ms to 1h"),
                 Arguments.of("admin.call_timeout", "9999999999999999h", "100ms to 1h"));
     }

@@ -49,7 +49,7 @@ public final class Proxy implements AutoCloseable {
         this.options = options;
         this.router = new Router(options.settings().staleAfter(), metrics);
         this.acceptors = transport.newGroup(1, "raftpool-proxy-accept");
-        this.workers = transport.newGroup(Runtime.getRuntime().availableProcessors(), "raftpool-proxy-io");
+        this.workers = transport.newGroup(options.settings().ioThreads(), "raftpool-proxy-io");
     }
 
     /** Binds the ports and starts following the cluster; throws when a port cannot be bound. */

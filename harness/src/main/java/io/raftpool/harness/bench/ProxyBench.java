@@ -2,42 +2,42 @@ package io.raftpool.harness.bench;
 
 import io.raftpool.config.NodeConfig;
 import io.raftpool.harness.LocalCluster;
-import io.raftpool.harness.Preflight;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * What the proxy costs: pgbench through a proxy's read-write port against pgbench straight to
- * the primary, in the same run (select-only with 1, 8 and 64 clients, the TPC-B-like mix with 8 and
- * 64), alternating for a few rounds; median latency from pgbench's per-transaction log; the proxy's
- * CPU time per transaction (from /proc); and the proxy's resident memory with 1,000 idle client
- * sessions, after a warm-up of both paths. Everything
- * shares this machine's cores, so the ratio says as much about the scheduler as about the proxy.
+ * What the proxy costs: pgbench straight to the primary against pgbench through a proxy's
+ * read-write port, and with {@code -Draftpool.bench.peers=true} (bench/run.sh proxy-peers) through
+ * pgbouncer (session mode) and haproxy (tcp mode) in front of the same primary too. Select-only
+ * with 1, 8 and 64 clients, the TPC-B-like mix with 8 and 64; the paths alternate within each
+ * round (each round starts one path later), so that drift of the machine falls on all alike, and
+ * the median of the rounds is reported. Per path: throughput and its ratio to direct, median
+ * latency from pgbench's per-transaction log and what the hop adds to it, and the relay's CPU
+ * time per transaction (from /proc). Then the resident memory of raftpool's proxy (and
+ * pgbouncer's) with 1,000 idle client sessions. Everything shares this machine's cores.
  *
- * <p>Usage: {@code java -cp cli/target/raftpool.jar io.raftpool.harness.bench.ProxyBench [seconds] [sessions] [rounds]}
+ * <p>Usage: {@code java [-Draftpool.bench.peers=true] -cp cli/target/raftpool.jar io.raftpool.harness.bench.ProxyBench
+ * [seconds] [sessions] [rounds]}
  */
 public final class ProxyBench {
-    private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+)");
-    private static final Pattern TRANSACTIONS = Pattern.compile("number of transactions actually processed: ([0-9]+)");
 
-    record Run(double tps, long transactions, double medianUs) {}
+    /** A way to the primary: straight, or through a relay whose process is {@code pid} (0: none). */
+    record Route(String name, int port, long pid) {}
+
+    record Sample(double tps, double ratio, double medianUs, double addedUs, double cpuUs) {}
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int sessions = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        boolean peers = Boolean.getBoolean("raftpool.bench.peers");
         LocalCluster.Options options = LocalCluster.options().name("proxybench").proxies(true)
                 .set("postgres", "parameters", Map.of("max_connections", Integer.toString(sessions + 200),
                         "shared_buffers", "128MB"));
@@ -45,70 +45,93 @@ public final class ProxyBench {
             cluster.awaitHealthy(Duration.ofSeconds(120));
             NodeConfig primary = cluster.config().requireNode(0);
             int directPort = primary.requirePostgres().port();
-            int proxyPort = primary.proxy().orElseThrow().rwPort();
-            pgbenchOutput(List.of("-i", "-q", "-s", "10"), directPort);
-            // warm-up, not counted: the proxy's JIT compiles its hot paths in the first seconds,
-            // and on a small machine the compiler's own CPU time would be charged to the proxy
-            for (int port : List.of(directPort, proxyPort)) {
-                pgbenchOutput(List.of("-n", "-S", "-c", "8", "-j", "2", "-T", Integer.toString(Math.max(5, seconds / 2))),
-                        port);
-            }
-            long proxyPid = cluster.proxy(0).pid();
-            System.out.printf("%-12s %7s %11s %11s %6s %16s %16s %14s%n", "workload", "clients", "direct tps",
-                    "proxy tps", "ratio", "median latency", "median added", "proxy CPU/txn");
-            // one client: the hop's own latency, with the cores idle; 8 and 64: the cores saturated
-            for (String workload : List.of("select-only", "tpcb-like")) {
-                for (int clients : workload.equals("select-only") ? List.of(1, 8, 64) : List.of(8, 64)) {
-                    List<String> a = new ArrayList<>(List.of("-n", "-c", Integer.toString(clients), "-j",
-                            Integer.toString(Math.min(2, clients)), "-T", Integer.toString(seconds)));
-                    if (workload.equals("select-only")) {
-                        a.add("-S");
+            List<Route> paths = new ArrayList<>(List.of(new Route("direct", directPort, 0),
+                    new Route("raftpool", primary.proxy().orElseThrow().rwPort(), cluster.proxy(0).pid())));
+            Path peerDir = cluster.dir().resolve("peers");
+            try (PeerRelays relays = peers
+                    ? PeerRelays.start(directPort, sessions, primary.requirePostgres().osUser(), peerDir)
+                    : null) {
+                if (relays != null) {
+                    relays.relays().forEach(r -> paths.add(new Route(r.name(), r.port(), r.pid())));
+                }
+                Pgbench.output(List.of("-i", "-q", "-s", "10"), directPort);
+                // warm-up, not counted: the proxy's JIT compiles its hot paths in the first seconds,
+                // and on a small machine the compiler's own CPU time would be charged to the proxy
+                for (Route p : paths) {
+                    Pgbench.output(Pgbench.timed("select-only", 8, Math.max(5, seconds / 2)), p.port());
+                }
+                System.out.printf("%d s per run, %d rounds, paths %s%n", seconds, rounds,
+                        paths.stream().map(Route::name).toList());
+                System.out.printf("%-12s %7s %-10s %9s %6s %-22s %11s %11s %10s%n", "workload", "clients", "path",
+                        "tps", "ratio", "ratios", "median lat", "added", "CPU/txn");
+                // one client: the hop's own latency, with the cores idle; 8 and 64: the cores saturated
+                for (String workload : List.of("select-only", "tpcb-like")) {
+                    for (int clients : workload.equals("select-only") ? List.of(1, 8, 64) : List.of(8, 64)) {
+                        report(workload, clients, paths, measure(Pgbench.timed(workload, clients, seconds), paths,
+                                rounds));
                     }
-                    // direct and proxied runs alternate, so that drift of the machine (other tenants,
-                    // the agents' own work) falls on both alike; the median of the rounds is reported
-                    List<Double> ratios = new ArrayList<>();
-                    List<Double> added = new ArrayList<>();
-                    List<Double> directLatency = new ArrayList<>();
-                    List<Double> cpu = new ArrayList<>();
-                    List<Double> directTps = new ArrayList<>();
-                    List<Double> proxyTps = new ArrayList<>();
-                    for (int round = 0; round < rounds; round++) {
-                        Run direct = pgbench(a, directPort);
-                        long cpuBefore = cpuMicros(proxyPid);
-                        Run proxied = pgbench(a, proxyPort);
-                        long cpuUsed = cpuMicros(proxyPid) - cpuBefore;
-                        directTps.add(direct.tps);
-                        proxyTps.add(proxied.tps);
-                        ratios.add(proxied.tps / direct.tps);
-                        directLatency.add(direct.medianUs);
-                        added.add(proxied.medianUs - direct.medianUs);
-                        cpu.add(cpuUsed / (double) proxied.transactions);
+                }
+                for (Route p : paths.subList(1, paths.size())) {
+                    if (!p.name().equals("haproxy")) {
+                        idleSessions(p, sessions);
                     }
-                    System.out.printf("%-12s %7d %11.0f %11.0f %6.2f %13.0f µs %13.0f µs %11.1f µs   ratios %s%n",
-                            workload, clients, median(directTps), median(proxyTps), median(ratios),
-                            median(directLatency), median(added), median(cpu),
-                            ratios.stream().map(r -> String.format("%.2f", r)).toList());
                 }
             }
-            idleSessions(cluster, proxyPort, sessions);
         }
     }
 
-    static void idleSessions(LocalCluster cluster, int proxyPort, int sessions) throws SQLException {
-        long pid = cluster.proxy(0).pid();
-        long before = rssKb(pid);
+    /** Every path once per round, each round starting one path later; samples by path name. */
+    static Map<String, List<Sample>> measure(List<String> args, List<Route> paths, int rounds) throws Exception {
+        Map<String, List<Sample>> samples = new LinkedHashMap<>();
+        paths.forEach(p -> samples.put(p.name(), new ArrayList<>()));
+        for (int round = 0; round < rounds; round++) {
+            Map<String, Pgbench.Run> runs = new LinkedHashMap<>();
+            Map<String, Double> cpu = new LinkedHashMap<>();
+            for (int i = 0; i < paths.size(); i++) {
+                Route p = paths.get((i + round) % paths.size());
+                long before = p.pid() == 0 ? 0 : ProcFs.cpuMicros(p.pid());
+                Pgbench.Run run = Pgbench.run(args, p.port());
+                long used = p.pid() == 0 ? 0 : ProcFs.cpuMicros(p.pid()) - before;
+                runs.put(p.name(), run);
+                cpu.put(p.name(), used / (double) run.transactions());
+            }
+            Pgbench.Run direct = runs.get("direct");
+            for (Route p : paths) {
+                Pgbench.Run run = runs.get(p.name());
+                samples.get(p.name()).add(new Sample(run.tps(), run.tps() / direct.tps(), run.medianUs(),
+                        run.medianUs() - direct.medianUs(), cpu.get(p.name())));
+            }
+        }
+        return samples;
+    }
+
+    private static void report(String workload, int clients, List<Route> paths, Map<String, List<Sample>> samples) {
+        for (Route p : paths) {
+            List<Sample> s = samples.get(p.name());
+            boolean direct = p.pid() == 0;
+            System.out.printf("%-12s %7d %-10s %9.0f %6s %-22s %8.0f µs %8s %10s%n", workload, clients, p.name(),
+                    median(s.stream().map(Sample::tps).toList()),
+                    direct ? "" : String.format("%.2f", median(s.stream().map(Sample::ratio).toList())),
+                    direct ? "" : s.stream().map(x -> String.format("%.2f", x.ratio())).toList().toString(),
+                    median(s.stream().map(Sample::medianUs).toList()),
+                    direct ? "" : String.format("%+.0f µs", median(s.stream().map(Sample::addedUs).toList())),
+                    direct ? "" : String.format("%.1f µs", median(s.stream().map(Sample::cpuUs).toList())));
+        }
+    }
+
+    static void idleSessions(Route relay, int sessions) throws SQLException {
+        long before = ProcFs.rssKb(relay.pid());
         List<Connection> open = new ArrayList<>();
         try {
             for (int i = 0; i < sessions; i++) {
-                Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + proxyPort
+                Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + relay.port()
                         + "/postgres?user=postgres&sslmode=disable&connectTimeout=10");
                 c.createStatement().execute("select 1");
                 open.add(c);
             }
-            System.gc();
-            long with = rssKb(pid);
-            System.out.printf("proxy resident memory: %d MB at rest, %d MB with %d idle client sessions (%.1f kB each)%n",
-                    before / 1024, with / 1024, open.size(), (with - before) / (double) open.size());
+            long with = ProcFs.rssKb(relay.pid());
+            System.out.printf("%s resident memory: %d MB at rest, %d MB with %d idle client sessions (%.1f kB each)%n",
+                    relay.name(), before / 1024, with / 1024, open.size(), (with - before) / (double) open.size());
         } finally {
             for (Connection c : open) {
                 c.close();
@@ -120,82 +143,5 @@ public final class ProxyBench {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    /** User plus system CPU time the process has used so far (from /proc, in clock ticks of 10 ms). */
-    static long cpuMicros(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // the command name may hold spaces; the fields after its closing parenthesis do not
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000L;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the CPU time of pid " + pid + ": " + e.getMessage(), e);
-        }
-    }
-
-    static long rssKb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the memory of pid " + pid + ": " + e.getMessage(), e);
-        }
-        throw new IllegalStateException("no VmRSS for pid " + pid);
-    }
-
-    /** A timed run, with every transaction's latency logged (pgbench -l) to take the median. */
-    static Run pgbench(List<String> args, int port) throws IOException, InterruptedException {
-        Path logs = Files.createTempDirectory("raftpool-proxybench");
-        try {
-            List<String> logged = new ArrayList<>(args);
-            logged.addAll(List.of("-l", "--log-prefix=" + logs.resolve("txn")));
-            String out = pgbenchOutput(logged, port);
-            Matcher t = TPS.matcher(out);
-            Matcher n = TRANSACTIONS.matcher(out);
-            if (!t.find() || !n.find()) {
-                throw new IllegalStateException("cannot read pgbench's output:\n" + out);
-            }
-            List<Long> latencies = new ArrayList<>();
-            try (var files = Files.list(logs)) {
-                for (Path f : files.toList()) {
-                    // each line: client_id transaction_no latency_us script_no epoch_s epoch_us
-                    for (String line : Files.readAllLines(f)) {
-                        latencies.add(Long.parseLong(line.split(" ")[2]));
-                    }
-                }
-            }
-            if (latencies.isEmpty()) {
-                throw new IllegalStateException("pgbench logged no transaction:\n" + out);
-            }
-            Collections.sort(latencies);
-            return new Run(Double.parseDouble(t.group(1)), Long.parseLong(n.group(1)),
-                    latencies.get(latencies.size() / 2));
-        } finally {
-            try (var files = Files.list(logs)) {
-                for (Path f : files.toList()) {
-                    Files.delete(f);
-                }
-            }
-            Files.delete(logs);
-        }
-    }
-
-    static String pgbenchOutput(List<String> args, int port) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Preflight.pgBin().resolve("pgbench").toString(), "-h", "127.0.0.1",
-                "-p", Integer.toString(port), "-U", "postgres"));
-        cmd.addAll(args);
-        cmd.add("postgres");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("PGSSLMODE", "disable");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IllegalStateException("pgbench " + args + " on port " + port + " failed:\n" + out);
-        }
-        return out;
     }
 }

@@ -85,13 +85,19 @@ public final class OsCommand {
         return result;
     }
 
+    /** {@code command} as it runs as the os user: behind setpriv when raftpool runs as root. */
+    public List<String> argv(List<String> command) {
+        List<String> argv = new ArrayList<>(prefix);
+        argv.addAll(command);
+        return argv;
+    }
+
     /**
      * Runs the command and returns how it ended, non-zero exit included. A timeout kills it
      * (and whatever it started that still runs under it) and throws {@link PostgresException}.
      */
     public CommandResult execute(Command command) {
-        List<String> argv = new ArrayList<>(prefix);
-        argv.addAll(command.argv());
+        List<String> argv = argv(command.argv());
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .directory(new File("/"))
                 .redirectErrorStream(true)
