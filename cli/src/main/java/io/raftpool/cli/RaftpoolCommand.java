@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
             RemoveNodeCommand.class,
             RebuildMemberCommand.class,
             NoteCommand.class,
+            PauseCommand.class,
+            ResumeCommand.class,
             AgentCommand.class,
             ProxyCommand.class,
             DemoCommand.class,

@@ -6,6 +6,7 @@ import io.raftpool.proto.Backend;
 import io.raftpool.proto.BackendStatus;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.NodeRequest;
+import io.raftpool.proto.PauseRequest;
 import io.raftpool.proto.PrimaryPhase;
 import io.raftpool.proto.SwitchoverRequest;
 import java.sql.Connection;
@@ -28,6 +29,11 @@ final class ClusterReset {
     static ClusterState reset(LocalCluster cluster) {
         cluster.agents().values().forEach(ManagedProcess::start);
         cluster.proxies().values().forEach(ManagedProcess::start);
+        // a test that paused the cluster (maintenance mode) leaves no failover to happen by itself
+        if (cluster.awaitState("a committed state", STEP, st -> true).hasMaintenance()) {
+            require(cluster.admin().resume(PauseRequest.newBuilder().setBy("harness").setReason("reset for the next test")
+                    .build()), "resume");
+        }
         ClusterState s = cluster.awaitState("an active primary", STEP,
                 st -> st.getPrimary().getPhase() == PrimaryPhase.ACTIVE);
         for (Backend b : s.getBackendsList()) {

@@ -152,6 +152,18 @@ public final class AdminClient implements Closeable {
         return ask("AddNote", agents, true, deadline, stub -> stub.addNote(request));
     }
 
+    /** raftpool pause: maintenance mode, until resumed or for {@code duration_ms}. */
+    public ActionReply pause(io.raftpool.proto.PauseRequest request) {
+        Duration deadline = callTimeout.plusMillis(Math.max(0, request.getTimeoutMs()));
+        return ask("Pause", agents, true, deadline, stub -> stub.pause(request));
+    }
+
+    /** raftpool resume: ends maintenance mode. */
+    public ActionReply resume(io.raftpool.proto.PauseRequest request) {
+        Duration deadline = callTimeout.plusMillis(Math.max(0, request.getTimeoutMs()));
+        return ask("Resume", agents, true, deadline, stub -> stub.resume(request));
+    }
+
     /** A planned switch of the primary ({@code target} -1: the best standby). */
     public ActionReply switchover(SwitchoverRequest request) {
         Duration deadline = request.getWait() ? callTimeout.plusMillis(Math.max(0, request.getTimeoutMs())) : callTimeout;

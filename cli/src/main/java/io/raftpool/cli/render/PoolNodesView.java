@@ -21,6 +21,9 @@ public final class PoolNodesView {
         if (state.getOperation().getKind() != Operation.Kind.KIND_NONE) {
             out.append(operationLine(state, zone)).append('\n');
         }
+        if (state.hasMaintenance()) {
+            out.append(StatusView.maintenanceLine(state.getMaintenance(), zone)).append('\n');
+        }
         out.append(servedByLine(view, zone)).append('\n');
         return out.toString();
     }
@@ -71,6 +74,7 @@ public final class PoolNodesView {
         } else {
             root.set("operation", operationJson(state.getOperation()));
         }
+        root.set("maintenance", StatusView.maintenanceJson(state));
         root.set("served_by", servedByJson(view));
         return Json.write(root);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftpool.api.view.PoolNodesRows;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Event;
+import io.raftpool.proto.Maintenance;
 import io.raftpool.proto.Operation;
 import io.raftpool.proto.RaftInfo;
 import io.raftpool.proto.StateView;
@@ -32,6 +33,9 @@ public final class StatusView {
         if (state.getOperation().getKind() != Operation.Kind.KIND_NONE) {
             out.append(PoolNodesView.operationLine(state, zone)).append('\n');
         }
+        if (state.hasMaintenance()) {
+            out.append(maintenanceLine(state.getMaintenance(), zone)).append('\n');
+        }
         out.append(raftLine(view, contactBoundMs)).append('\n');
         out.append("vip: ").append(vipText(state, zone)).append("\n\n");
         out.append(Table.render(PoolNodesRows.of(state, zone)));
@@ -39,6 +43,24 @@ public final class StatusView {
             out.append("\nlatest events:\n").append(EventsView.text(state, events, zone));
         }
         return out.toString();
+    }
+
+    static String maintenanceLine(Maintenance m, ZoneId zone) {
+        return "MAINTENANCE MODE: paused since " + Formats.localTime(m.getSinceMs(), zone)
+                + (m.getBy().isBlank() ? "" : " by " + m.getBy()) + (m.getReason().isBlank() ? "" : " (" + m.getReason() + ")")
+                + ", until " + (m.getUntilMs() == 0 ? "raftpool resume" : Formats.localTime(m.getUntilMs(), zone))
+                + ": no automatic failover, auto_rejoin or start of a stopped server; fencing goes on";
+    }
+
+    static ObjectNode maintenanceJson(ClusterState state) {
+        ObjectNode o = Json.object();
+        Maintenance m = state.getMaintenance();
+        o.put("paused", state.hasMaintenance());
+        Json.putTime(o, "since", state.hasMaintenance() ? m.getSinceMs() : 0);
+        Json.putTime(o, "until", m.getUntilMs());
+        Json.putOrNull(o, "by", state.hasMaintenance() && !m.getBy().isBlank() ? m.getBy() : null);
+        Json.putOrNull(o, "reason", state.hasMaintenance() && !m.getReason().isBlank() ? m.getReason() : null);
+        return o;
     }
 
     /** The line above each redrawn view of {@code status --watch}: when it was served. */
@@ -91,6 +113,7 @@ public final class StatusView {
         } else {
             root.set("operation", PoolNodesView.operationJson(state.getOperation()));
         }
+        root.set("maintenance", maintenanceJson(state));
         ObjectNode watchdog = root.putObject("watchdog");
         watchdog.put("agents_total", state.getNodesCount());
         Json.putOrNull(watchdog, "leader_id", raft.getLeaderId(), -1);

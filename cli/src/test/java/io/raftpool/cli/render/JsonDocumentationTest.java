@@ -38,13 +38,13 @@ class JsonDocumentationTest {
         assertThat(printed).isEqualTo(documented("## `pool-nodes --json`"));
     }
 
-    /** primary, operation and the events are documented where they come from; status names them and adds the rest. */
+    /** primary, operation, maintenance and the events are documented where they come from; status names them and adds the rest. */
     @Test
     void status() throws IOException {
         Set<String> printed = keys(Json.write(StatusView.json(FailoverScenario.view(FailoverScenario.duringRecovery()), 5, 1000)));
         Set<String> own = new TreeSet<>(printed);
         own.removeIf(k -> k.startsWith("nodes[].") || k.startsWith("events[].") || k.startsWith("primary.")
-                || k.startsWith("operation."));
+                || k.startsWith("operation.") || k.startsWith("maintenance."));
 
         assertThat(own).isEqualTo(documented("## `status --json"));
         assertThat(under(printed, "events[].")).isEqualTo(under(documented("## `events --json"), "events[]."));

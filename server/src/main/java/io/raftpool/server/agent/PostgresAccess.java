@@ -6,7 +6,7 @@ import io.raftpool.config.PostgresConfig;
 import io.raftpool.proto.NodeInfo;
 import io.raftpool.server.health.ProbeOutcome;
 import io.raftpool.server.leader.FailoverPolicy;
-import io.raftpool.server.leader.LeaderDuties;
+import io.raftpool.server.leader.CandidateProber;
 import io.raftpool.server.postgres.Password;
 import io.raftpool.server.postgres.PgProbe;
 import io.raftpool.server.postgres.PostgresServer;
@@ -22,7 +22,7 @@ import java.util.Optional;
  * How this agent reaches PostgreSQL: its own server (through the one process runner) and every
  * server of the cluster for probes, as each node's configured superuser.
  */
-final class PostgresAccess implements LeaderDuties.CandidateProber {
+final class PostgresAccess implements CandidateProber {
     private final Optional<PostgresServer> local;
     private final Optional<ServerProcesses> localProcesses;
     private final Map<Integer, Login> logins = new HashMap<>();

@@ -43,6 +43,7 @@ public final class AdminActions {
     private final LongSupplier wallMs;
 
     private final MemberRebuild rebuild;
+    private final MaintenanceActions maintenance;
 
     public AdminActions(int self, RaftNode raft, StateHub hub, LongSupplier wallMs, MemberRebuild.Members members) {
         this.self = self;
@@ -51,6 +52,12 @@ public final class AdminActions {
         this.state = () -> hub.current().state();
         this.wallMs = wallMs;
         this.rebuild = new MemberRebuild(self, raft, state, members);
+        this.maintenance = new MaintenanceActions(this, wallMs);
+    }
+
+    /** pause and resume: see {@link MaintenanceActions}. */
+    public MaintenanceActions maintenance() {
+        return maintenance;
     }
 
     /** rebuild-member: see {@link MemberRebuild}. */
@@ -274,7 +281,7 @@ public final class AdminActions {
      * agent just back from a restart, a pause or a partition would otherwise judge a request
      * against what it knew before ("node 0 is the primary") until it caught up.
      */
-    private Optional<ClusterState> currentState() {
+    Optional<ClusterState> currentState() {
         long deadline = System.nanoTime() + CATCH_UP.toNanos();
         try {
             while (true) {
@@ -299,7 +306,7 @@ public final class AdminActions {
         }
     }
 
-    private ActionReply notCurrent() {
+    ActionReply notCurrent() {
         return refused("the agent of node " + self + " cannot confirm that it has the current cluster state (no Raft"
                 + " leader answered it within " + CATCH_UP.toSeconds() + " s): nothing was done; retry, or ask another"
                 + " agent, once the Raft group has a leader");
@@ -337,7 +344,7 @@ public final class AdminActions {
                         state.get().getPrimary().getEpoch()));
     }
 
-    private Optional<String> commit(Command c, Duration timeout) {
+    Optional<String> commit(Command c, Duration timeout) {
         try {
             long index = raft.submit(c).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             // read your writes: the next command to this agent is checked against this one
@@ -357,7 +364,7 @@ public final class AdminActions {
         }
     }
 
-    private Command.Builder base() {
+    Command.Builder base() {
         return Command.newBuilder().setIssuedMs(wallMs.getAsLong()).setIssuer(self);
     }
 
@@ -365,11 +372,11 @@ public final class AdminActions {
         return r.getTimeoutMs() > 0 ? Duration.ofMillis(r.getTimeoutMs()) : DEFAULT_WAIT;
     }
 
-    private static ActionReply refused(String why) {
+    static ActionReply refused(String why) {
         return ActionReply.newBuilder().setAccepted(false).setMessage(why).build();
     }
 
-    private static ActionReply accepted(String what, long epoch) {
+    static ActionReply accepted(String what, long epoch) {
         return ActionReply.newBuilder().setAccepted(true).setMessage(what).setEpoch(epoch).build();
     }
 }

@@ -151,6 +151,16 @@ public final class AdminService extends AdminGrpc.AdminImplBase implements AutoC
     }
 
     @Override
+    public void pause(io.raftpool.proto.PauseRequest request, StreamObserver<ActionReply> response) {
+        reply(response, RequestLimits.check(request), actions.maintenance()::pause, request);
+    }
+
+    @Override
+    public void resume(io.raftpool.proto.PauseRequest request, StreamObserver<ActionReply> response) {
+        reply(response, RequestLimits.check(request), actions.maintenance()::resume, request);
+    }
+
+    @Override
     public void resetRaftMember(NodeRequest request, StreamObserver<ActionReply> response) {
         answer(response, actions::resetRaftMember, request);
     }

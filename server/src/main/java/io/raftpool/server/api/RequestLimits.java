@@ -51,6 +51,32 @@ public final class RequestLimits {
         return timeout(r.getTimeoutMs());
     }
 
+    /** The longest pause with an end: a week (a pause without one lasts until resumed). */
+    public static final long MAX_PAUSE_MS = 7L * 24 * 3_600_000;
+    /** Who paused, as user@host. */
+    public static final int MAX_BY_CHARS = 100;
+
+    public static Optional<String> check(io.raftpool.proto.PauseRequest r) {
+        if (r.getDurationMs() < 0 || r.getDurationMs() > MAX_PAUSE_MS) {
+            return Optional.of("duration_ms " + r.getDurationMs() + " is out of range; allowed: 0 (until resumed) to "
+                    + MAX_PAUSE_MS + " (7 days)");
+        }
+        Optional<String> reason = oneLine("reason", r.getReason(), MAX_NOTE_CHARS);
+        if (reason.isPresent()) {
+            return reason;
+        }
+        Optional<String> by = oneLine("by", r.getBy(), MAX_BY_CHARS);
+        return by.isPresent() ? by : timeout(r.getTimeoutMs());
+    }
+
+    private static Optional<String> oneLine(String field, String text, int max) {
+        if (text.length() > max || text.contains("\n") || text.contains("\r")) {
+            return Optional.of("the " + field + " is " + (text.length() > max ? text.length() + " characters long"
+                    : "more than one line") + "; allowed: one line of up to " + max + " characters");
+        }
+        return Optional.empty();
+    }
+
     public static Optional<String> check(WatchRequest r) {
         if (r.getHeartbeatMs() < 0 || r.getHeartbeatMs() > MAX_HEARTBEAT_MS) {
             return Optional.of("heartbeat_ms " + r.getHeartbeatMs() + " is out of range; allowed: 0 (the agent's"

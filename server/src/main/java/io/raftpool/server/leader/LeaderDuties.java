@@ -3,6 +3,8 @@ package io.raftpool.server.leader;
 import io.raftpool.config.ClusterConfig;
 import io.raftpool.config.FailoverSettings;
 import io.raftpool.proto.AppendEvent;
+import io.raftpool.proto.SetMaintenance;
+import io.raftpool.server.state.MaintenanceMode;
 import io.raftpool.proto.BeginFailover;
 import io.raftpool.proto.BeginRecovery;
 import io.raftpool.proto.RecoveryFailed;
@@ -28,7 +30,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import io.raftpool.config.ReplicationSettings;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,17 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class LeaderDuties implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderDuties.class);
     private static final Duration SUBMIT_TIMEOUT = Duration.ofSeconds(5);
-
-    /** Asks a candidate's PostgreSQL for its WAL position at decision time. */
-    public interface CandidateProber {
-        FailoverPolicy.CandidateProbe probe(NodeInfo node, Duration timeout);
-
-        /**
-         * The standbys streaming from the primary now, node id to sync_state (pg_stat_replication);
-         * empty when the primary does not answer.
-         */
-        Optional<Map<Integer, String>> replication(ClusterState state, NodeInfo primary, Duration timeout);
-    }
 
     private final ClusterConfig config;
     private final int nodeId;
@@ -188,8 +178,27 @@ public final class LeaderDuties implements AutoCloseable {
             LOG.info("marking node {} {}: {}", m.getNodeId(), ClusterStates.statusName(m.getStatus()), m.getReason());
             submit(base().setMark(m));
         }
-        handleRecoveries(s, live);
+        long wall = wallMs.getAsLong();
+        if (MaintenanceMode.expiredAt(s, wall)) {
+            LOG.info("maintenance: the pause set by {} has run its time; resuming", s.getMaintenance().getBy());
+            submit(base().setSetMaintenance(SetMaintenance.newBuilder().setPause(false).setBy("raftpool")
+                    .setReason("the pause's time ran out")));
+        }
+        boolean paused = MaintenanceMode.pausedAt(s, wall);
+        handleRecoveries(s, live, paused);
         handleSync(s);
+        if (paused) {
+            // health checks and statuses go on, and promotions already begun finish; nothing new starts
+            if (s.getPrimary().getPhase() == PrimaryPhase.PROMOTING) {
+                handlePromoting(s);
+            } else if (FailoverPolicy.assess(s, live, config.failover()) instanceof FailoverPolicy.Failed f) {
+                markPrimaryDown(s, f.primary(), f.reason() + "; paused (maintenance mode): no failover until"
+                        + " raftpool resume");
+                logOnce("primary node " + f.primary() + " failed (" + f.reason() + "); the cluster is paused"
+                        + " (maintenance mode), so no failover until raftpool resume");
+            }
+            return;
+        }
         switch (s.getPrimary().getPhase()) {
             case ACTIVE -> handleActive(s, live);
             case PROMOTING -> handlePromoting(s);
@@ -236,12 +245,12 @@ public final class LeaderDuties implements AutoCloseable {
         });
     }
 
-    private void handleRecoveries(ClusterState s, Liveness live) {
+    private void handleRecoveries(ClusterState s, Liveness live, boolean paused) {
         for (int node : RecoveryPolicy.stalled(s, live, RECOVERY_STALL_MS)) {
             submit(base().setRecoveryFailed(RecoveryFailed.newBuilder().setNodeId(node).setReason(
                     "its agent has been silent for over " + RECOVERY_STALL_MS / 1000 + " s")));
         }
-        if (!config.failover().autoRejoin()) {
+        if (!config.failover().autoRejoin() || paused) {
             return;
         }
         for (int node : RecoveryPolicy.toRejoin(s, live)) {
@@ -267,7 +276,7 @@ public final class LeaderDuties implements AutoCloseable {
     private void failover(ClusterState s, Liveness live, int failed, String reason, List<String> evidence,
                           long detectedAt, Operation.Kind kind) {
         List<Integer> eligible = FailoverPolicy.eligible(s, live, failed);
-        Map<Integer, FailoverPolicy.CandidateProbe> probes = probeAll(s, eligible);
+        Map<Integer, FailoverPolicy.CandidateProbe> probes = prober.probeAll(s, eligible, config.healthCheck().timeout());
         Optional<FailoverPolicy.Choice> choice = FailoverPolicy.choose(s, eligible, probes);
         if (choice.isEmpty()) {
             String why = FailoverPolicy.whyNoCandidate(s, eligible, probes);
@@ -290,24 +299,6 @@ public final class LeaderDuties implements AutoCloseable {
                 .setReason(reason + "; chose node " + c.target() + ": " + c.reason())
                 .addAllEvidence(evidence).setDetectedMs(detectedAt).setPrimaryRestarts(s.getPrimary().getRestarts())));
         lastWaitLogged = "";
-    }
-
-    private Map<Integer, FailoverPolicy.CandidateProbe> probeAll(ClusterState s, List<Integer> ids) {
-        Duration timeout = config.healthCheck().timeout();
-        Map<Integer, CompletableFuture<FailoverPolicy.CandidateProbe>> pending = new HashMap<>();
-        for (int id : ids) {
-            NodeInfo node = ClusterStates.node(s, id).orElseThrow();
-            pending.put(id, CompletableFuture.supplyAsync(() -> prober.probe(node, timeout)));
-        }
-        Map<Integer, FailoverPolicy.CandidateProbe> result = new HashMap<>();
-        pending.forEach((id, f) -> {
-            try {
-                result.put(id, f.get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS));
-            } catch (Exception e) {
-                result.put(id, new FailoverPolicy.CandidateProbe(false, false, 0, "no answer: " + e));
-            }
-        });
-        return result;
     }
 
     /**

@@ -12,6 +12,7 @@ import io.raftpool.server.raft.AppliedState;
 import io.raftpool.server.raft.MajorityContact;
 import io.raftpool.server.raft.RaftNode;
 import io.raftpool.server.raft.StateHub;
+import io.raftpool.server.state.MaintenanceMode;
 import io.raftpool.server.time.Clocks;
 import io.raftpool.server.watchdog.FenceWatchdog;
 import io.raftpool.server.watchdog.StandbyMark;
@@ -161,7 +162,8 @@ public final class LocalDuties implements AutoCloseable {
         return new LocalPlanner.Facts(applied.state(), own.id(), initialized, running, inRecovery, upstream,
                 memory.startupReconciled, memory.fenced, memory.protectedDataDir, age, caughtUp,
                 own.config().failover().fenceTimeout().toMillis(), unresponsive, watchdog.inheritedLeaseLeftMs(),
-                unresponsive && StandbyMark.startedAsStandby(own.pg().settings().dataDir()));
+                unresponsive && StandbyMark.startedAsStandby(own.pg().settings().dataDir()),
+                MaintenanceMode.pausedAt(applied.state(), own.clocks().wallMs()));
     }
 
     private void act(LocalPlanner.Action action) {

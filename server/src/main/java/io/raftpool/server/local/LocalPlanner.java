@@ -36,13 +36,14 @@ public final class LocalPlanner {
             long fenceTimeoutMs,
             boolean unresponsive,             // its processes run, yet it failed this agent's probes past the retries
             long inheritedLeaseLeftMs,        // before its first contact: what is left of the lease its watchdog kept
-            boolean startedAsStandby) {       // its postmaster started with standby.signal, still there: it commits nothing
+            boolean startedAsStandby,         // its postmaster started with standby.signal, still there: it commits nothing
+            boolean paused) {                 // maintenance mode (raftpool pause) is in force
 
         public Facts(ClusterState state, int self, boolean initialized, boolean running, Optional<Boolean> inRecovery,
                      Optional<String> upstream, boolean startupReconciled, boolean fenced, boolean protectedDataDir,
                      long majorityContactAgeMs, boolean caughtUp, long fenceTimeoutMs, boolean unresponsive) {
             this(state, self, initialized, running, inRecovery, upstream, startupReconciled, fenced, protectedDataDir,
-                    majorityContactAgeMs, caughtUp, fenceTimeoutMs, unresponsive, 0, false);
+                    majorityContactAgeMs, caughtUp, fenceTimeoutMs, unresponsive, 0, false, false);
         }
 
         public Facts(ClusterState state, int self, boolean initialized, boolean running, Optional<Boolean> inRecovery,
@@ -97,7 +98,29 @@ public final class LocalPlanner {
     /** The reconciliation at agent start found nothing to start. */
     public record StartupDone(String why) implements Action {}
 
+    /**
+     * What the agent does next. In maintenance mode a stopped server stays stopped and a primary
+     * that does not answer is left alone (an operator works on it); what keeps data safe still
+     * happens: fencing, stopping a stale primary, killing a hung server that may be an old primary.
+     */
     public static Action plan(Facts f) {
+        Action action = planIgnoringPause(f);
+        if (!f.paused()) {
+            return action;
+        }
+        boolean starts = action instanceof StartAsPrimary || action instanceof StartAsStandby
+                || action instanceof BuildStandby;
+        boolean killsOwnPrimary = action instanceof KillUnresponsive
+                && f.state().getPrimary().getNodeId() == f.self();
+        if (!starts && !killsOwnPrimary) {
+            return action;
+        }
+        String why = "paused (maintenance mode): " + (starts ? "the server is left stopped" : "its server does not"
+                + " answer, and is left to the operator");
+        return f.startupReconciled() ? new Nothing(why) : new StartupDone(why);
+    }
+
+    private static Action planIgnoringPause(Facts f) {
         ClusterState s = f.state();
         // a restarted agent's server may run on the lease the previous agent left (a planned restart)
         boolean contactFresh = f.majorityContactAgeMs() < f.fenceTimeoutMs() || f.inheritedLeaseLeftMs() > 0;

@@ -23,7 +23,7 @@ import java.util.Optional;
  * commands has its handler, as pure as this class: {@link BackendStatuses} (reports, marks,
  * detach, needs-recovery), {@link Failovers} (a change of primary), {@link Recoveries}
  * (recovery-node), {@link Membership} (add-node, remove-node), {@link SyncStandbys},
- * {@link LeaderAndVip}; every one of them records what it did in the {@link EventLog}.
+ * {@link LeaderAndVip}, {@link MaintenanceMode}; every one of them records what it did in the {@link EventLog}.
  */
 public final class Transitions {
     public static final int FORMAT_VERSION = 1;
@@ -65,6 +65,7 @@ public final class Transitions {
             case SET_SYNC_STANDBYS -> SyncStandbys.validate(state, command.getSetSyncStandbys());
             case AGENT_AWAY -> NodeRefusals.requireBackend(state, command.getAgentAway().getNodeId());
             case RESTART_PRIMARY -> Failovers.validateRestart(state, command.getRestartPrimary());
+            case SET_MAINTENANCE -> MaintenanceMode.validate(state, command.getSetMaintenance());
             default -> Optional.of("unknown command kind " + command.getKindCase());
         };
     }
@@ -97,6 +98,7 @@ public final class Transitions {
             case SET_SYNC_STANDBYS -> SyncStandbys.apply(state, command.getSetSyncStandbys(), now);
             case AGENT_AWAY -> BackendStatuses.agentAway(state, command.getAgentAway(), now);
             case RESTART_PRIMARY -> Failovers.restart(state, command.getRestartPrimary(), now);
+            case SET_MAINTENANCE -> MaintenanceMode.apply(state, command.getSetMaintenance(), now);
             case ADD_NODE -> Membership.add(state, command.getAddNode().getNode(), now);
             case REMOVE_NODE -> Membership.remove(state, command.getRemoveNode(), now);
             default -> state;

@@ -168,6 +168,13 @@ class LocalPlannerPropertiesTest {
                 f.fenced(), f.protectedDataDir(), f.majorityContactAgeMs(), f.caughtUp(), f.fenceTimeoutMs());
     }
 
+    /** The same facts in maintenance mode (raftpool pause). */
+    static Facts paused(Facts f) {
+        return new Facts(f.state(), f.self(), f.initialized(), f.running(), f.inRecovery(), f.upstream(),
+                f.startupReconciled(), f.fenced(), f.protectedDataDir(), f.majorityContactAgeMs(), f.caughtUp(),
+                f.fenceTimeoutMs(), f.unresponsive(), f.inheritedLeaseLeftMs(), f.startedAsStandby(), true);
+    }
+
     /** Obeys a promotion order whoever it names: every agent thinks it is the one being promoted. */
     static final Function<Facts, Action> PROMOTES_WHOEVER_IS_NAMED = f -> f.state().getPrimary().getPhase()
             == PrimaryPhase.PROMOTING ? LocalPlanner.plan(withState(f, f.state().toBuilder()
@@ -203,6 +210,23 @@ class LocalPlannerPropertiesTest {
     @Property(tries = TRIES)
     void aServerActingAsPrimaryAgainstTheStateIsFencedOrStopped(@ForAll("situations") Situation s) {
         aServerActingAsPrimaryAgainstTheStateIsFencedOrStopped(LocalPlanner::plan, s);
+    }
+
+    @Property(tries = TRIES)
+    void maintenanceModeKeepsFencingAndStopsOnlyStarts(@ForAll("situations") Situation s) {
+        aServerActingAsPrimaryAgainstTheStateIsFencedOrStopped(f -> LocalPlanner.plan(paused(f)), s);
+        neverMakesAPrimaryTheCommittedStateDidNotName(f -> LocalPlanner.plan(paused(f)), s);
+        Action running = LocalPlanner.plan(s.facts());
+        Action paused = LocalPlanner.plan(paused(s.facts()));
+        boolean withheld = running instanceof LocalPlanner.StartAsPrimary || running instanceof LocalPlanner.StartAsStandby
+                || running instanceof LocalPlanner.BuildStandby || (running instanceof LocalPlanner.KillUnresponsive
+                && s.facts().state().getPrimary().getNodeId() == s.self());
+        if (withheld) {
+            check(paused instanceof LocalPlanner.Nothing || paused instanceof LocalPlanner.StartupDone,
+                    "paused, yet plans " + paused, s);
+        } else {
+            check(paused.equals(running), "paused, plans " + paused + " instead of " + running, s);
+        }
     }
 
     @Property(tries = BROKEN_TRIES, afterFailure = AfterFailureMode.RANDOM_SEED)

@@ -43,11 +43,12 @@ class LocalPlannerTest {
         boolean unresponsive;
         long inheritedLeaseLeftMs;
         boolean startedAsStandby;
+        boolean paused;
 
         Facts facts() {
             return new Facts(state, self, initialized, running, inRecovery, upstream, reconciled, fenced,
                     protectedDataDir, contactAgeMs, caughtUp, fenceTimeoutMs, unresponsive, inheritedLeaseLeftMs,
-                    startedAsStandby);
+                    startedAsStandby, paused);
         }
 
         /** Node 0, the committed primary, running as primary and not in recovery. */
@@ -207,7 +208,24 @@ class LocalPlannerTest {
                             f.inRecovery = Optional.empty(); }), "Nothing[why=stopped"),
                 c("a former primary started by hand as a standby is not reconfigured until rebuilt",
                         facts(f -> { f.asPrimary().state = failedOverTo1(); f.inRecovery = Optional.of(true);
-                            f.upstream = Optional.of(PRIMARY_0); }), "Nothing[why=standby"));
+                            f.upstream = Optional.of(PRIMARY_0); }), "Nothing[why=standby"),
+                // maintenance mode (raftpool pause)
+                c("paused: a fenced primary is not started again when contact is back",
+                        facts(f -> { f.asPrimary().running = false; f.fenced = true; f.inRecovery = Optional.empty();
+                            f.paused = true; }), "Nothing[why=paused (maintenance mode): the server is left stopped"),
+                c("paused: a stopped standby is not started at agent start",
+                        facts(f -> { f.running = false; f.reconciled = false; f.inRecovery = Optional.empty();
+                            f.paused = true; }), "StartupDone[why=paused (maintenance mode): the server is left stopped"),
+                c("paused: a standby without a data directory is not built",
+                        facts(f -> { f.initialized = false; f.running = false; f.inRecovery = Optional.empty();
+                            f.paused = true; }), "Nothing[why=paused (maintenance mode)"),
+                c("paused: a primary that does not answer is left to the operator",
+                        facts(f -> { f.asPrimary().unresponsive = true; f.paused = true; }),
+                        "Nothing[why=paused (maintenance mode): its server does not answer"),
+                c("paused: a primary cut off from the majority is still fenced",
+                        facts(f -> { f.asPrimary().contactAgeMs = 5000; f.paused = true; }), "Fence[why=no contact"),
+                c("paused: a standby still follows a new primary (a switchover by hand)",
+                        facts(f -> { f.upstream = Optional.of("10.0.0.12:5432"); f.paused = true; }), "Follow[primary=0]"));
     }
 
     @ParameterizedTest(name = "{0}")

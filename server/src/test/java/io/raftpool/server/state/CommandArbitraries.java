@@ -310,6 +310,14 @@ public final class CommandArbitraries {
         }
     }
 
+    /** raftpool pause (with an end, or until resumed) and resume. */
+    public record Maintenance(boolean pause, long untilMs) implements Step {
+        public Command.Builder build(ClusterState seen) {
+            return Command.newBuilder().setSetMaintenance(io.raftpool.proto.SetMaintenance.newBuilder().setPause(pause)
+                    .setUntilMs(untilMs).setBy("props@host"));
+        }
+    }
+
     /** The command issued {@code back} commands ago, applied again (a resubmission or a replayed entry). */
     public record Replay(int back) implements Step {
         public Command.Builder build(ClusterState seen) {
@@ -383,13 +391,15 @@ public final class CommandArbitraries {
                 .as(Add::new);
         Arbitrary<Step> remove = nodes().map(Remove::new);
         Arbitrary<Step> note = Arbitraries.just(new Note());
+        Arbitrary<Step> maintenance = Combinators.combine(Arbitraries.of(false, true),
+                Arbitraries.of(0L, 1_000L, Long.MAX_VALUE)).as(Maintenance::new);
         Arbitrary<Step> replay = Arbitraries.integers().between(1, 4).map(Replay::new);
         return Arbitraries.frequencyOf(
                 Tuple.of(8, failover), Tuple.of(8, done), Tuple.of(2, failed), Tuple.of(4, report), Tuple.of(2, mark),
                 Tuple.of(6, sync), Tuple.of(4, replay), Tuple.of(1, demoted), Tuple.of(1, beginRecov),
                 Tuple.of(1, recovStep), Tuple.of(1, recovDone), Tuple.of(1, recovFailed), Tuple.of(1, vip),
                 Tuple.of(1, detach), Tuple.of(1, clear), Tuple.of(1, leader), Tuple.of(1, add), Tuple.of(1, remove),
-                Tuple.of(1, note));
+                Tuple.of(1, note), Tuple.of(1, maintenance));
     }
 
     static Arbitrary<Lagged> lagged() {
