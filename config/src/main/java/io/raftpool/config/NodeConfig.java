@@ -9,6 +9,8 @@ import java.util.Optional;
  *
  * @param metricsPort where the agent serves its Prometheus metrics; 0: it serves none
  * @param adminSqlPort where the agent serves its PostgreSQL-protocol admin console; 0: none
+ * @param healthPort where the agent serves HTTP health checks for load balancers (/primary,
+ *                   /replica...); 0: none
  */
 public record NodeConfig(
         int id,
@@ -20,7 +22,8 @@ public record NodeConfig(
         Optional<ProxyPorts> proxy,
         Optional<PostgresConfig> postgres,
         int metricsPort,
-        int adminSqlPort) {
+        int adminSqlPort,
+        int healthPort) {
 
     public boolean witness() {
         return postgres.isEmpty();

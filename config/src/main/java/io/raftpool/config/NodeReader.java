@@ -36,6 +36,7 @@ final class NodeReader {
         Optional<Integer> adminPort = s.requiredInteger("admin_port", 1, 65535);
         int metricsPort = s.integer("metrics_port", 0, 65535, 0);
         int adminSqlPort = s.integer("admin_sql_port", 0, 65535, 0);
+        int healthPort = s.integer("health_port", 0, 65535, 0);
         Path agentDir = s.string("agent_dir").map(Path::of)
                 .orElse(Path.of("/var/lib/raftpool", name.isEmpty() ? "agent" : name));
         if (!agentDir.isAbsolute()) {
@@ -64,7 +65,7 @@ final class NodeReader {
         }
         NodeConfig node = new NodeConfig(id.get(), name, host, raftPort.get(), adminPort.get(), agentDir, proxy,
                 witness ? Optional.empty() : postgres, metricsPort,
-                adminSqlPort);
+                adminSqlPort, healthPort);
         return Optional.of(new NodeEntry(s.path(), node, witness));
     }
 

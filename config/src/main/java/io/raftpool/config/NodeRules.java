@@ -38,6 +38,9 @@ final class NodeRules {
             if (n.metricsPort() != 0) {
                 claim(ports, n.host(), n.metricsPort(), at + ".metrics_port", problems);
             }
+            if (n.healthPort() != 0) {
+                claim(ports, n.host(), n.healthPort(), at + ".health_port", problems);
+            }
             n.proxy().ifPresent(p -> {
                 claim(ports, n.host(), p.rwPort(), at + ".proxy.rw_port", problems);
                 claim(ports, n.host(), p.roPort(), at + ".proxy.ro_port", problems);

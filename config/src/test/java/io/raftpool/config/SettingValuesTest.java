@@ -98,6 +98,7 @@ class SettingValuesTest {
                 Arguments.of("nodes[0].proxy.metrics_port", -1, "0 to 65535"),
                 Arguments.of("nodes[0].metrics_port", 65536, "0 to 65535"),
                 Arguments.of("nodes[0].admin_sql_port", -1, "0 to 65535"),
+                Arguments.of("nodes[0].health_port", 65536, "0 to 65535"),
                 Arguments.of("nodes[0].postgres.port", 99999, "1 to 65535"),
                 Arguments.of("nodes[0].postgres.priority", 1001, "-1000 to 1000"),
                 Arguments.of("nodes[0].postgres.priority", -1001, "-1000 to 1000"),
@@ -180,7 +181,7 @@ class SettingValuesTest {
         return Stream.of(
                 Arguments.of("fail_over", "cluster, raft, health_check, failover, watchdog, replication, proxy, vip, admin,"
                         + " hooks, security, postgres, nodes"),
-                Arguments.of("nodes[1].raftport", "id, name, host, raft_port, admin_port, metrics_port, admin_sql_port, agent_dir,"
+                Arguments.of("nodes[1].raftport", "id, name, host, raft_port, admin_port, metrics_port, admin_sql_port, health_port, agent_dir,"
                         + " witness,"
                         + " proxy, postgres"),
                 Arguments.of("nodes[1].postgres.datadir", "port, data_dir, bin_dir, os_user, priority, nofailover,"

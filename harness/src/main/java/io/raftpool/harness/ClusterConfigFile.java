@@ -28,6 +28,7 @@ final class ClusterConfigFile {
         int perNode = o.metrics ? 7 : 5;
         List<Integer> ports = FreePorts.take(nodes * perNode);
         List<Integer> consolePorts = o.adminConsoles ? FreePorts.take(nodes) : List.of();
+        List<Integer> healthPorts = o.healthChecks ? FreePorts.take(nodes) : List.of();
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("cluster", new LinkedHashMap<>(Map.of("name", o.name)));
         Map<String, Object> postgres = new LinkedHashMap<>();
@@ -49,6 +50,9 @@ final class ClusterConfigFile {
             }
             if (o.adminConsoles) {
                 n.put("admin_sql_port", consolePorts.get(i));
+            }
+            if (o.healthChecks) {
+                n.put("health_port", healthPorts.get(i));
             }
             n.put("agent_dir", dir.resolve("node" + i + "/agent").toString());
             Map<String, Object> proxy = new LinkedHashMap<>(Map.of("rw_port", o.proxyRwPort > 0 ? o.proxyRwPort : ports.get(at + 2),

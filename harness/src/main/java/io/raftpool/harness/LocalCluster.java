@@ -83,6 +83,7 @@ public final class LocalCluster implements AutoCloseable {
         LogFormat logFormat = LogFormat.TEXT;
         boolean secured;
         boolean adminConsoles;
+        boolean healthChecks;
         final Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
 
         public Options postgresNodes(int n) {
@@ -178,6 +179,12 @@ public final class LocalCluster implements AutoCloseable {
         /** Every agent serves the PostgreSQL-protocol admin console, each on a free port ({@code admin_sql_port}). */
         public Options adminConsoles() {
             this.adminConsoles = true;
+            return this;
+        }
+
+        /** Every agent serves HTTP health checks for load balancers, each on a free port ({@code health_port}). */
+        public Options healthChecks() {
+            this.healthChecks = true;
             return this;
         }
 

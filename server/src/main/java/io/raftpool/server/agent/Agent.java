@@ -19,6 +19,9 @@ import io.raftpool.server.security.ApiAccess;
 import io.raftpool.server.security.AuthCounters;
 import io.raftpool.server.security.NodeTls;
 import io.raftpool.server.health.HealthMonitor;
+import io.raftpool.server.health.ObserverView;
+import io.raftpool.server.http.HealthCheckServer;
+import io.raftpool.server.http.HealthChecks;
 import io.raftpool.server.leader.LeaderDuties;
 import io.raftpool.server.leader.MemberGrowthDuty;
 import io.raftpool.server.local.LocalDuties;
@@ -73,6 +76,7 @@ public final class Agent implements AutoCloseable {
     private final Optional<NodeTls> tls;
     private final ApiAccess access;
     private volatile AdminConsole console;
+    private volatile HealthCheckServer healthChecks;
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> {
         Thread t = new Thread(r, "agent-timers");
         t.setDaemon(true);
@@ -164,6 +168,10 @@ public final class Agent implements AutoCloseable {
             console = AdminConsole.start(self.host(), self.adminSqlPort(), new ConsoleSource(), tls.map(NodeTls::console),
                     new AdminConsole.Login(access.required(), access::consolePassword));
         }
+        if (self.healthPort() > 0) {
+            healthChecks = HealthCheckServer.start(self.host(), self.healthPort(), self.id(), self.name(),
+                    this::healthFacts);
+        }
         leader.start();
         growth.start();
         health.start();
@@ -247,6 +255,9 @@ public final class Agent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (healthChecks != null) {
+            healthChecks.close();
+        }
         if (console != null) {
             console.close();
         }
@@ -271,6 +282,15 @@ public final class Agent implements AutoCloseable {
     }
 
     /** What the admin console shows: the committed state and the watchdog view. */
+    /** What a load balancer's health check is answered from (see {@link HealthChecks}). */
+    private HealthChecks.Facts healthFacts() {
+        AppliedState applied = hub.current();
+        long age = contact.freshAgeMs(applied.index());
+        boolean inContact = age >= 0 && age < config.failover().fenceTimeout().toMillis();
+        ObserverView own = health.view(self.id()).orElse(ObserverView.INITIAL);
+        return new HealthChecks.Facts(applied.state(), self.id(), inContact, own.health(), own.role(), own.streaming());
+    }
+
     private final class ConsoleSource implements AdminConsole.Source {
         @Override
         public ClusterState state() {
