@@ -112,7 +112,7 @@ class LoadErrorsTest {
                         + " h), e.g. 500ms or 2s",
                 "test.yaml: replication.mode: 'semi' is not allowed; allowed: async, sync",
                 "test.yaml: nodes[2].color: unknown key; allowed here: id, name, host, raft_port, admin_port,"
-                        + " metrics_port, admin_sql_port, agent_dir, witness, proxy, postgres",
+                        + " metrics_port, admin_sql_port, health_port, agent_dir, witness, proxy, postgres",
                 "test.yaml: nodes[1].raft_port: port 7400 on 127.0.0.1 is used by nodes[0].raft_port too; every port"
                         + " on a host must be different");
         assertThat(e.problems()).containsExactlyElementsOf(expected);
