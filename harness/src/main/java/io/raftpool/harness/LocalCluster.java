@@ -358,7 +358,9 @@ public final class LocalCluster implements AutoCloseable {
         for (NodeInfo n : s.getNodesList()) {
             try {
                 RaftInfo info = admin().getRaftInfo(n.getHost() + ":" + n.getAdminPort());
-                if (info.getVotersCount() != s.getNodesCount() || !info.getVotersList().contains(n.getId())) {
+                // a joint configuration (a member being made a voter) still needs the old voters to elect
+                if (info.getVotersCount() != s.getNodesCount() || !info.getVotersList().contains(n.getId())
+                        || !info.getConfigurationSettled()) {
                     return false;
                 }
             } catch (RuntimeException e) {

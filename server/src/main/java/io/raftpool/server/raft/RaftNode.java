@@ -184,6 +184,11 @@ public final class RaftNode implements Closeable {
         }
     }
 
+    private boolean configurationSettled(long commitIndex) throws IOException {
+        var conf = server.getDivision(group.getGroupId()).getRaftConf();
+        return conf.getPreviousPeers().isEmpty() && conf.getLogEntryIndex() <= commitIndex;
+    }
+
     private List<Integer> confIds(boolean listeners) {
         try {
             var conf = server.getDivision(group.getGroupId()).getRaftConf();
@@ -248,7 +253,8 @@ public final class RaftNode implements Closeable {
                     .setAppliedIndex(info.getLastAppliedIndex());
             long commit = server.getDivision(group.getGroupId()).getRaftLog().getLastCommittedIndex();
             List<Integer> voters = members();
-            b.setCommitIndex(commit).addAllVoters(voters).addAllListeners(listeners()).setJoining(joining(voters));
+            b.setCommitIndex(commit).addAllVoters(voters).addAllListeners(listeners()).setJoining(joining(voters))
+                    .setConfigurationSettled(configurationSettled(commit));
         } catch (IOException | IllegalStateException e) {
             b.setRole("DOWN").setLeaderId(-1);
         }
