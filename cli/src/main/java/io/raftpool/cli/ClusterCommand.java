@@ -45,6 +45,15 @@ abstract class ClusterCommand implements Callable<Integer> {
                 .map(n -> n.id() + " (" + n.name() + ")").collect(Collectors.joining(", "));
     }
 
+    /** Sends one command to the cluster's agents and reports the reply as {@link #report} does. */
+    int send(String name, java.util.function.Function<AdminClient, io.raftpool.proto.ActionReply> call, boolean asJson) {
+        io.raftpool.proto.ActionReply reply;
+        try (AdminClient client = adminClient(config())) {
+            reply = call.apply(client);
+        }
+        return report(name, -1, reply, asJson);
+    }
+
     /** Prints an agent's reply to a command (as JSON with {@code asJson}); the exit code it means. */
     int report(String name, int node, io.raftpool.proto.ActionReply reply, boolean asJson) {
         if (asJson) {

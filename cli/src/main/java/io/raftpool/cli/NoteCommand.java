@@ -1,7 +1,5 @@
 package io.raftpool.cli;
 
-import io.raftpool.api.AdminClient;
-import io.raftpool.proto.ActionReply;
 import io.raftpool.proto.NoteRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,10 +20,6 @@ final class NoteCommand extends ClusterCommand {
 
     @Override
     public Integer call() {
-        ActionReply reply;
-        try (AdminClient client = adminClient(config())) {
-            reply = client.addNote(NoteRequest.newBuilder().setText(text).build());
-        }
-        return report("note", -1, reply, json);
+        return send("note", client -> client.addNote(NoteRequest.newBuilder().setText(text).build()), json);
     }
 }

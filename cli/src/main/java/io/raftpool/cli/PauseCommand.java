@@ -1,7 +1,5 @@
 package io.raftpool.cli;
 
-import io.raftpool.api.AdminClient;
-import io.raftpool.proto.ActionReply;
 import io.raftpool.proto.PauseRequest;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -37,12 +35,8 @@ final class PauseCommand extends ClusterCommand {
 
     @Override
     public Integer call() {
-        ActionReply reply;
-        try (AdminClient client = adminClient(config())) {
-            reply = client.pause(PauseRequest.newBuilder().setDurationMs(duration.toMillis()).setReason(reason)
-                    .setBy(who()).build());
-        }
-        return report("pause", -1, reply, json);
+        return send("pause", client -> client.pause(PauseRequest.newBuilder().setDurationMs(duration.toMillis())
+                .setReason(reason).setBy(who()).build()), json);
     }
 
     /** user@host of whoever runs the command, for the event history. */

@@ -1,7 +1,5 @@
 package io.raftpool.cli;
 
-import io.raftpool.api.AdminClient;
-import io.raftpool.proto.ActionReply;
 import io.raftpool.proto.PauseRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,10 +16,7 @@ final class ResumeCommand extends ClusterCommand {
 
     @Override
     public Integer call() {
-        ActionReply reply;
-        try (AdminClient client = adminClient(config())) {
-            reply = client.resume(PauseRequest.newBuilder().setReason(reason).setBy(PauseCommand.who()).build());
-        }
-        return report("resume", -1, reply, json);
+        return send("resume", client -> client.resume(PauseRequest.newBuilder().setReason(reason)
+                .setBy(PauseCommand.who()).build()), json);
     }
 }

@@ -32,7 +32,7 @@ import java.util.function.Supplier;
 
 /** Operators' commands: checked against the committed state, then committed through Raft. */
 public final class AdminActions {
-    private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+    static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
     private static final Duration CATCH_UP = Duration.ofSeconds(5);
     private static final Duration REBUILD_WAIT = Duration.ofSeconds(60);
 

@@ -17,7 +17,6 @@ import java.util.function.LongSupplier;
  * does not).
  */
 public final class MaintenanceActions {
-    private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -63,6 +62,6 @@ public final class MaintenanceActions {
     }
 
     private static Duration timeout(PauseRequest r) {
-        return r.getTimeoutMs() > 0 ? Duration.ofMillis(r.getTimeoutMs()) : DEFAULT_WAIT;
+        return r.getTimeoutMs() > 0 ? Duration.ofMillis(r.getTimeoutMs()) : AdminActions.DEFAULT_WAIT;
     }
 }

@@ -1,5 +1,7 @@
 package io.raftpool.server.http;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -100,22 +102,9 @@ public final class HealthCheckServer implements AutoCloseable {
     }
 
     static String json(HealthChecks.Answer a, int nodeId, String name) {
-        return "{\"check\":\"" + a.check() + "\",\"ok\":" + a.ok() + ",\"node_id\":" + nodeId + ",\"name\":\""
-                + escape(name) + "\",\"reason\":\"" + escape(a.reason()) + "\"}\n";
-    }
-
-    private static String escape(String s) {
-        StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
+        ObjectNode o = JsonNodeFactory.instance.objectNode().put("check", a.check()).put("ok", a.ok())
+                .put("node_id", nodeId).put("name", name).put("reason", a.reason());
+        return o.toString() + "\n";
     }
 
     @Override
