@@ -1,7 +1,6 @@
 package io.raftpool.server.leader;
 
 import io.raftpool.config.ClusterConfig;
-import io.raftpool.config.FailoverSettings;
 import io.raftpool.proto.AppendEvent;
 import io.raftpool.proto.SetMaintenance;
 import io.raftpool.server.state.MaintenanceMode;
@@ -187,35 +186,26 @@ public final class LeaderDuties implements AutoCloseable {
         boolean paused = MaintenanceMode.pausedAt(s, wall);
         handleRecoveries(s, live, paused);
         handleSync(s);
-        if (paused) {
-            // health checks and statuses go on, and promotions already begun finish; nothing new starts
-            if (s.getPrimary().getPhase() == PrimaryPhase.PROMOTING) {
-                handlePromoting(s);
-            } else if (FailoverPolicy.assess(s, live, config.failover()) instanceof FailoverPolicy.Failed f) {
-                markPrimaryDown(s, f.primary(), f.reason() + "; paused (maintenance mode): no failover until"
-                        + " raftpool resume");
-                logOnce("primary node " + f.primary() + " failed (" + f.reason() + "); the cluster is paused"
-                        + " (maintenance mode), so no failover until raftpool resume");
-            }
-            return;
-        }
+        // a pause turns automatic failover off for its time; promotions already begun finish
+        Optional<String> noAutoFailover = !config.failover().auto() ? Optional.of("automatic failover is off")
+                : paused ? Optional.of("paused (maintenance mode): no failover until raftpool resume") : Optional.empty();
         switch (s.getPrimary().getPhase()) {
-            case ACTIVE -> handleActive(s, live);
+            case ACTIVE -> handleActive(s, live, noAutoFailover);
             case PROMOTING -> handlePromoting(s);
-            case PHASE_NONE -> handleNoPrimary(s, live);
+            case PHASE_NONE -> handleNoPrimary(s, live, noAutoFailover);
             default -> { }
         }
     }
 
-    private void handleActive(ClusterState s, Liveness live) {
+    private void handleActive(ClusterState s, Liveness live, Optional<String> noAutoFailover) {
         FailoverPolicy.Assessment a = FailoverPolicy.assess(s, live, config.failover());
         if (!(a instanceof FailoverPolicy.Failed f)) {
             lastWaitLogged = "";
             return;
         }
-        FailoverSettings fs = config.failover();
-        if (!fs.auto()) {
-            markPrimaryDown(s, f.primary(), f.reason() + "; automatic failover is off");
+        if (noAutoFailover.isPresent()) {
+            markPrimaryDown(s, f.primary(), f.reason() + "; " + noAutoFailover.get());
+            logOnce("primary node " + f.primary() + " failed (" + f.reason() + "); " + noAutoFailover.get());
             return;
         }
         if (!f.promotableAt(live.nowMs())) {
@@ -265,8 +255,8 @@ public final class LeaderDuties implements AutoCloseable {
         }
     }
 
-    private void handleNoPrimary(ClusterState s, Liveness live) {
-        if (!config.failover().auto() || s.getPrimary().getEpoch() == 0) {
+    private void handleNoPrimary(ClusterState s, Liveness live, Optional<String> noAutoFailover) {
+        if (noAutoFailover.isPresent() || s.getPrimary().getEpoch() == 0) {
             return;
         }
         int old = s.hasOperation() ? s.getOperation().getOldPrimary() : -1;
