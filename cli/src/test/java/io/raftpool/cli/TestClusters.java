@@ -3,12 +3,17 @@ package io.raftpool.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Test-only: cluster config files whose agents are on loopback ports the test chooses. */
 final class TestClusters {
+    private static final List<Socket> HELD = new CopyOnWriteArrayList<>();
+
     private TestClusters() {}
 
     /**
@@ -38,10 +43,17 @@ final class TestClusters {
         return file;
     }
 
-    /** A loopback port where nothing listens: the kernel handed it out and it was released. */
+    /**
+     * A loopback port where connections are refused for the rest of this test JVM: a socket is
+     * bound to it and never listens, so no other process (a parallel build's agent, a later
+     * call here) can be handed the same port, as could happen to a port bound and released.
+     */
     static int deadPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        try {
+            Socket held = new Socket();
+            held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            HELD.add(held);
+            return held.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

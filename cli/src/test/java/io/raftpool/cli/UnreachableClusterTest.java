@@ -22,7 +22,7 @@ class UnreachableClusterTest {
         int c = TestClusters.deadPort();
         Path config = TestClusters.writeConfig(dir, a, b, c);
         CliRun.Result r = CliRun.run(dir, "--config", config.toString(), "pool-nodes");
-        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEqualTo("raftpool pool-nodes: no raftpool agent answered GetState; tried 3:\n"
                 + "  127.0.0.1:" + a + ": connection refused\n"
@@ -42,7 +42,7 @@ class UnreachableClusterTest {
 
         CliRun.Result r = CliRun.run(dir, args.toArray(String[]::new));
 
-        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).startsWith("raftpool status: no raftpool agent answered ")
                 .contains("tried 3:\n  127.0.0.1:" + a + ": connection refused\n");
@@ -52,7 +52,7 @@ class UnreachableClusterTest {
     void anActionThatReachedNoAgentIsUnreachableToo() {
         Path config = TestClusters.writeConfig(dir, TestClusters.deadPort(), TestClusters.deadPort(), TestClusters.deadPort());
         CliRun.Result r = CliRun.run(dir, "--config", config.toString(), "promote-node", "1");
-        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
         assertThat(r.err()).startsWith("raftpool promote-node: no raftpool agent answered PromoteNode(node 1); tried 3:\n");
     }
 }

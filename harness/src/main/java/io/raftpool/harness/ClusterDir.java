@@ -6,11 +6,13 @@ import io.raftpool.server.postgres.ServerSettings;
 import io.raftpool.server.watchdog.WatchdogFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** The directory a local cluster lives in: made (a given one, or a new temporary one), its logs kept, removed. */
@@ -58,6 +60,33 @@ final class ClusterDir {
             return dir.resolve("logs");
         }
         return to;
+    }
+
+    /**
+     * The last warnings and errors of each agent's log, and its last line: what a failure message
+     * carries to CI's output, where the kept logs cannot be read.
+     */
+    static String agentLogDigest(Path dir, int warningsPerAgent) {
+        StringBuilder b = new StringBuilder();
+        try (Stream<Path> logs = Files.list(dir.resolve("logs"))) {
+            for (Path p : logs.filter(f -> f.getFileName().toString().startsWith("agent-")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(p, StandardCharsets.UTF_8);
+                List<String> warnings = lines.stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
+                b.append("\n  ").append(p.getFileName()).append(" (").append(lines.size()).append(" lines):");
+                warnings.subList(Math.max(0, warnings.size() - warningsPerAgent), warnings.size())
+                        .forEach(l -> b.append("\n    ").append(shorten(l)));
+                if (!lines.isEmpty()) {
+                    b.append("\n    last: ").append(shorten(lines.get(lines.size() - 1)));
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            b.append("\n  (agent logs unreadable: ").append(e.getMessage()).append(')');
+        }
+        return b.toString();
+    }
+
+    private static String shorten(String line) {
+        return line.length() <= 300 ? line : line.substring(0, 300) + "...";
     }
 
     /** Removes {@code root} and everything under it, as far as it can. */

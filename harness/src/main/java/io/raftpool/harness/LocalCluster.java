@@ -326,7 +326,7 @@ public final class LocalCluster implements AutoCloseable {
         }
         throw new HarnessException("timed out after " + timeout.toSeconds() + " s waiting for " + what
                 + "; last state seen: " + last.map(ClusterHealth::summary).orElse("no agent answered")
-                + "; logs kept in " + keepLogs());
+                + "; logs kept in " + keepLogs() + "; agents' last warnings:" + ClusterDir.agentLogDigest(dir, 6));
     }
 
     /** Copies the processes' logs where they outlive the cluster's directory (see {@link ClusterDir#keepLogs}). */
