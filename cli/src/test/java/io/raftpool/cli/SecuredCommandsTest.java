@@ -45,7 +45,7 @@ class SecuredCommandsTest {
                 new CertificateAuthority.Node("pgsql2", "127.0.0.1"), new CertificateAuthority.Node("witness", "127.0.0.1")));
         secret("admin.token", ADMIN);
         secret("read.token", READ);
-        port = TestClusters.deadPort();
+        port = TestClusters.freePort();
         ClusterConfig config = ConfigLoader.load(config("secured.yaml", "cli_token_file: " + dir.resolve("admin.token")));
         endpoint = AdminEndpoint.build(new InetSocketAddress("127.0.0.1", port), admin, NodeTls.load(config, 1),
                 new ApiAccess(config.security())).start();

@@ -43,6 +43,15 @@ final class TestClusters {
         return file;
     }
 
+    /** A loopback port free now, for a server the test starts on it at once. */
+    static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * A loopback port where connections are refused for the rest of this test JVM: a socket is
      * bound to it and never listens, so no other process (a parallel build's agent, a later

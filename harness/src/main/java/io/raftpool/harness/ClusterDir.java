@@ -71,7 +71,8 @@ final class ClusterDir {
         try (Stream<Path> logs = Files.list(dir.resolve("logs"))) {
             for (Path p : logs.filter(f -> f.getFileName().toString().startsWith("agent-")).sorted().toList()) {
                 List<String> lines = Files.readAllLines(p, StandardCharsets.UTF_8);
-                List<String> warnings = lines.stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
+                List<String> warnings = lines.stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
+                        || l.startsWith("Exception") || l.startsWith("Caused by")).toList();
                 b.append("\n  ").append(p.getFileName()).append(" (").append(lines.size()).append(" lines):");
                 warnings.subList(Math.max(0, warnings.size() - warningsPerAgent), warnings.size())
                         .forEach(l -> b.append("\n    ").append(shorten(l)));

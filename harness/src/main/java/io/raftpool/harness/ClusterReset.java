@@ -6,7 +6,9 @@ import io.raftpool.proto.Backend;
 import io.raftpool.proto.BackendStatus;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.NodeRequest;
+import io.raftpool.proto.ParameterChange;
 import io.raftpool.proto.PauseRequest;
+import io.raftpool.proto.SetParametersRequest;
 import io.raftpool.proto.PrimaryPhase;
 import io.raftpool.proto.SwitchoverRequest;
 import java.sql.Connection;
@@ -33,6 +35,14 @@ final class ClusterReset {
         if (cluster.awaitState("a committed state", STEP, st -> true).hasMaintenance()) {
             require(cluster.admin().resume(PauseRequest.newBuilder().setBy("harness").setReason("reset for the next test")
                     .build()), "resume");
+        }
+        ClusterState logged = cluster.awaitState("a committed state", STEP, st -> true);
+        if (logged.getParametersCount() > 0) {
+            SetParametersRequest.Builder reset = SetParametersRequest.newBuilder().setBy("harness").setWait(true)
+                    .setTimeoutMs(STEP.toMillis());
+            logged.getParametersList().forEach(p -> reset.addChanges(ParameterChange.newBuilder().setName(p.getName())
+                    .setNodeId(p.getNodeId()).setReset(true)));
+            require(cluster.admin().setParameters(reset.build()), "reset of the logged settings");
         }
         ClusterState s = cluster.awaitState("an active primary", STEP,
                 st -> st.getPrimary().getPhase() == PrimaryPhase.ACTIVE);

@@ -158,6 +158,19 @@ public final class AdminClient implements Closeable {
         return ask("Pause", agents, true, deadline, stub -> stub.pause(request));
     }
 
+    /** raftpool set-parameter / reset-parameter: settings kept in the Raft log. */
+    public ActionReply setParameters(io.raftpool.proto.SetParametersRequest request) {
+        Duration deadline = callTimeout.plusMillis(Math.max(0, request.getTimeoutMs()));
+        return ask("SetParameters", agents, true, deadline, stub -> stub.setParameters(request));
+    }
+
+    /** raftpool restart-node: a restart of one standby's PostgreSQL. */
+    public ActionReply restartNode(io.raftpool.proto.RestartRequest request) {
+        Duration deadline = callTimeout.plusMillis(Math.max(0, request.getTimeoutMs()));
+        return ask("RestartNode(node " + request.getNodeId() + ")", agents, true, deadline,
+                stub -> stub.restartNode(request));
+    }
+
     /** raftpool resume: ends maintenance mode. */
     public ActionReply resume(io.raftpool.proto.PauseRequest request) {
         Duration deadline = callTimeout.plusMillis(Math.max(0, request.getTimeoutMs()));

@@ -84,6 +84,8 @@ final class Backends {
         Json.putTime(o, "last_status_change", b.getStatusChangedMs());
         Json.putOrNull(o, "status_reason", b.getStatusReason());
         Json.putTime(o, "role_changed", b.getRoleChangedMs());
+        b.getPendingRestartList().forEach(o.putArray("pending_restart")::add);
+        Json.putTime(o, "restart_requested", b.getRestartRequestedMs());
         return o;
     }
 }

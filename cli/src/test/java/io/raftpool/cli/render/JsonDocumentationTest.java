@@ -75,6 +75,17 @@ class JsonDocumentationTest {
         assertThat(keys(ActionReplyView.json("promote-node", 1, reply))).isEqualTo(documented("## `promote-node N`"));
     }
 
+    @Test
+    void showParameters() throws IOException {
+        io.raftpool.proto.ClusterState s = FailoverScenario.afterFailover().toBuilder()
+                .addParameters(io.raftpool.proto.Parameter.newBuilder().setName("work_mem").setValue("64MB").setNodeId(-1)
+                        .setContext("user"))
+                .setParametersVersion(1).build();
+        String json = ParametersView.json(s, Map.of(0, Map.of("work_mem", "4MB")));
+        assertThat(keys(json)).isEqualTo(documented("## `show-parameters --json`"));
+        assertThat(json).contains("\"source\": \"config_overridden\"").contains("\"source\": \"cluster\"");
+    }
+
     /** Backend objects are documented once, in their own section. */
     private static Set<String> withoutBackends(Set<String> keys, String prefix) {
         Set<String> rest = new TreeSet<>(keys);

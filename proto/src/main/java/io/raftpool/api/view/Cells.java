@@ -82,6 +82,11 @@ public final class Cells {
         if (b.getNeedsRecovery()) {
             flags.add("needs recovery");
         }
+        if (b.getRestartRequestedMs() > 0) {
+            flags.add("restarting");
+        } else if (b.getPendingRestartCount() > 0) {
+            flags.add("pending restart");
+        }
         String status = status(b.getStatus());
         return flags.isEmpty() ? status : status + " (" + String.join(", ", flags) + ")";
     }

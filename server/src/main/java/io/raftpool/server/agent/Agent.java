@@ -114,7 +114,8 @@ public final class Agent implements AutoCloseable {
         this.vip = config.vip().map(v -> new VipManager(config, v, nodeId, contact,
                 () -> leader.isLeader() && raft.isLeaderReady(), raft::term, raft::submit, clocks));
         this.adminService = new AdminService(new View(), new AdminActions(nodeId, raft, hub, clocks::wallMs,
-                new RebuildMembers(config, nodeId, peers, this::state, this::raftInfo, this::rebuildSoon)));
+                new RebuildMembers(config, nodeId, peers, this::state, this::raftInfo, this::rebuildSoon),
+                pg::settingSpecs));
         this.adminServer = AdminEndpoint.build(new InetSocketAddress(self.host(), self.adminPort()), adminService,
                 tls, access);
         relay.bind(this);

@@ -13,6 +13,12 @@ import io.raftpool.server.postgres.PostgresServer;
 import io.raftpool.server.postgres.ProbeResult;
 import io.raftpool.server.postgres.ServerProcesses;
 import io.raftpool.server.postgres.ServerSettings;
+import io.raftpool.server.api.SettingLookup;
+import io.raftpool.server.postgres.PgEndpoint;
+import io.raftpool.server.postgres.PgSettings;
+import io.raftpool.server.state.ClusterStates;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,6 +33,7 @@ final class PostgresAccess implements CandidateProber {
     private final Optional<ServerProcesses> localProcesses;
     private final Map<Integer, Login> logins = new HashMap<>();
     private final Login defaultLogin;
+    private static final Duration SETTINGS_TIMEOUT = Duration.ofSeconds(3);
 
     private record Login(String user, Optional<Password> password) {}
 
@@ -91,6 +98,31 @@ final class PostgresAccess implements CandidateProber {
             }
         }
         return java.util.Optional.of(streaming);
+    }
+
+    /** set-parameter's check: pg_settings of the primary, else of another server that is up. */
+    SettingLookup.Answer settingSpecs(io.raftpool.proto.ClusterState state, java.util.Collection<String> names) {
+        java.util.List<String> errors = new java.util.ArrayList<>();
+        java.util.List<io.raftpool.proto.Backend> order = new java.util.ArrayList<>(state.getBackendsList());
+        order.sort(java.util.Comparator.comparing(b -> b.getNodeId() != state.getPrimary().getNodeId()));
+        for (io.raftpool.proto.Backend b : order) {
+            if (b.getNodeId() != state.getPrimary().getNodeId() && b.getStatus() != io.raftpool.proto.BackendStatus.UP) {
+                continue;
+            }
+            Optional<NodeInfo> node = ClusterStates.node(state, b.getNodeId());
+            Login login = logins.getOrDefault(b.getNodeId(), defaultLogin);
+            if (node.isEmpty() || login == null) {
+                continue;
+            }
+            PgEndpoint endpoint = PgEndpoint.of(node.get().getHost(), node.get().getPgPort(), login.user(), login.password());
+            try (Connection c = PgProbe.connect(endpoint, SETTINGS_TIMEOUT)) {
+                return new SettingLookup.Answer(b.getNodeId(), PgSettings.specs(c, names));
+            } catch (SQLException | RuntimeException e) {
+                errors.add("node " + b.getNodeId() + ": " + e.getMessage());
+            }
+        }
+        throw new IllegalStateException("no PostgreSQL server of the cluster answered (" + (errors.isEmpty()
+                ? "none is up" : String.join("; ", errors)) + ")");
     }
 
     static ProbeOutcome toOutcome(ProbeResult r) {

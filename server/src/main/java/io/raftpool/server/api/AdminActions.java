@@ -44,8 +44,10 @@ public final class AdminActions {
 
     private final MemberRebuild rebuild;
     private final MaintenanceActions maintenance;
+    private final ParameterActions parameters;
 
-    public AdminActions(int self, RaftNode raft, StateHub hub, LongSupplier wallMs, MemberRebuild.Members members) {
+    public AdminActions(int self, RaftNode raft, StateHub hub, LongSupplier wallMs, MemberRebuild.Members members,
+                        SettingLookup settings) {
         this.self = self;
         this.raft = raft;
         this.hub = hub;
@@ -53,6 +55,12 @@ public final class AdminActions {
         this.wallMs = wallMs;
         this.rebuild = new MemberRebuild(self, raft, state, members);
         this.maintenance = new MaintenanceActions(this, wallMs);
+        this.parameters = new ParameterActions(this, settings);
+    }
+
+    /** set-parameter and restart-node: see {@link ParameterActions}. */
+    public ParameterActions parameters() {
+        return parameters;
     }
 
     /** pause and resume: see {@link MaintenanceActions}. */
@@ -312,7 +320,7 @@ public final class AdminActions {
                 + " agent, once the Raft group has a leader");
     }
 
-    private ClusterState awaitState(Duration timeout, java.util.function.Predicate<ClusterState> done) {
+    ClusterState awaitState(Duration timeout, java.util.function.Predicate<ClusterState> done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         AppliedState now = hub.current();
         while (!done.test(now.state()) && System.nanoTime() < deadline) {

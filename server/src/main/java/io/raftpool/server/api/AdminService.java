@@ -161,6 +161,16 @@ public final class AdminService extends AdminGrpc.AdminImplBase implements AutoC
     }
 
     @Override
+    public void setParameters(io.raftpool.proto.SetParametersRequest request, StreamObserver<ActionReply> response) {
+        reply(response, RequestLimits.check(request), actions.parameters()::set, request);
+    }
+
+    @Override
+    public void restartNode(io.raftpool.proto.RestartRequest request, StreamObserver<ActionReply> response) {
+        reply(response, RequestLimits.check(request), actions.parameters()::restart, request);
+    }
+
+    @Override
     public void resetRaftMember(NodeRequest request, StreamObserver<ActionReply> response) {
         answer(response, actions::resetRaftMember, request);
     }

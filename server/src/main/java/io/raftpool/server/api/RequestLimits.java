@@ -69,6 +69,43 @@ public final class RequestLimits {
         return by.isPresent() ? by : timeout(r.getTimeoutMs());
     }
 
+    /** The most settings one set-parameter changes. */
+    public static final int MAX_PARAMETER_CHANGES = 100;
+    /** PostgreSQL's identifiers: 63 bytes (an extension's setting: two of them and a dot). */
+    public static final int MAX_PARAMETER_NAME_CHARS = 127;
+    public static final int MAX_PARAMETER_VALUE_CHARS = 1024;
+
+    public static Optional<String> check(io.raftpool.proto.SetParametersRequest r) {
+        if (r.getChangesCount() == 0 || r.getChangesCount() > MAX_PARAMETER_CHANGES) {
+            return Optional.of(r.getChangesCount() + " settings in one request; allowed: 1 to " + MAX_PARAMETER_CHANGES);
+        }
+        for (io.raftpool.proto.ParameterChange c : r.getChangesList()) {
+            if (c.getName().isEmpty() || c.getName().length() > MAX_PARAMETER_NAME_CHARS) {
+                return Optional.of("a setting name of " + c.getName().length() + " characters; allowed: 1 to "
+                        + MAX_PARAMETER_NAME_CHARS);
+            }
+            Optional<String> value = oneLine("value of " + c.getName(), c.getValue(), MAX_PARAMETER_VALUE_CHARS);
+            if (value.isPresent()) {
+                return value;
+            }
+            if (c.getNodeId() < -1 || c.getNodeId() > MAX_NODE_ID) {
+                return Optional.of("node_id " + c.getNodeId() + " is out of range; allowed: -1 (every server) or 0 to "
+                        + MAX_NODE_ID);
+            }
+        }
+        Optional<String> by = oneLine("by", r.getBy(), MAX_BY_CHARS);
+        return by.isPresent() ? by : timeout(r.getTimeoutMs());
+    }
+
+    public static Optional<String> check(io.raftpool.proto.RestartRequest r) {
+        if (r.getNodeId() < 0 || r.getNodeId() > MAX_NODE_ID) {
+            return Optional.of("node_id " + r.getNodeId() + " is out of range; allowed: 0 to " + MAX_NODE_ID
+                    + " (the id of a node in the config)");
+        }
+        Optional<String> by = oneLine("by", r.getBy(), MAX_BY_CHARS);
+        return by.isPresent() ? by : timeout(r.getTimeoutMs());
+    }
+
     private static Optional<String> oneLine(String field, String text, int max) {
         if (text.length() > max || text.contains("\n") || text.contains("\r")) {
             return Optional.of("the " + field + " is " + (text.length() > max ? text.length() + " characters long"

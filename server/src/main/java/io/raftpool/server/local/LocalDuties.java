@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * The agent's hands on its own PostgreSQL server: a loop that gathers local facts, asks
  * {@link LocalPlanner} what to do, and hands the answer to the duty that does it (one class
  * each: {@link Fencing}, {@link StalePrimaryGuard}, {@link Promotion}, {@link SwitchoverDemotion},
- * {@link ServerStart}, {@link StandbyBuild}, {@link Following}, {@link NodeRecovery}); then it
- * keeps the primary's {@link SyncStandbyNames} and {@link PeerSlots} in line. A duty with no state
+ * {@link ServerStart}, {@link StandbyBuild}, {@link Following}, {@link NodeRecovery}, {@link ServerRestart}); it keeps
+ * the settings kept in the log applied ({@link ParameterDuty}), and the primary's
+ * {@link SyncStandbyNames} and {@link PeerSlots} in line. A duty with no state
  * of its own is a record of what it works with. Every action is idempotent, so a crash at any
  * line is repaired by the next round (or the next agent start).
  */
@@ -58,6 +59,8 @@ public final class LocalDuties implements AutoCloseable {
     private final Following following;
     private final NodeRecovery recovery;
     private final WatchdogDuty watchdog;
+    private final ParameterDuty parameters;
+    private final ServerRestart restart;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(daemon("local-duties"));
     private final ScheduledExecutorService leaseTimer = Executors.newSingleThreadScheduledExecutor(daemon("watchdog-lease"));
     private final AtomicBoolean queued = new AtomicBoolean();
@@ -83,6 +86,8 @@ public final class LocalDuties implements AutoCloseable {
         this.standbyBuild = new StandbyBuild(own, memory);
         this.following = new Following(own, hooks);
         this.recovery = new NodeRecovery(own, memory, reports, hooks);
+        this.parameters = new ParameterDuty(own, reports);
+        this.restart = new ServerRestart(own, parameters, reports);
         this.watchdog = new WatchdogDuty(own, new FenceWatchdog(WatchdogFiles.under(config.requireNode(self).agentDir()),
                 pg.settings().dataDir(), device, deviceTimeoutMs, config.failover().fenceGrace().toMillis()),
                 contact, reports);
@@ -128,7 +133,10 @@ public final class LocalDuties implements AutoCloseable {
             if (!safety && memory.backingOff(own.clocks().monoMs())) {
                 return;
             }
-            act(action);
+            if (facts.caughtUp()) {
+                parameters.reconcile(facts.state(), facts.running());
+            }
+            act(action, facts.running());
             watchdog.report(facts.majorityContactAgeMs() < facts.fenceTimeoutMs());
             sync.reconcile();
             slots.dropThoseOfRemovedNodes();
@@ -166,7 +174,7 @@ public final class LocalDuties implements AutoCloseable {
                 MaintenanceMode.pausedAt(applied.state(), own.clocks().wallMs()));
     }
 
-    private void act(LocalPlanner.Action action) {
+    private void act(LocalPlanner.Action action, boolean running) {
         ClusterState s = own.state();
         if (action instanceof LocalPlanner.Nothing n) {
             if (!n.why().equals(lastNothing)) {
@@ -201,6 +209,8 @@ public final class LocalDuties implements AutoCloseable {
             demotion.demote(d.epoch());
         } else if (action instanceof LocalPlanner.PromoteWhenCaughtUp p) {
             promotion.promoteWhenCaughtUp(s, p.epoch(), p.finalLsn());
+        } else if (action instanceof LocalPlanner.RestartServer r) {
+            restart.restart(s, r.requestedMs(), running);
         } else if (action instanceof LocalPlanner.StartupDone sd) {
             serverStart.nothingToStart(sd.why());
         } else {

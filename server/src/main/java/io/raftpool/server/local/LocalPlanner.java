@@ -95,6 +95,9 @@ public final class LocalPlanner {
     /** Switchover, target: promote once received up to {@code finalLsn}. */
     public record PromoteWhenCaughtUp(long epoch, long finalLsn) implements Action {}
 
+    /** raftpool restart-node asked, at {@code requestedMs}, for this standby's server to restart. */
+    public record RestartServer(long requestedMs) implements Action {}
+
     /** The reconciliation at agent start found nothing to start. */
     public record StartupDone(String why) implements Action {}
 
@@ -175,6 +178,9 @@ public final class LocalPlanner {
         if (recovery.isPresent()) {
             return recovery.get().getEpoch() == p.getEpoch() && p.getPhase() == PrimaryPhase.ACTIVE
                     ? new Recover(recovery.get()) : new Nothing("recovery against an older primary; it will be voided");
+        }
+        if (me.get().getRestartRequestedMs() > 0 && f.startupReconciled()) {
+            return new RestartServer(me.get().getRestartRequestedMs());
         }
         if (iAmPrimary && p.getPhase() == PrimaryPhase.BOOTSTRAPPING) {
             return f.initialized() && f.running() ? new Nothing("bootstrapped; waiting for the first report")

@@ -21,6 +21,7 @@ final class DataDirectory {
 
     private final Path dir;
     private final OsCommand os;
+    private volatile String parametersText = ManagedSettings.renderParameters(java.util.Map.of());
 
     DataDirectory(Path dir, OsCommand os) {
         this.dir = dir;
@@ -69,6 +70,7 @@ final class DataDirectory {
     void writeManagedFiles(ServerSettings settings, Optional<StandbySource> standby) {
         ensureIncludeLine();
         os.writeFile(dir.resolve(ManagedSettings.FILE_NAME), ManagedSettings.render(settings, standby), "rw-------");
+        writeParameters(parametersText);
         os.writeFile(dir.resolve(HbaRules.FILE_NAME), HbaRules.render(settings), "rw-------");
         if (standby.isPresent()) {
             if (!hasStandbySignal()) {
@@ -77,6 +79,31 @@ final class DataDirectory {
         } else {
             deleteIfExists(dir.resolve(STANDBY_SIGNAL));
         }
+    }
+
+    /**
+     * Keeps {@code text} as the settings file's content for every later write, and writes it now
+     * when the data directory exists and holds something else. Returns whether it wrote.
+     */
+    boolean useParameters(String text) {
+        parametersText = text;
+        if (!Files.isDirectory(dir) || !Files.exists(dir.resolve(POSTGRESQL_CONF))) {
+            return false;
+        }
+        try {
+            Path file = dir.resolve(ManagedSettings.PARAMETERS_FILE_NAME);
+            if (Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).equals(text)) {
+                return false;
+            }
+        } catch (IOException e) {
+            throw new PostgresException("cannot read " + dir.resolve(ManagedSettings.PARAMETERS_FILE_NAME) + ": " + e, e);
+        }
+        writeParameters(text);
+        return true;
+    }
+
+    private void writeParameters(String text) {
+        os.writeFile(dir.resolve(ManagedSettings.PARAMETERS_FILE_NAME), text, "rw-------");
     }
 
     /** postgresql.conf reads raftpool.conf: added once, after initdb or a copy from a server without it. */

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 public final class ManagedSettings {
     public static final String FILE_NAME = "raftpool.conf";
     public static final String INCLUDE_LINE = "include '" + FILE_NAME + "'";
+    /** The settings kept in the Raft log (raftpool set-parameter) that apply to this node. */
+    public static final String PARAMETERS_FILE_NAME = "raftpool.parameters.conf";
     private static final String MARKER = "# raftpool-standby-of: ";
     private static final Pattern MARKER_LINE =
             Pattern.compile("^" + Pattern.quote(MARKER) + "host=(\\S+) port=(\\d+) slot=(\\S+)$", Pattern.MULTILINE);
@@ -44,6 +46,16 @@ public final class ManagedSettings {
             line(out, "primary_slot_name", s.slotName());
             line(out, "recovery_target_timeline", "latest");
         });
+        out.append("\n# raftpool set-parameter: kept in the Raft log, over postgres.parameters\n")
+                .append("include_if_exists '").append(PARAMETERS_FILE_NAME).append("'\n");
+        return out.toString();
+    }
+
+    /** The text of {@link #PARAMETERS_FILE_NAME} for these settings (name to value). */
+    public static String renderParameters(Map<String, String> parameters) {
+        StringBuilder out = new StringBuilder("# Written by raftpool from its Raft log (raftpool set-parameter):"
+                + " edits here are lost.\n");
+        parameters.forEach((k, v) -> line(out, k, v));
         return out.toString();
     }
 

@@ -139,6 +139,15 @@ public final class PostgresServer {
         lifecycle.kill(timeout);
     }
 
+    /**
+     * The settings kept in the Raft log for this server, as {@link ManagedSettings#renderParameters}
+     * wrote them: kept for every later rewrite of the managed files, and written now when the data
+     * directory holds something else. Returns whether it wrote (a running server needs a reload).
+     */
+    public synchronized boolean useParameters(String text) {
+        return dataDir.useParameters(text);
+    }
+
     /** Makes a running server reread its configuration. Nothing to do when it is not running. */
     public synchronized void reload() {
         lifecycle.reload();

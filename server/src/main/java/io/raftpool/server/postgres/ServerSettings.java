@@ -41,7 +41,7 @@ public record ServerSettings(
         List<String> hba) {
 
     /** Settings that say where this server is and whom it follows: raftpool alone writes them. */
-    static final Set<String> MANAGED_PARAMETERS = Set.of("listen_addresses", "port", "unix_socket_directories",
+    public static final Set<String> MANAGED_PARAMETERS = Set.of("listen_addresses", "port", "unix_socket_directories",
             "hot_standby", "primary_conninfo", "primary_slot_name", "recovery_target_timeline", "data_directory",
             "config_file", "hba_file", "ident_file");
     private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");

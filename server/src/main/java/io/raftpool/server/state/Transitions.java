@@ -23,7 +23,8 @@ import java.util.Optional;
  * commands has its handler, as pure as this class: {@link BackendStatuses} (reports, marks,
  * detach, needs-recovery), {@link Failovers} (a change of primary), {@link Recoveries}
  * (recovery-node), {@link Membership} (add-node, remove-node), {@link SyncStandbys},
- * {@link LeaderAndVip}, {@link MaintenanceMode}; every one of them records what it did in the {@link EventLog}.
+ * {@link LeaderAndVip}, {@link MaintenanceMode}, {@link ClusterParameters},
+ * {@link ServerRestarts}; every one of them records what it did in the {@link EventLog}.
  */
 public final class Transitions {
     public static final int FORMAT_VERSION = 1;
@@ -66,6 +67,10 @@ public final class Transitions {
             case AGENT_AWAY -> NodeRefusals.requireBackend(state, command.getAgentAway().getNodeId());
             case RESTART_PRIMARY -> Failovers.validateRestart(state, command.getRestartPrimary());
             case SET_MAINTENANCE -> MaintenanceMode.validate(state, command.getSetMaintenance());
+            case SET_PARAMETERS -> ClusterParameters.validateSet(state, command.getSetParameters());
+            case REPORT_PARAMETERS -> ClusterParameters.validateReport(state, command.getReportParameters());
+            case REQUEST_RESTART -> ServerRestarts.validateRequest(state, command.getRequestRestart());
+            case RESTART_DONE -> ServerRestarts.validateDone(state, command.getRestartDone());
             default -> Optional.of("unknown command kind " + command.getKindCase());
         };
     }
@@ -99,6 +104,10 @@ public final class Transitions {
             case AGENT_AWAY -> BackendStatuses.agentAway(state, command.getAgentAway(), now);
             case RESTART_PRIMARY -> Failovers.restart(state, command.getRestartPrimary(), now);
             case SET_MAINTENANCE -> MaintenanceMode.apply(state, command.getSetMaintenance(), now);
+            case SET_PARAMETERS -> ClusterParameters.applySet(state, command.getSetParameters(), now);
+            case REPORT_PARAMETERS -> ClusterParameters.applyReport(state, command.getReportParameters(), now);
+            case REQUEST_RESTART -> ServerRestarts.request(state, command.getRequestRestart(), now);
+            case RESTART_DONE -> ServerRestarts.done(state, command.getRestartDone(), now);
             case ADD_NODE -> Membership.add(state, command.getAddNode().getNode(), now);
             case REMOVE_NODE -> Membership.remove(state, command.getRemoveNode(), now);
             default -> state;

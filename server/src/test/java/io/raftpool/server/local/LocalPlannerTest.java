@@ -129,6 +129,19 @@ class LocalPlannerTest {
                 c("a primary when the committed primary is nobody is stopped",
                         facts(f -> { f.asPrimary().state = twoPlusOne().primary(-1, 2, PrimaryPhase.PHASE_NONE).build(); }),
                         "StopStalePrimary[why=running as primary, but the committed primary is nobody at epoch 2"),
+                // restart-node
+                c("a standby with a restart requested restarts",
+                        facts(f -> f.state = States.of(f.state).backend(1, b -> b.setRestartRequestedMs(77)).build()),
+                        "RestartServer[requestedMs=77]"),
+                c("a restart request waits for the agent's start-up reconciliation",
+                        facts(f -> { f.state = States.of(f.state).backend(1, b -> b.setRestartRequestedMs(77)).build();
+                            f.reconciled = false; }), "StartupDone["),
+                c("a restart request does not come before fencing",
+                        facts(f -> { f.state = States.of(f.state).backend(1, b -> b.setRestartRequestedMs(77)).build();
+                            f.inRecovery = Optional.of(false); f.contactAgeMs = 5000; }), "Fence["),
+                c("a restart goes on in maintenance mode: the operator asked for it",
+                        facts(f -> { f.state = States.of(f.state).backend(1, b -> b.setRestartRequestedMs(77)).build();
+                            f.paused = true; }), "RestartServer[requestedMs=77]"),
                 // orders from the state: promote
                 c("the promotion target promotes at the committed epoch",
                         facts(f -> f.state = twoPlusOne().primary(1, 2, PrimaryPhase.PROMOTING).build()), "Promote[epoch=2]"),
