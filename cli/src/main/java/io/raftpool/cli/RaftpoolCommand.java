@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
             ShowParametersCommand.class,
             RestartNodeCommand.class,
             RestartCommand.class,
+            AdoptCheckCommand.class,
             AgentCommand.class,
             ProxyCommand.class,
             DemoCommand.class,

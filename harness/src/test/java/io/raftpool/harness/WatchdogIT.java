@@ -101,6 +101,36 @@ class WatchdogIT {
         }
     }
 
+    /**
+     * A stalled agent (here SIGSTOP; in CI a machine too busy to renew the lease in time) is
+     * fenced by its watchdog. With no failover decided, the agent that wakes up must start its
+     * primary again, as it does after a fence of its own: it is no operator's stop.
+     */
+    @Test
+    void aPrimaryItsWatchdogFencedWhileItsAgentStalledIsStartedAgainWhenNoFailoverHappened() throws Exception {
+        LocalCluster.Options options = LocalCluster.options().name("stall").proxies(false)
+                .set("failover", "auto", false); // the leader must not fail over: only the restart is under test
+        try (LocalCluster cluster = LocalCluster.start(options)) {
+            long epoch = cluster.awaitHealthy(BUDGET).getPrimary().getEpoch();
+            long agent = cluster.agent(0).pid();
+            Signals.send(agent, "STOP");
+            try {
+                await().atMost(BUDGET).until(() -> !cluster.postgres(0).isRunning());
+            } finally {
+                Signals.send(agent, "CONT");
+            }
+            ClusterState back = cluster.awaitState("node 0 running again as the primary", BUDGET,
+                    st -> st.getPrimary().getNodeId() == 0 && cluster.postgres(0).isRunning()
+                            && ClusterStates.backend(st, 0).orElseThrow().getStatus()
+                            == io.raftpool.proto.BackendStatus.UP);
+            assertThat(back.getPrimary().getEpoch()).isEqualTo(epoch);
+            assertThat(back.getEventsList()).anyMatch(e -> e.getKind().equals("fence") && e.getNodeId() == 0);
+            try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(0)); Statement st = c.createStatement()) {
+                st.execute("create table after_fence (id int)");
+            }
+        }
+    }
+
     @Test
     void aKilledWatchdogIsStartedAgainWithoutTouchingThePrimary() {
         LocalCluster cluster = SHARED.cluster();

@@ -100,6 +100,22 @@ final class PostgresAccess implements CandidateProber {
         return java.util.Optional.of(streaming);
     }
 
+    @Override
+    public io.raftpool.server.postgres.AdoptionCheck.Answer facts(NodeInfo node, String replicationUser,
+                                                                   Duration timeout) {
+        Login login = logins.getOrDefault(node.getId(), defaultLogin);
+        if (login == null) {
+            return io.raftpool.server.postgres.AdoptionCheck.Answer.unreachable("no login known");
+        }
+        PgEndpoint endpoint = PgEndpoint.of(node.getHost(), node.getPgPort(), login.user(), login.password());
+        try (Connection c = PgProbe.connect(endpoint, timeout)) {
+            return io.raftpool.server.postgres.AdoptionCheck.Answer.of(
+                    io.raftpool.server.postgres.ServerFacts.read(c, replicationUser));
+        } catch (SQLException | RuntimeException e) {
+            return io.raftpool.server.postgres.AdoptionCheck.Answer.unreachable(e.getMessage());
+        }
+    }
+
     /** set-parameter's check: pg_settings of the primary, else of another server that is up. */
     SettingLookup.Answer settingSpecs(io.raftpool.proto.ClusterState state, java.util.Collection<String> names) {
         java.util.List<String> errors = new java.util.ArrayList<>();

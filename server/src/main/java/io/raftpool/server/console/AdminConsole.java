@@ -314,6 +314,7 @@ public final class AdminConsole implements Closeable {
                 case POOL_NODES -> out.result(PoolNodesRows.of(source.state(), zone), "SHOW");
                 case WATCHDOG_INFO -> out.result(WatchdogRows.of(source.watchdogInfo()), "SHOW");
                 case EVENTS -> out.result(EventRows.of(source.state(), EVENTS_SHOWN, zone), "SHOW");
+                case PARAMETERS -> out.result(io.raftpool.api.view.ParameterRows.of(source.state()), "SHOW");
                 case EMPTY -> out.emptyQuery();
                 default -> out.error("ERROR", q.refusal().orElseThrow().sqlState(), q.refusal().orElseThrow().message());
             }

@@ -21,6 +21,12 @@ public interface CandidateProber {
      */
     Optional<Map<Integer, String>> replication(ClusterState state, NodeInfo primary, Duration timeout);
 
+    /** What a server that may already run says about itself, before raftpool takes it over. */
+    default io.raftpool.server.postgres.AdoptionCheck.Answer facts(NodeInfo node, String replicationUser,
+                                                                    Duration timeout) {
+        return io.raftpool.server.postgres.AdoptionCheck.Answer.unreachable("not asked");
+    }
+
     /** Every candidate of {@code ids} asked at once; one that does not answer in time is unreachable. */
     default Map<Integer, FailoverPolicy.CandidateProbe> probeAll(ClusterState s, List<Integer> ids, Duration timeout) {
         Map<Integer, CompletableFuture<FailoverPolicy.CandidateProbe>> pending = new HashMap<>();

@@ -68,6 +68,7 @@ public final class LeaderDuties implements AutoCloseable {
     private final RestartWindows restartWindows = new RestartWindows();
     private final Map<Integer, Long> lastAutoRejoin = new HashMap<>();
     private final AtomicBoolean tickQueued = new AtomicBoolean();
+    private final ClusterAdoption adoption;
     private volatile boolean leader;
     private volatile long term;
     private String lastWaitLogged = "";
@@ -82,6 +83,7 @@ public final class LeaderDuties implements AutoCloseable {
         this.raft = raft;
         this.state = state;
         this.prober = prober;
+        this.adoption = new ClusterAdoption(config, prober, monoMs);
         this.monoMs = monoMs;
         this.wallMs = wallMs;
     }
@@ -115,7 +117,7 @@ public final class LeaderDuties implements AutoCloseable {
             promotingSeenAtMs = -1;
             LOG.info("leader duties start at term {}", term);
             if (!ClusterStates.isInitialised(state.get())) {
-                submit(base().setInitCluster(ClusterInit.fromConfig(config)));
+                adoption.init().ifPresent(init -> submit(base().setInitCluster(init)));
             }
             submit(base().setLeaderAnnounce(LeaderAnnounce.newBuilder().setNodeId(nodeId).setTerm(term)));
             tick();
@@ -169,7 +171,7 @@ public final class LeaderDuties implements AutoCloseable {
         }
         ClusterState s = state.get();
         if (!ClusterStates.isInitialised(s)) {
-            submit(base().setInitCluster(ClusterInit.fromConfig(config)));
+            adoption.init().ifPresent(init -> submit(base().setInitCluster(init)));
             return;
         }
         Liveness live = liveness();

@@ -137,7 +137,11 @@ public final class LocalDuties implements AutoCloseable {
                 parameters.reconcile(facts.state(), facts.running());
             }
             act(action, facts.running());
-            watchdog.report(facts.majorityContactAgeMs() < facts.fenceTimeoutMs());
+            if (watchdog.report(facts.majorityContactAgeMs() < facts.fenceTimeoutMs())) {
+                // its lease ran out while this agent ran (a stall, a slow majority): fenced, not stopped
+                // by an operator, so it is started again while it is still the primary (RestartPrimary, S6)
+                memory.fenced = true;
+            }
             sync.reconcile();
             slots.dropThoseOfRemovedNodes();
         } catch (RuntimeException e) {
@@ -193,6 +197,8 @@ public final class LocalDuties implements AutoCloseable {
             promotion.failed(p.epoch(), p.why());
         } else if (action instanceof LocalPlanner.InitPrimary) {
             serverStart.initPrimary(s);
+        } else if (action instanceof LocalPlanner.AdoptPrimary) {
+            serverStart.adoptPrimary(s);
         } else if (action instanceof LocalPlanner.StartAsPrimary sp) {
             serverStart.asPrimary(s, sp.why());
         } else if (action instanceof LocalPlanner.BuildStandby b) {

@@ -76,6 +76,9 @@ public final class LocalPlanner {
 
     public record InitPrimary() implements Action {}
 
+    /** The first primary already ran when its agent started: take it over as it is. */
+    public record AdoptPrimary() implements Action {}
+
     public record StartAsPrimary(String why) implements Action {}
 
     public record BuildStandby(int primary) implements Action {}
@@ -183,8 +186,12 @@ public final class LocalPlanner {
             return new RestartServer(me.get().getRestartRequestedMs());
         }
         if (iAmPrimary && p.getPhase() == PrimaryPhase.BOOTSTRAPPING) {
-            return f.initialized() && f.running() ? new Nothing("bootstrapped; waiting for the first report")
-                    : new InitPrimary();
+            if (f.initialized() && f.running()) {
+                // running before this agent started: a server raftpool adopts (or its own, restarted)
+                return f.startupReconciled() ? new Nothing("bootstrapped; waiting for the first report")
+                        : new AdoptPrimary();
+            }
+            return new InitPrimary();
         }
         if (iAmPrimary && p.getPhase() == PrimaryPhase.ACTIVE && !f.running() && f.initialized()
                 && (f.fenced() || !f.startupReconciled())) {

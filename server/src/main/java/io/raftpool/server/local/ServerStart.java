@@ -23,6 +23,19 @@ record ServerStart(OwnServer own, LocalMemory memory, PeerSlots slots, Reports r
     }
 
     /**
+     * The first primary was running when this agent started (a pair raftpool adopts, which the
+     * leader checked first): raftpool's files are written and read, the replication role and the
+     * standbys' slots made. Nothing is restarted; what needs a restart shows as pending.
+     */
+    void adoptPrimary(ClusterState s) {
+        LOG.info("taking over the running primary in {}", own.self().requirePostgres().dataDir());
+        own.pg().configureAsPrimary();
+        own.pg().ensureReplicationRole(OwnServer.START_TIMEOUT);
+        slots.ensure(s);
+        memory.startupReconciled = true;
+    }
+
+    /**
      * First commits the restart (S6): refused once a failover has begun, and voiding one the
      * leader decided on this server's "not running" before; only then starts it.
      */

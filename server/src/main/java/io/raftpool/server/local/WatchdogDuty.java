@@ -112,13 +112,19 @@ final class WatchdogDuty {
                 : Optional.empty();
     }
 
-    /** Commits the watchdog's firings this agent has not reported yet, and closes a restart window once back. */
-    void report(boolean contactFresh) {
+    /**
+     * Commits the watchdog's firings this agent has not reported yet, and closes a restart window
+     * once back. Returns whether the watchdog fired since the last report: the server it killed is
+     * then a fenced one, started again like one this agent fenced if it is still the primary.
+     */
+    boolean report(boolean contactFresh) {
         if (!contactFresh) {
-            return;
+            return false;
         }
+        boolean fired = false;
         Optional<WatchdogStatus> status = dog.status();
         if (status.isPresent() && status.get().firedWallMs() > firingsReported) {
+            fired = true;
             WatchdogStatus s = status.get();
             reports.submit(Command.newBuilder().setAppendEvent(AppendEvent.newBuilder().setEvent(Event.newBuilder()
                     .setKind("fence").setNodeId(own.id()).setEpoch(own.state().getPrimary().getEpoch())
@@ -131,6 +137,7 @@ final class WatchdogDuty {
         if (windowOpen && contact.confirmedAtNanos().isPresent()) {
             reports.submit(Command.newBuilder().setAgentAway(AgentAway.newBuilder().setNodeId(own.id()).setWindowMs(0)));
         }
+        return fired;
     }
 
     /**

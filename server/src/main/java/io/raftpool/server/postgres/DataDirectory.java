@@ -16,6 +16,7 @@ import java.util.stream.Stream;
  * writes is owned by the os user with mode 600, as PostgreSQL expects.
  */
 final class DataDirectory {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DataDirectory.class);
     static final String STANDBY_SIGNAL = "standby.signal";
     private static final String POSTGRESQL_CONF = "postgresql.conf";
 
@@ -71,6 +72,7 @@ final class DataDirectory {
         ensureIncludeLine();
         os.writeFile(dir.resolve(ManagedSettings.FILE_NAME), ManagedSettings.render(settings, standby), "rw-------");
         writeParameters(parametersText);
+        removeManagedFromAutoConf();
         os.writeFile(dir.resolve(HbaRules.FILE_NAME), HbaRules.render(settings), "rw-------");
         if (standby.isPresent()) {
             if (!hasStandbySignal()) {
@@ -104,6 +106,38 @@ final class DataDirectory {
 
     private void writeParameters(String text) {
         os.writeFile(dir.resolve(ManagedSettings.PARAMETERS_FILE_NAME), text, "rw-------");
+    }
+
+    /**
+     * postgresql.auto.conf is read after raftpool.conf and wins: a primary_conninfo left there by
+     * pg_basebackup -R or ALTER SYSTEM (a server raftpool adopted) would keep a standby on its old
+     * primary after a failover. The settings raftpool owns are taken out of it.
+     */
+    private void removeManagedFromAutoConf() {
+        Path auto = dir.resolve("postgresql.auto.conf");
+        if (!Files.exists(auto)) {
+            return;
+        }
+        try {
+            List<String> lines = Files.readAllLines(auto, StandardCharsets.UTF_8);
+            List<String> kept = lines.stream().filter(l -> !ServerSettings.MANAGED_PARAMETERS.contains(settingName(l)))
+                    .toList();
+            if (kept.size() != lines.size()) {
+                List<String> removed = lines.stream().map(DataDirectory::settingName)
+                        .filter(ServerSettings.MANAGED_PARAMETERS::contains).toList();
+                os.writeFile(auto, String.join("\n", kept) + "\n", "rw-------");
+                LOG.warn("{}: removed {} from postgresql.auto.conf: raftpool sets them in {}", dir, removed,
+                        ManagedSettings.FILE_NAME);
+            }
+        } catch (IOException e) {
+            throw new PostgresException("cannot read " + auto + ": " + e, e);
+        }
+    }
+
+    private static String settingName(String line) {
+        String t = line.trim();
+        int eq = t.indexOf('=');
+        return t.startsWith("#") || eq <= 0 ? "" : t.substring(0, eq).trim().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** postgresql.conf reads raftpool.conf: added once, after initdb or a copy from a server without it. */

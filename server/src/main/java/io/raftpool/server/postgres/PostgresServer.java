@@ -148,6 +148,11 @@ public final class PostgresServer {
         return dataDir.useParameters(text);
     }
 
+    /** On a running primary: the replication role exists, LOGIN REPLICATION, with its configured password. */
+    public synchronized void ensureReplicationRole(Duration timeout) {
+        lifecycle.ensureReplicationRole(timeout);
+    }
+
     /** Makes a running server reread its configuration. Nothing to do when it is not running. */
     public synchronized void reload() {
         lifecycle.reload();

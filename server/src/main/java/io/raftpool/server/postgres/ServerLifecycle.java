@@ -37,6 +37,11 @@ record ServerLifecycle(ServerSettings settings, OsCommand os, DataDirectory data
             initdb(timeout);
         }
         start(timeout);
+        ensureReplicationRole(timeout);
+    }
+
+    /** On a primary: the role standbys stream as, LOGIN REPLICATION, with replication.password when set. */
+    void ensureReplicationRole(Duration timeout) {
         try (Connection c = superuser.connect(timeout)) {
             if (!PgProbe.inRecovery(c)) {
                 boolean created = Roles.ensureReplicationRole(c, settings.replicationUser(),

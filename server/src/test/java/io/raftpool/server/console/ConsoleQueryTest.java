@@ -7,14 +7,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** What the admin console answers: the three shows, in any case, with or without a semicolon; nothing else. */
+/** What the admin console answers: the four shows, in any case, with or without a semicolon; nothing else. */
 class ConsoleQueryTest {
 
     @ParameterizedTest(name = "''{0}''")
     @CsvSource(delimiter = '|', value = {
         "show pool_nodes|POOL_NODES", "SHOW POOL_NODES;|POOL_NODES", "  Show   Pool_Nodes ;; |POOL_NODES",
         "show watchdog_info|WATCHDOG_INFO", "show\twatchdog_info;|WATCHDOG_INFO", "show events|EVENTS",
-        "SHOW EVENTS ;|EVENTS", "'   '|EMPTY", ";|EMPTY"})
+        "SHOW EVENTS ;|EVENTS", "show parameters|PARAMETERS", "'   '|EMPTY", ";|EMPTY"})
     void theShowsAreAnswered(String sql, Kind kind) {
         ConsoleQuery q = ConsoleQuery.parse(sql);
 

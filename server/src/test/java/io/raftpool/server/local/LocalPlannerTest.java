@@ -129,6 +129,13 @@ class LocalPlannerTest {
                 c("a primary when the committed primary is nobody is stopped",
                         facts(f -> { f.asPrimary().state = twoPlusOne().primary(-1, 2, PrimaryPhase.PHASE_NONE).build(); }),
                         "StopStalePrimary[why=running as primary, but the committed primary is nobody at epoch 2"),
+                // adopting a running pair
+                c("the first primary found running when its agent started is taken over as it is",
+                        facts(f -> { f.asPrimary().state = twoPlusOne().primary(0, 1, PrimaryPhase.BOOTSTRAPPING).build();
+                            f.reconciled = false; }), "AdoptPrimary["),
+                c("the first primary it started itself waits for its first report",
+                        facts(f -> f.asPrimary().state = twoPlusOne().primary(0, 1, PrimaryPhase.BOOTSTRAPPING).build()),
+                        "Nothing[why=bootstrapped"),
                 // restart-node
                 c("a standby with a restart requested restarts",
                         facts(f -> f.state = States.of(f.state).backend(1, b -> b.setRestartRequestedMs(77)).build()),
