@@ -14,9 +14,6 @@ import io.raftpool.server.postgres.StopMode;
 import io.raftpool.server.state.ClusterStates;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,15 +48,15 @@ class AdoptionIT {
                     + "host replication all 127.0.0.0/8 trust\n" + extraRule + "\n", "rw-------");
             run(os, pg0.bin("pg_ctl").toString(), "-D", pg0.dataDir().toString(), "-l",
                     pg0.dataDir().resolve("hand.log").toString(), "-w", "start");
-            execute(cluster, 0, "create table t (id int primary key); insert into t select generate_series(1, " + ROWS + ")");
-            String systemId = query(cluster, 0, "select system_identifier::text from pg_control_system()");
+            Sql.execute(cluster, 0, "create table t (id int primary key); insert into t select generate_series(1, " + ROWS + ")");
+            String systemId = Sql.query(cluster, 0, "select system_identifier::text from pg_control_system()");
             // ... and a standby streaming from it
             run(os, pg1.bin("pg_basebackup").toString(), "-h", n0.host(), "-p", Integer.toString(pg0.port()), "-U",
                     "postgres", "-D", pg1.dataDir().toString(), "-R", "-X", "stream");
             appendConf(os, pg1.dataDir().resolve("postgresql.conf"), "port = " + pg1.port());
             run(os, pg1.bin("pg_ctl").toString(), "-D", pg1.dataDir().toString(), "-l",
                     pg1.dataDir().resolve("hand.log").toString(), "-w", "start");
-            awaitTrue("the standby streams", () -> query(cluster, 0, "select count(*) from pg_stat_replication"
+            awaitTrue("the standby streams", () -> Sql.query(cluster, 0, "select count(*) from pg_stat_replication"
                     + " where state = 'streaming'").equals("1"));
 
             // the check names what would stop raftpool: a client rule its pg_hba.conf would drop
@@ -85,13 +82,13 @@ class AdoptionIT {
             ClusterState s = cluster.awaitHealthy(START);
             assertThat(s.getPrimary().getNodeId()).isZero();
             assertThat(s.getPrimary().getEpoch()).isEqualTo(1);
-            assertThat(query(cluster, 0, "select system_identifier::text from pg_control_system()")).isEqualTo(systemId);
-            assertThat(query(cluster, 1, "select system_identifier::text from pg_control_system()")).isEqualTo(systemId);
-            assertThat(query(cluster, 1, "select count(*) from t")).isEqualTo(Integer.toString(ROWS));
+            assertThat(Sql.query(cluster, 0, "select system_identifier::text from pg_control_system()")).isEqualTo(systemId);
+            assertThat(Sql.query(cluster, 1, "select system_identifier::text from pg_control_system()")).isEqualTo(systemId);
+            assertThat(Sql.query(cluster, 1, "select count(*) from t")).isEqualTo(Integer.toString(ROWS));
             // the standby now streams through raftpool's slot, with raftpool's settings, not pg_basebackup's
-            awaitTrue("node 1 streams through slot pgsql2", () -> query(cluster, 0,
+            awaitTrue("node 1 streams through slot pgsql2", () -> Sql.query(cluster, 0,
                     "select count(*) from pg_replication_slots where slot_name = 'pgsql2' and active").equals("1"));
-            assertThat(query(cluster, 1, "select count(*) from pg_file_settings where name = 'primary_conninfo'"
+            assertThat(Sql.query(cluster, 1, "select count(*) from pg_file_settings where name = 'primary_conninfo'"
                     + " and sourcefile like '%postgresql.auto.conf'")).isEqualTo("0");
 
             // and failover works
@@ -100,8 +97,8 @@ class AdoptionIT {
                     st -> st.getPrimary().getNodeId() == 1 && st.getPrimary().getPhase() == PrimaryPhase.ACTIVE);
             assertThat(after.getPrimary().getEpoch()).isEqualTo(2);
             assertThat(ClusterStates.backend(after, 0).orElseThrow().getStatus()).isEqualTo(BackendStatus.DOWN);
-            execute(cluster, 1, "insert into t values (" + (ROWS + 1) + ")");
-            assertThat(query(cluster, 1, "select count(*) from t")).isEqualTo(Integer.toString(ROWS + 1));
+            Sql.execute(cluster, 1, "insert into t values (" + (ROWS + 1) + ")");
+            assertThat(Sql.query(cluster, 1, "select count(*) from t")).isEqualTo(Integer.toString(ROWS + 1));
         }
     }
 
@@ -115,19 +112,6 @@ class AdoptionIT {
         os.writeFile(conf, String.join("\n", all) + "\n", "rw-------");
     }
 
-    private static String query(LocalCluster cluster, int node, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(node));
-             ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    private static void execute(LocalCluster cluster, int node, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(node))) {
-            c.createStatement().execute(sql);
-        }
-    }
 
     private interface Check {
         boolean holds() throws Exception;

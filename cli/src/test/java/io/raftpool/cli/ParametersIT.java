@@ -11,9 +11,6 @@ import io.raftpool.proto.ClusterState;
 import io.raftpool.server.postgres.StopMode;
 import io.raftpool.server.state.ClusterStates;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -134,10 +131,6 @@ class ParametersIT {
     }
 
     private static String show(LocalCluster cluster, int node, String setting) throws SQLException {
-        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(node));
-             ResultSet rs = c.createStatement().executeQuery("show " + setting)) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return Sql.query(cluster, node, "show " + setting);
     }
 }
