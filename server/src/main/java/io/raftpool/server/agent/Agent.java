@@ -88,6 +88,7 @@ public final class Agent implements AutoCloseable {
     private int closedChecks;
     private final Clocks clocks = Clocks.SYSTEM;
     private final FollowWatch followWatch;
+    private final java.util.function.LongSupplier replayDelay;
 
     private Agent(ClusterConfig config, int nodeId) throws IOException {
         this.config = config;
@@ -104,6 +105,7 @@ public final class Agent implements AutoCloseable {
         this.contact = new MajorityContact(raft::heartbeat, System::nanoTime, 1000);
         this.followWatch = new FollowWatch(nodeId, raft, contact, clocks);
         PostgresAccess pg = new PostgresAccess(config, self);
+        this.replayDelay = self.postgres().isPresent() ? new ReplayDelay(pg.localServer())::ms : () -> -1;
         this.startedWallMs = clocks.wallMs();
         this.metrics = new AgentMetrics(this::state, this::raftInfo, this::vipHeld, access.counters(), System::nanoTime,
                 startedWallMs);
@@ -289,7 +291,8 @@ public final class Agent implements AutoCloseable {
         long age = contact.freshAgeMs(applied.index());
         boolean inContact = age >= 0 && age < config.failover().fenceTimeout().toMillis();
         ObserverView own = health.view(self.id()).orElse(ObserverView.INITIAL);
-        return new HealthChecks.Facts(applied.state(), self.id(), inContact, own.health(), own.role(), own.streaming());
+        return new HealthChecks.Facts(applied.state(), self.id(), inContact, own.health(), own.role(), own.streaming(),
+                replayDelay);
     }
 
     private final class ConsoleSource implements AdminConsole.Source {

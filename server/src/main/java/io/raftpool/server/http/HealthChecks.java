@@ -25,12 +25,27 @@ import java.util.regex.Pattern;
  */
 public final class HealthChecks {
     private static final Pattern BYTES = Pattern.compile("(\\d{1,15})\\s*(b|kb|mb|gb)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,15})\\s*(ms|s|min)");
 
     private HealthChecks() {}
 
     /** What the agent knows when asked. */
     public record Facts(ClusterState state, int self, boolean majorityContact, Health ownHealth,
-                        BackendRole ownRole, boolean ownStreaming) {}
+                        BackendRole ownRole, boolean ownStreaming, java.util.function.LongSupplier replayDelayMs) {
+        public Facts(ClusterState state, int self, boolean majorityContact, Health ownHealth, BackendRole ownRole,
+                     boolean ownStreaming) {
+            this(state, self, majorityContact, ownHealth, ownRole, ownStreaming, () -> -1);
+        }
+    }
+
+    /** A {@code lag} bound: bytes of WAL, or how long ago the last replayed transaction was committed. */
+    sealed interface LagBound {}
+
+    record Bytes(long max) implements LagBound {}
+
+    record Millis(long max) implements LagBound {}
+
+    record Invalid() implements LagBound {}
 
     /** The answer: an HTTP status, and a one-line reason for the body. */
     public record Answer(int status, String check, String reason) {
@@ -43,10 +58,11 @@ public final class HealthChecks {
         String check = path.replaceAll("/+$", "").toLowerCase(Locale.ROOT);
         return switch (check) {
             case "/primary", "/master", "/read-write" -> primary(f);
-            case "/replica", "/standby" -> lagBound(query).map(bound -> bound < 0
-                    ? new Answer(400, "replica", "lag '" + query.get("lag") + "' is not a size; write bytes with an"
-                    + " optional unit (kB, MB, GB), e.g. lag=16MB")
-                    : replica(f, bound)).orElseGet(() -> replica(f, Long.MAX_VALUE));
+            case "/replica", "/standby" -> lagBound(query).map(bound -> bound instanceof Invalid
+                    ? new Answer(400, "replica", "lag '" + query.get("lag") + "' is neither a size nor a duration;"
+                    + " write bytes with an optional unit (kB, MB, GB), e.g. lag=16MB, or a duration (ms, s, min),"
+                    + " e.g. lag=10s")
+                    : replica(f, bound)).orElseGet(() -> replica(f, new Bytes(Long.MAX_VALUE)));
             case "/read-only" -> {
                 Answer p = primary(f);
                 yield p.ok() ? new Answer(200, "read-only", p.reason()) : readOnlyReplica(f, query);
@@ -86,6 +102,10 @@ public final class HealthChecks {
     }
 
     static Answer replica(Facts f, long maxLagBytes) {
+        return replica(f, new Bytes(maxLagBytes));
+    }
+
+    static Answer replica(Facts f, LagBound bound) {
         Optional<Backend> me = ClusterStates.backend(f.state(), f.self());
         if (me.isEmpty()) {
             return new Answer(503, "replica", "this node has no PostgreSQL server in the cluster");
@@ -102,9 +122,18 @@ public final class HealthChecks {
             return new Answer(503, "replica", "its server " + (f.ownHealth() != Health.HEALTHY ? "does not answer its agent"
                     : f.ownRole() != BackendRole.STANDBY ? "is not in recovery" : "is not streaming from the primary"));
         }
-        if (maxLagBytes != Long.MAX_VALUE && (b.getLagBytes() < 0 || b.getLagBytes() > maxLagBytes)) {
+        if (bound instanceof Bytes bytes && bytes.max() != Long.MAX_VALUE
+                && (b.getLagBytes() < 0 || b.getLagBytes() > bytes.max())) {
             return new Answer(503, "replica", "lag " + (b.getLagBytes() < 0 ? "unknown" : b.getLagBytes() + " bytes")
-                    + ", over the bound of " + maxLagBytes + " bytes");
+                    + ", over the bound of " + bytes.max() + " bytes");
+        }
+        if (bound instanceof Millis millis) {
+            long delay = f.replayDelayMs().getAsLong();
+            if (delay < 0 || delay > millis.max()) {
+                return new Answer(503, "replica", "replay delay " + (delay < 0 ? "unknown" : delay + " ms")
+                        + ", over the bound of " + millis.max() + " ms");
+            }
+            return new Answer(200, "replica", "a streaming standby, replay delay " + delay + " ms");
         }
         return new Answer(200, "replica", "a streaming standby, lag " + (b.getLagBytes() < 0 ? "unknown"
                 : b.getLagBytes() + " bytes"));
@@ -114,15 +143,26 @@ public final class HealthChecks {
         return f.ownHealth() == Health.HEALTHY;
     }
 
-    /** The {@code lag} bound in bytes: empty when absent, -1 when it is not a size. */
-    static Optional<Long> lagBound(Map<String, String> query) {
+    /** The {@code lag} bound: empty when absent. */
+    static Optional<LagBound> lagBound(Map<String, String> query) {
         String text = query.get("lag");
         if (text == null) {
             return Optional.empty();
         }
-        Matcher m = BYTES.matcher(text.trim().toLowerCase(Locale.ROOT));
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        Matcher time = DURATION.matcher(t);
+        if (time.matches()) {
+            long n = Long.parseLong(time.group(1));
+            long unit = switch (time.group(2)) {
+                case "s" -> 1000L;
+                case "min" -> 60_000L;
+                default -> 1L;
+            };
+            return Optional.of(new Millis(n > Long.MAX_VALUE / unit ? Long.MAX_VALUE - 1 : n * unit));
+        }
+        Matcher m = BYTES.matcher(t);
         if (!m.matches()) {
-            return Optional.of(-1L);
+            return Optional.of(new Invalid());
         }
         long n = Long.parseLong(m.group(1));
         long unit = m.group(2) == null ? 1 : switch (m.group(2)) {
@@ -131,6 +171,6 @@ public final class HealthChecks {
             case "gb" -> 1024L * 1024 * 1024;
             default -> 1L;
         };
-        return Optional.of(n > Long.MAX_VALUE / unit ? Long.MAX_VALUE - 1 : n * unit);
+        return Optional.of(new Bytes(n > Long.MAX_VALUE / unit ? Long.MAX_VALUE - 1 : n * unit));
     }
 }

@@ -68,11 +68,29 @@ class HealthChecksTest {
     }
 
     @Test
-    void lagBoundsAreBytesWithAnOptionalUnit() {
+    void lagBoundsAreBytesWithAnOptionalUnitOrADuration() {
         assertThat(HealthChecks.lagBound(Map.of())).isEmpty();
-        assertThat(HealthChecks.lagBound(Map.of("lag", "16MB"))).contains(16L * 1024 * 1024);
-        assertThat(HealthChecks.lagBound(Map.of("lag", "2kB"))).contains(2048L);
-        assertThat(HealthChecks.lagBound(Map.of("lag", "100"))).contains(100L);
-        assertThat(HealthChecks.lagBound(Map.of("lag", "10s"))).contains(-1L);
+        assertThat(HealthChecks.lagBound(Map.of("lag", "16MB"))).contains(new HealthChecks.Bytes(16L * 1024 * 1024));
+        assertThat(HealthChecks.lagBound(Map.of("lag", "2kB"))).contains(new HealthChecks.Bytes(2048L));
+        assertThat(HealthChecks.lagBound(Map.of("lag", "100"))).contains(new HealthChecks.Bytes(100L));
+        assertThat(HealthChecks.lagBound(Map.of("lag", "10s"))).contains(new HealthChecks.Millis(10_000L));
+        assertThat(HealthChecks.lagBound(Map.of("lag", "500ms"))).contains(new HealthChecks.Millis(500L));
+        assertThat(HealthChecks.lagBound(Map.of("lag", "2min"))).contains(new HealthChecks.Millis(120_000L));
+        assertThat(HealthChecks.lagBound(Map.of("lag", "soon"))).contains(new HealthChecks.Invalid());
+        assertThat(HealthChecks.answer("/replica", Map.of("lag", "soon"), standby(HEALTHY)).status()).isEqualTo(400);
+    }
+
+    @Test
+    void aDurationBoundIsCheckedAgainstHowLongAgoTheLastReplayedCommitWas() {
+        HealthChecks.Facts behind = new HealthChecks.Facts(HEALTHY, 1, true, Health.HEALTHY, BackendRole.STANDBY, true,
+                () -> 12_000);
+        HealthChecks.Facts current = new HealthChecks.Facts(HEALTHY, 1, true, Health.HEALTHY, BackendRole.STANDBY, true,
+                () -> 0);
+        HealthChecks.Answer late = HealthChecks.answer("/replica", Map.of("lag", "10s"), behind);
+        assertThat(late.status()).isEqualTo(503);
+        assertThat(late.reason()).isEqualTo("replay delay 12000 ms, over the bound of 10000 ms");
+        assertThat(HealthChecks.answer("/replica", Map.of("lag", "10s"), current).status()).isEqualTo(200);
+        assertThat(HealthChecks.answer("/replica", Map.of("lag", "10s"), standby(HEALTHY)).reason())
+                .isEqualTo("replay delay unknown, over the bound of 10000 ms");
     }
 }
