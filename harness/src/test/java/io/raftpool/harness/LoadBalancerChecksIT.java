@@ -111,6 +111,8 @@ class LoadBalancerChecksIT {
             cluster.awaitState("node 1 streaming", BUDGET, ClusterHealth::healthy);
             assertThat(check(http, n1, "/replica")).isEqualTo(200);
             assertThat(check(http, n0, "/replica")).isEqualTo(503);
+            assertThat(check(http, n1, "/replica?lag=10s")).isEqualTo(200); // idle and caught up: replay delay 0
+            assertThat(check(http, n1, "/replica?lag=soon")).isEqualTo(400);
             assertThat(check(http, n1, "/liveness")).isEqualTo(200);
 
             FailoverIT.execute(cluster, 0, "create table lb (id serial primary key)");
