@@ -72,7 +72,8 @@ class FailoverIT {
             assertThat(s.getEventsList()).anyMatch(e -> e.getKind().equals("leader") && e.getNodeId() != leader);
             assertThat(query(cluster, 1, "select pg_is_in_recovery()")).isEqualTo("f");
             cluster.agent(leader).start();
-            ClusterState later = cluster.awaitState("killed agent back", BUDGET,
+            // START: a member that does not follow once back restarts itself (FollowWatch), which takes a while
+            ClusterState later = cluster.awaitState("killed agent back", START,
                     st -> cluster.admin().getRaftInfo(cluster.config().requireNode(leader).adminAddress())
                             .getAppliedIndex() > 0);
             assertThat(later.getPrimary().getEpoch()).isEqualTo(2);

@@ -35,8 +35,13 @@ public final class AgentMain {
             System.err.println("raftpool agent: " + e.getMessage());
             return 1;
         }
+        int restarts = 0;
         while (true) {
-            Outcome outcome = runAgent(config, nodeId);
+            Outcome outcome = runAgent(config, nodeId, stuckRestartAfterMs(restarts));
+            if (outcome == Outcome.RESTART) {
+                restarts++;
+                continue;
+            }
             if (outcome != Outcome.REBUILD) {
                 return outcome.exitCode;
             }
@@ -55,7 +60,9 @@ public final class AgentMain {
     private enum Outcome {
         STOPPED(0), BAD_CONFIG(1), CANNOT_START(2), FATAL(3),
         /** An operator's rebuild-member asked this member to start again empty (not an exit). */
-        REBUILD(3);
+        REBUILD(3),
+        /** Its raft member stopped following the leader: start again with the same storage (not an exit). */
+        RESTART(3);
 
         final int exitCode;
 
@@ -64,7 +71,20 @@ public final class AgentMain {
         }
     }
 
-    private static Outcome runAgent(ClusterConfig config, int nodeId) {
+    /**
+     * How long a member may not follow before its agent restarts: 20 s, then three times longer
+     * after each restart in this process, at most 10 min, so that a member that cannot follow for
+     * a reason a restart does not cure does not restart in a loop.
+     */
+    static long stuckRestartAfterMs(int restartsSoFar) {
+        long ms = 20_000;
+        for (int i = 0; i < restartsSoFar && ms < 600_000; i++) {
+            ms *= 3;
+        }
+        return Math.min(ms, 600_000);
+    }
+
+    private static Outcome runAgent(ClusterConfig config, int nodeId, long stuckRestartAfterMs) {
         Agent agent;
         try {
             agent = Agent.start(config, nodeId);
@@ -85,6 +105,10 @@ public final class AgentMain {
             outcome[0] = Outcome.REBUILD;
             agent.close();
         });
+        agent.onStuck(stuckRestartAfterMs, () -> {
+            outcome[0] = Outcome.RESTART;
+            new Thread(agent::close, "agent-restart").start(); // not on the watch's own timer thread
+        });
         Thread hook = new Thread(agent::close, "agent-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -92,7 +116,7 @@ public final class AgentMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (outcome[0] == Outcome.REBUILD) {
+        if (outcome[0] == Outcome.REBUILD || outcome[0] == Outcome.RESTART) {
             Runtime.getRuntime().removeShutdownHook(hook);
         }
         return outcome[0];

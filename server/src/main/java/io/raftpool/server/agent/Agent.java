@@ -196,6 +196,14 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
+     * Called once this member has not followed the leader for {@code afterMs} (see
+     * {@link FollowWatch}): the caller closes this agent and starts it again with the same storage.
+     */
+    public void onStuck(long afterMs, Runnable action) {
+        followWatch.restartWhenStuck(afterMs, action);
+    }
+
+    /**
      * Called when an operator's rebuild-member has taken this member out of the voters and asks
      * it to rebuild: the caller closes this agent, sets its Raft storage aside and starts it again.
      */
