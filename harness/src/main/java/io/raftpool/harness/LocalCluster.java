@@ -349,7 +349,8 @@ public final class LocalCluster implements AutoCloseable {
      * of the agent that formed it).
      */
     public ClusterState awaitHealthy(Duration timeout) {
-        return awaitState("a healthy cluster (primary active, all servers up and streaming, every agent a Raft voter)",
+        return awaitState("a healthy cluster (primary active, all servers up and streaming, every agent a Raft voter"
+                        + " that has taken its start-up decision)",
                 timeout, s -> ClusterHealth.healthy(s) && everyAgentVotes(s));
     }
 
@@ -358,9 +359,10 @@ public final class LocalCluster implements AutoCloseable {
         for (NodeInfo n : s.getNodesList()) {
             try {
                 RaftInfo info = admin().getRaftInfo(n.getHost() + ":" + n.getAdminPort());
-                // a joint configuration (a member being made a voter) still needs the old voters to elect
+                // a joint configuration (a member being made a voter) still needs the old voters to elect;
+                // an agent just (re)started has not yet decided about its server: it may still start it
                 if (info.getVotersCount() != s.getNodesCount() || !info.getVotersList().contains(n.getId())
-                        || !info.getConfigurationSettled()) {
+                        || !info.getConfigurationSettled() || !info.getStartupReconciled()) {
                     return false;
                 }
             } catch (RuntimeException e) {

@@ -133,12 +133,12 @@ class LoadBalancerChecksIT {
                 cluster.awaitState("both writers committing on node 1", BUDGET,
                         st -> viaHaproxy.commits.stream().anyMatch(c -> c.serverPort() == pg1)
                                 && viaProxy.commits.stream().anyMatch(c -> c.serverPort() == pg1));
-                int firstOnNew = firstIndexOn(viaHaproxy.commits, pg1);
+                // a copy: the writer goes on appending, and a view of a changing list is not stable
+                List<Commit> seen = List.copyOf(viaHaproxy.commits);
+                int firstOnNew = firstIndexOn(seen, pg1);
                 // once haproxy sent a connection to the new primary, none went to the old one
-                assertThat(viaHaproxy.commits.subList(firstOnNew, viaHaproxy.commits.size()))
-                        .allSatisfy(c -> assertThat(c.serverPort()).isEqualTo(pg1));
-                assertThat(viaHaproxy.commits.subList(0, firstOnNew))
-                        .allSatisfy(c -> assertThat(c.serverPort()).isEqualTo(pg0));
+                assertThat(seen.subList(firstOnNew, seen.size())).allSatisfy(c -> assertThat(c.serverPort()).isEqualTo(pg1));
+                assertThat(seen.subList(0, firstOnNew)).allSatisfy(c -> assertThat(c.serverPort()).isEqualTo(pg0));
                 assertThat(check(http, n1, "/primary")).isEqualTo(200);
                 long haproxyGap = viaHaproxy.longestGapAfter(stoppedAt - 1000);
                 long proxyGap = viaProxy.longestGapAfter(stoppedAt - 1000);

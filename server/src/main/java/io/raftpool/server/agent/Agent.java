@@ -285,7 +285,8 @@ public final class Agent implements AutoCloseable {
 
     private RaftInfo raftInfo() {
         RaftInfo info = followWatch.raftInfo();
-        return local.map(l -> info.toBuilder().setFence(l.fenceInfo()).build()).orElse(info);
+        return local.map(l -> info.toBuilder().setFence(l.fenceInfo()).setStartupReconciled(l.startupReconciled())
+                .build()).orElse(info.toBuilder().setStartupReconciled(true).build());
     }
 
     private boolean vipHeld() {

@@ -224,6 +224,11 @@ public final class LocalDuties implements AutoCloseable {
         }
     }
 
+    /** Whether the once-at-agent-start decision about the server was taken (raft-info). */
+    public boolean startupReconciled() {
+        return memory.startupReconciled;
+    }
+
     /** This node's watchdog, as watchdog-info shows it. */
     public io.raftpool.proto.FenceInfo fenceInfo() {
         return watchdog.info();
