@@ -1,5 +1,7 @@
 package io.raftpool.harness;
 
+import io.raftpool.proto.RaftInfo;
+
 import io.raftpool.proto.Backend;
 import io.raftpool.proto.BackendRole;
 import io.raftpool.proto.BackendStatus;
@@ -20,6 +22,28 @@ public final class ClusterHealth {
                 return false;
             }
             if (b.getRole() == BackendRole.STANDBY && !"streaming".equals(b.getReplicationState())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What awaitHealthy waits for, named in its failure message. */
+    static final String HEALTHY = "a healthy cluster (primary active, all servers up and streaming, every agent a Raft"
+            + " voter that has taken its start-up decision)";
+
+    /**
+     * Every node of {@code s} is a voter of a settled Raft configuration as its own agent reports it
+     * ({@code raftInfo} by node id, empty when it does not answer), and has taken its start-up
+     * decision: a new cluster grows its Raft group after it has a primary, a joint configuration
+     * still needs the old voters to elect, and an agent just (re)started may still start its server.
+     */
+    static boolean everyAgentSettled(ClusterState s, java.util.function.IntFunction<java.util.Optional<RaftInfo>> raftInfo) {
+        for (io.raftpool.proto.NodeInfo n : s.getNodesList()) {
+            java.util.Optional<RaftInfo> info = raftInfo.apply(n.getId());
+            if (info.isEmpty() || info.get().getVotersCount() != s.getNodesCount()
+                    || !info.get().getVotersList().contains(n.getId()) || !info.get().getConfigurationSettled()
+                    || !info.get().getStartupReconciled()) {
                 return false;
             }
         }

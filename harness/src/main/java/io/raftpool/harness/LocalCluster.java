@@ -6,11 +6,11 @@ import io.raftpool.config.ConfigLoader;
 import io.raftpool.config.LogFormat;
 import io.raftpool.config.NodeConfig;
 import io.raftpool.proto.ClusterState;
-import io.raftpool.proto.NodeInfo;
 import io.raftpool.proto.RaftInfo;
 import io.raftpool.server.postgres.OsCommand;
 import io.raftpool.server.postgres.PostgresServer;
 import io.raftpool.server.security.CliCredentials;
+import io.raftpool.server.state.ClusterStates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -344,32 +344,21 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * One primary active, every server up, every standby streaming, and every agent a Raft voter
-     * (a new cluster grows its Raft group after it has a primary; until then it survives no loss
-     * of the agent that formed it).
+     * One primary active, every server up, every standby streaming, and every agent a settled Raft
+     * voter that has taken its start-up decision ({@link ClusterHealth#everyAgentSettled}).
      */
     public ClusterState awaitHealthy(Duration timeout) {
-        return awaitState("a healthy cluster (primary active, all servers up and streaming, every agent a Raft voter"
-                        + " that has taken its start-up decision)",
-                timeout, s -> ClusterHealth.healthy(s) && everyAgentVotes(s));
+        return awaitState(ClusterHealth.HEALTHY, timeout,
+                s -> ClusterHealth.healthy(s) && ClusterHealth.everyAgentSettled(s, id -> raftInfoOf(s, id)));
     }
 
-    /** Whether every node of the committed state is a voter of the Raft configuration, as each agent reports it. */
-    private boolean everyAgentVotes(ClusterState s) {
-        for (NodeInfo n : s.getNodesList()) {
-            try {
-                RaftInfo info = admin().getRaftInfo(n.getHost() + ":" + n.getAdminPort());
-                // a joint configuration (a member being made a voter) still needs the old voters to elect;
-                // an agent just (re)started has not yet decided about its server: it may still start it
-                if (info.getVotersCount() != s.getNodesCount() || !info.getVotersList().contains(n.getId())
-                        || !info.getConfigurationSettled() || !info.getStartupReconciled()) {
-                    return false;
-                }
-            } catch (RuntimeException e) {
-                return false;
-            }
+    /** This node's agent's Raft view; empty when it does not answer. */
+    private Optional<RaftInfo> raftInfoOf(ClusterState s, int id) {
+        try {
+            return ClusterStates.node(s, id).map(n -> admin().getRaftInfo(n.getHost() + ":" + n.getAdminPort()));
+        } catch (RuntimeException e) {
+            return Optional.empty();
         }
-        return true;
     }
 
     public String jdbcUrl(int id) {

@@ -100,10 +100,8 @@ public final class RelayedAdmin implements AutoCloseable {
      * voter: a new cluster grows its Raft group after it has a primary.
      */
     public ClusterState awaitHealthy(Duration timeout) {
-        return awaitState("a healthy cluster (primary active, all servers up and streaming, every agent a Raft voter)",
-                timeout, s -> ClusterHealth.healthy(s) && s.getNodesList().stream().allMatch(n -> raftInfo(n.getId())
-                        .map(i -> i.getVotersCount() == s.getNodesCount() && i.getVotersList().contains(n.getId()))
-                        .orElse(false)));
+        return awaitState(ClusterHealth.HEALTHY, timeout,
+                s -> ClusterHealth.healthy(s) && ClusterHealth.everyAgentSettled(s, this::raftInfo));
     }
 
     /** Waits until the committed state satisfies {@code condition}; fails with the last state seen. */

@@ -29,6 +29,12 @@ final class ParameterDuty {
     /** How often a running server is asked what waits for a restart, apart from after a change. */
     private static final long CHECK_EVERY_MS = 10_000;
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * Pending for raftpool's own reasons, not an operator's: a standby promoted in place keeps the
+     * recovery_target_timeline of its standby days until it restarts, and it means nothing to a
+     * primary. Reporting it would ask for a restart of the primary for nothing.
+     */
+    static final java.util.Set<String> NOT_WORTH_A_RESTART = java.util.Set.of("recovery_target_timeline");
 
     private final OwnServer own;
     private final Reports reports;
@@ -81,7 +87,8 @@ final class ParameterDuty {
 
     private Optional<List<String>> askPending() {
         try (Connection c = own.pg().connect(QUERY_TIMEOUT)) {
-            return Optional.of(PgSettings.pendingRestart(c));
+            return Optional.of(PgSettings.pendingRestart(c).stream().filter(n -> !NOT_WORTH_A_RESTART.contains(n))
+                    .toList());
         } catch (SQLException | RuntimeException e) {
             LOG.debug("cannot ask which settings are pending a restart: {}", e.getMessage());
             return Optional.empty();
