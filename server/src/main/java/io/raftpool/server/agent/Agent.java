@@ -3,9 +3,7 @@ package io.raftpool.server.agent;
 import io.grpc.Server;
 import io.raftpool.api.AdminCredentials;
 import io.raftpool.config.ClusterConfig;
-import io.raftpool.config.ConfigException;
 import io.raftpool.config.ConfigLoader;
-import io.raftpool.config.WatchdogSettings;
 import io.raftpool.config.NodeConfig;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.RaftInfo;
@@ -123,20 +121,8 @@ public final class Agent implements AutoCloseable {
         relay.bind(this);
     }
 
-    /** The watchdog device this node uses; a {@link ConfigException} when it is required and not usable. */
-    private static DeviceCheck.Result watchdogDevice(ClusterConfig config) {
-        DeviceCheck.Result device = DeviceCheck.probe(config.watchdog(), config.failover().fenceTimeout());
-        if (device instanceof DeviceCheck.Refuse r) {
-            throw new ConfigException(r.message());
-        }
-        if (device instanceof DeviceCheck.Off off && config.watchdog().mode() != WatchdogSettings.Mode.OFF) {
-            LOG.warn("the watchdog device is not used: {}", off.why());
-        }
-        return device;
-    }
-
     private LocalDuties localDuties(PostgresAccess pg) {
-        DeviceCheck.Result device = watchdogDevice(config);
+        DeviceCheck.Result device = WatchdogDevices.check(config);
         Optional<Path> devicePath = device instanceof DeviceCheck.Use ? Optional.of(config.watchdog().device())
                 : Optional.empty();
         long timeoutMs = device instanceof DeviceCheck.Use u ? u.timeoutMs() : 0;
@@ -148,7 +134,7 @@ public final class Agent implements AutoCloseable {
     public static Agent start(ClusterConfig config, int nodeId) throws IOException {
         ConfigLoader.checkLocalNode(config, nodeId);
         if (!config.requireNode(nodeId).witness()) {
-            watchdogDevice(config); // refuse before anything starts
+            WatchdogDevices.check(config); // refuse before anything starts
         }
         Agent agent = new Agent(config, nodeId);
         agent.startAll();

@@ -22,7 +22,8 @@ final class DataDirectory {
 
     private final Path dir;
     private final OsCommand os;
-    private volatile String parametersText = ManagedSettings.renderParameters(java.util.Map.of());
+    /** Null until the agent knows the settings kept in the log: the file on disk is then left as it is. */
+    private volatile String parametersText;
 
     DataDirectory(Path dir, OsCommand os) {
         this.dir = dir;
@@ -71,7 +72,10 @@ final class DataDirectory {
     void writeManagedFiles(ServerSettings settings, Optional<StandbySource> standby) {
         ensureIncludeLine();
         os.writeFile(dir.resolve(ManagedSettings.FILE_NAME), ManagedSettings.render(settings, standby), "rw-------");
-        writeParameters(parametersText);
+        String parameters = parametersText;
+        if (parameters != null) {
+            writeParameters(parameters);
+        }
         removeManagedFromAutoConf();
         os.writeFile(dir.resolve(HbaRules.FILE_NAME), HbaRules.render(settings), "rw-------");
         if (standby.isPresent()) {
