@@ -11,7 +11,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * What show-parameters prints: every setting that raftpool puts in a server's configuration,
@@ -33,29 +32,17 @@ public final class ParametersView {
         List<Row> rows = new ArrayList<>();
         for (Backend b : Backends.byNodeId(state)) {
             int id = b.getNodeId();
-            Map<String, Row> mine = new TreeMap<>();
-            fromConfig.getOrDefault(id, Map.of()).forEach((k, v) -> mine.put(k.toLowerCase(java.util.Locale.ROOT),
-                    new Row(id, k.toLowerCase(java.util.Locale.ROOT), v, "config file", false, "", false)));
-            List<Row> overridden = new ArrayList<>();
-            for (int pass = 0; pass < 2; pass++) {
-                for (Parameter p : state.getParametersList()) {
-                    boolean cluster = p.getNodeId() == -1;
-                    if (pass == 0 ? !cluster : p.getNodeId() != id) {
-                        continue;
-                    }
-                    Row old = mine.get(p.getName());
-                    if (old != null) {
-                        overridden.add(new Row(old.nodeId(), old.name(), old.value(), old.source(), true, old.context(),
-                                false));
-                    }
-                    mine.put(p.getName(), new Row(id, p.getName(), p.getValue(), cluster ? "raft log, every server"
-                            : "raft log, this node", false, p.getContext(), b.getPendingRestartList().contains(p.getName())));
-                }
-            }
-            List<Row> all = new ArrayList<>(mine.values());
-            all.addAll(overridden);
-            all.sort(java.util.Comparator.comparing(Row::name).thenComparing(Row::overridden));
-            rows.addAll(all);
+            Map<String, Parameter> logged = io.raftpool.api.view.ParameterRows.effective(state, id);
+            List<Row> mine = new ArrayList<>();
+            fromConfig.getOrDefault(id, Map.of()).forEach((k, v) -> {
+                String name = k.toLowerCase(java.util.Locale.ROOT);
+                mine.add(new Row(id, name, v, "config file", logged.containsKey(name), "", false));
+            });
+            logged.values().forEach(p -> mine.add(new Row(id, p.getName(), p.getValue(), p.getNodeId() == -1
+                    ? "raft log, every server" : "raft log, this node", false, p.getContext(),
+                    b.getPendingRestartList().contains(p.getName()))));
+            mine.sort(java.util.Comparator.comparing(Row::name).thenComparing(Row::overridden));
+            rows.addAll(mine);
         }
         return rows;
     }

@@ -7,7 +7,7 @@ import io.raftpool.proto.Parameter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /** {@code show parameters}: the settings kept in the Raft log, as each server gets them, and what waits for a restart. */
@@ -17,14 +17,18 @@ public final class ParameterRows {
 
     private ParameterRows() {}
 
+    /** The settings kept in the log that apply to {@code nodeId}'s server, by name: its own over the cluster's (-1). */
+    public static SortedMap<String, Parameter> effective(ClusterState s, int nodeId) {
+        SortedMap<String, Parameter> m = new TreeMap<>();
+        s.getParametersList().stream().filter(p -> p.getNodeId() == -1).forEach(p -> m.put(p.getName(), p));
+        s.getParametersList().stream().filter(p -> p.getNodeId() == nodeId).forEach(p -> m.put(p.getName(), p));
+        return m;
+    }
+
     public static TableData of(ClusterState state) {
         List<List<String>> rows = new ArrayList<>();
         for (Backend b : state.getBackendsList().stream().sorted(Comparator.comparingInt(Backend::getNodeId)).toList()) {
-            Map<String, Parameter> mine = new TreeMap<>();
-            state.getParametersList().stream().filter(p -> p.getNodeId() == -1).forEach(p -> mine.put(p.getName(), p));
-            state.getParametersList().stream().filter(p -> p.getNodeId() == b.getNodeId())
-                    .forEach(p -> mine.put(p.getName(), p));
-            for (Parameter p : mine.values()) {
+            for (Parameter p : effective(state, b.getNodeId()).values()) {
                 rows.add(List.of(Integer.toString(b.getNodeId()), p.getName(), p.getValue(),
                         p.getNodeId() == -1 ? "every server" : "this node", p.getContext(),
                         b.getPendingRestartList().contains(p.getName()) ? "yes" : ""));

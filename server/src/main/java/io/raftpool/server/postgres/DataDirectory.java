@@ -24,6 +24,8 @@ final class DataDirectory {
     private final OsCommand os;
     /** Null until the agent knows the settings kept in the log: the file on disk is then left as it is. */
     private volatile String parametersText;
+    /** What this object last wrote to the settings file: the loop asks every round, the disk only on a change. */
+    private volatile String parametersWritten;
 
     DataDirectory(Path dir, OsCommand os) {
         this.dir = dir;
@@ -89,16 +91,21 @@ final class DataDirectory {
 
     /**
      * Keeps {@code text} as the settings file's content for every later write, and writes it now
-     * when the data directory exists and holds something else. Returns whether it wrote.
+     * when the data directory exists and holds something else (every rewrite of the managed files,
+     * a rebuild's too, writes it as well). Returns whether it wrote.
      */
     boolean useParameters(String text) {
         parametersText = text;
+        if (text.equals(parametersWritten)) {
+            return false;
+        }
         if (!Files.isDirectory(dir) || !Files.exists(dir.resolve(POSTGRESQL_CONF))) {
             return false;
         }
         try {
             Path file = dir.resolve(ManagedSettings.PARAMETERS_FILE_NAME);
             if (Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).equals(text)) {
+                parametersWritten = text;
                 return false;
             }
         } catch (IOException e) {
@@ -110,6 +117,7 @@ final class DataDirectory {
 
     private void writeParameters(String text) {
         os.writeFile(dir.resolve(ManagedSettings.PARAMETERS_FILE_NAME), text, "rw-------");
+        parametersWritten = text;
     }
 
     /**

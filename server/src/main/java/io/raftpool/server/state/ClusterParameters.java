@@ -17,7 +17,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -57,10 +56,7 @@ public final class ClusterParameters {
 
     /** The settings that apply to {@code nodeId}'s server, by name: its own over the cluster's. */
     public static SortedMap<String, Parameter> effective(ClusterState s, int nodeId) {
-        SortedMap<String, Parameter> m = new TreeMap<>();
-        s.getParametersList().stream().filter(p -> p.getNodeId() == EVERY_SERVER).forEach(p -> m.put(p.getName(), p));
-        s.getParametersList().stream().filter(p -> p.getNodeId() == nodeId).forEach(p -> m.put(p.getName(), p));
-        return m;
+        return io.raftpool.api.view.ParameterRows.effective(s, nodeId);
     }
 
     static Optional<String> validateSet(ClusterState s, SetParameters set) {
