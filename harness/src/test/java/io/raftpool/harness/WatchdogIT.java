@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Event;
+import io.raftpool.proto.Health;
 import io.raftpool.proto.PrimaryPhase;
 import io.raftpool.server.state.ClusterStates;
 import io.raftpool.server.watchdog.WatchdogFiles;
@@ -119,16 +120,23 @@ class WatchdogIT {
             } finally {
                 Signals.send(agent, "CONT");
             }
-            ClusterState back = cluster.awaitState("node 0 running again as the primary", BUDGET,
-                    st -> st.getPrimary().getNodeId() == 0 && cluster.postgres(0).isRunning()
-                            && ClusterStates.backend(st, 0).orElseThrow().getStatus()
-                            == io.raftpool.proto.BackendStatus.UP);
+            // The committed status is still the UP of before the stall and a postmaster runs while it starts
+            // up: only its agent's probe after the committed restart says it accepts connections.
+            ClusterState back = cluster.awaitState("node 0 started again and probed healthy as the primary", BUDGET,
+                    st -> st.getPrimary().getNodeId() == 0 && restartedAndProbedHealthy(st, 0));
             assertThat(back.getPrimary().getEpoch()).isEqualTo(epoch);
             assertThat(back.getEventsList()).anyMatch(e -> e.getKind().equals("fence") && e.getNodeId() == 0);
             try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(0)); Statement st = c.createStatement()) {
                 st.execute("create table after_fence (id int)");
             }
         }
+    }
+
+    private static boolean restartedAndProbedHealthy(ClusterState st, int node) {
+        Optional<Event> restart = st.getEventsList().stream().filter(e -> e.getKind().equals("fence")
+                && e.getNodeId() == node && e.getMessage().contains("starts its server again")).reduce((a, b) -> b);
+        return restart.isPresent() && ClusterStates.observation(st, node, node)
+                .filter(o -> o.getHealth() == Health.HEALTHY && o.getAtMs() >= restart.get().getAtMs()).isPresent();
     }
 
     @Test
