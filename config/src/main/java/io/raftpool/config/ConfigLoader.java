@@ -137,7 +137,7 @@ public final class ConfigLoader {
 
         NodeRules.check(entries, problems);
         List<NodeConfig> nodes = entries.stream().map(NodeEntry::node).toList();
-        SectionRules.check(bootstrapPrimary, nodes, raft, failover, proxy, problems);
+        SectionRules.check(bootstrapPrimary, nodes, raft, failover, proxy, replication, problems);
 
         List<NodeConfig> ordered = new ArrayList<>(nodes);
         ordered.sort(Comparator.comparingInt(NodeConfig::id));

@@ -13,7 +13,15 @@ final class SectionRules {
     private SectionRules() {}
 
     static void check(Optional<Integer> bootstrapPrimary, List<NodeConfig> nodes, RaftSettings raft,
-                      FailoverSettings failover, ProxySettings proxy, List<String> problems) {
+                      FailoverSettings failover, ProxySettings proxy, ReplicationSettings replication,
+                      List<String> problems) {
+        long servers = nodes.stream().filter(n -> !n.witness()).count();
+        if (replication.mode() == ReplicationSettings.Mode.QUORUM && !nodes.isEmpty()
+                && replication.syncCount() > servers - 1) {
+            problems.add("replication.sync_count: " + replication.syncCount() + " is more than the " + (servers - 1)
+                    + " standby(s) of this cluster's " + servers + " PostgreSQL node(s); allowed: "
+                    + (servers > 1 ? "1 to " + (servers - 1) : "none (quorum mode needs at least 2 PostgreSQL nodes)"));
+        }
         if (bootstrapPrimary.isPresent()) {
             int id = bootstrapPrimary.get();
             boolean ok = nodes.stream().anyMatch(n -> n.id() == id && !n.witness());

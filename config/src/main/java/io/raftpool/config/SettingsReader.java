@@ -74,8 +74,14 @@ final class SettingsReader {
         SecretRef password = s.secret("password");
         ReplicationSettings.SyncPolicy policy = s.enumValue("sync_policy", ReplicationSettings.SyncPolicy.class,
                 d.syncPolicy());
+        boolean given = s.has("sync_count");
+        int count = s.integer("sync_count", 1, 64, d.syncCount());
+        if (given && mode != ReplicationSettings.Mode.QUORUM) {
+            s.problem("sync_count", "applies only to mode quorum (mode is " + mode.name().toLowerCase()
+                    + "); remove it, or set mode: quorum");
+        }
         s.finish();
-        return new ReplicationSettings(mode, user, password, policy);
+        return new ReplicationSettings(mode, user, password, policy, count);
     }
 
     static ProxySettings proxy(YamlSection s) {

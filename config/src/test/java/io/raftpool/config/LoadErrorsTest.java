@@ -110,7 +110,7 @@ class LoadErrorsTest {
         List<String> expected = List.of(
                 "test.yaml: health_check.period: '5' is not a duration; write a whole number with a unit (ms, s, m,"
                         + " h), e.g. 500ms or 2s",
-                "test.yaml: replication.mode: 'semi' is not allowed; allowed: async, sync",
+                "test.yaml: replication.mode: 'semi' is not allowed; allowed: async, sync, quorum",
                 "test.yaml: nodes[2].color: unknown key; allowed here: id, name, host, raft_port, admin_port,"
                         + " metrics_port, admin_sql_port, health_port, agent_dir, witness, proxy, postgres",
                 "test.yaml: nodes[1].raft_port: port 7400 on 127.0.0.1 is used by nodes[0].raft_port too; every port"

@@ -137,7 +137,35 @@ class SettingValuesTest {
     @Test
     void anUnknownReplicationModeIsRefusedWithTheModes() {
         assertThat(valid.set("replication.mode", "semi-sync").problems()).singleElement(STRING)
-                .isEqualTo("test.yaml: replication.mode: 'semi-sync' is not allowed; allowed: async, sync");
+                .isEqualTo("test.yaml: replication.mode: 'semi-sync' is not allowed; allowed: async, sync, quorum");
+    }
+
+    @Test
+    void quorumModeReadsItsCount() {
+        ReplicationSettings r = valid.set("replication.mode", "quorum").set("replication.sync_count", 1).load()
+                .replication();
+        assertThat(r.mode()).isEqualTo(ReplicationSettings.Mode.QUORUM);
+        assertThat(r.syncCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aQuorumLargerThanTheStandbysIsRefusedWithWhatIsAllowed() {
+        assertThat(valid.set("replication.mode", "quorum").set("replication.sync_count", 2).problems())
+                .singleElement(STRING).isEqualTo("test.yaml: replication.sync_count: 2 is more than the 1 standby(s) of this"
+                        + " cluster's 2 PostgreSQL node(s); allowed: 1 to 1");
+    }
+
+    @Test
+    void aSyncCountOutsideQuorumModeIsRefused() {
+        assertThat(valid.set("replication.mode", "sync").set("replication.sync_count", 1).problems())
+                .singleElement(STRING).isEqualTo("test.yaml: replication.sync_count: applies only to mode quorum"
+                        + " (mode is sync); remove it, or set mode: quorum");
+    }
+
+    @Test
+    void aQuorumOfNoneIsRefused() {
+        assertThat(valid.set("replication.mode", "quorum").set("replication.sync_count", 0).problems())
+                .singleElement(STRING).isEqualTo("test.yaml: replication.sync_count: 0 is out of range; allowed: 1 to 64");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -190,7 +218,7 @@ class SettingValuesTest {
                 Arguments.of("postgres.port", "bin_dir, os_user, superuser, superuser_password_file,"
                         + " superuser_password_env, parameters, hba"),
                 Arguments.of("raft.heartbeat", "election_timeout_min, election_timeout_max, snapshot_every"),
-                Arguments.of("replication.slots", "mode, user, password_file, password_env, sync_policy"));
+                Arguments.of("replication.slots", "mode, user, password_file, password_env, sync_policy, sync_count"));
     }
 
     @ParameterizedTest(name = "{0}")

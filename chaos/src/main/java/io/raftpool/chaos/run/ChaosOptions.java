@@ -127,9 +127,15 @@ public record ChaosOptions(int nodes, String workload, NemesisSpec nemesis, Dura
         return Schedule.generate(nemesis, seed, scheduleParams());
     }
 
+    /** Whether commits wait for standbys (sync or quorum mode): then no acknowledged write may be lost. */
     public boolean syncReplication() {
+        return !replicationMode().equals("async");
+    }
+
+    /** replication.mode as the run's config sets it, lower case; async by default. */
+    public String replicationMode() {
         Object mode = config.getOrDefault("replication", Map.of()).get("mode");
-        return mode != null && mode.toString().equalsIgnoreCase("sync");
+        return mode == null ? "async" : mode.toString().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The command line that repeats this run (same seed, same schedule and client choices). */

@@ -53,7 +53,7 @@ final class RunFiles {
                 + (o.directClients() ? "; and one direct client per PostgreSQL server" : ""));
         m.put("faults", "last " + o.faultDuration().toSeconds() + " s, " + o.faultInterval().toSeconds()
                 + " s apart, first after " + o.warmup().toSeconds() + " s");
-        m.put("replication", o.syncReplication() ? "sync" : "async");
+        m.put("replication", o.replicationMode());
         if (!o.config().isEmpty()) {
             m.put("config", o.config());
         }

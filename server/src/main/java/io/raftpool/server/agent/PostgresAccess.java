@@ -6,6 +6,7 @@ import io.raftpool.config.PostgresConfig;
 import io.raftpool.proto.NodeInfo;
 import io.raftpool.server.health.ProbeOutcome;
 import io.raftpool.server.leader.FailoverPolicy;
+import io.raftpool.server.leader.ReplicationView;
 import io.raftpool.server.leader.CandidateProber;
 import io.raftpool.server.postgres.Password;
 import io.raftpool.server.postgres.PgProbe;
@@ -84,20 +85,21 @@ final class PostgresAccess implements CandidateProber {
     }
 
     @Override
-    public java.util.Optional<java.util.Map<Integer, String>> replication(io.raftpool.proto.ClusterState state,
-                                                                        NodeInfo primary, Duration timeout) {
+    public Optional<ReplicationView> replication(io.raftpool.proto.ClusterState state, NodeInfo primary,
+                                                 Duration timeout) {
         ProbeResult r = rawProbe(primary, timeout);
         if (!r.reachable() || r.inRecovery()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        java.util.Map<Integer, String> streaming = new java.util.HashMap<>();
+        java.util.Map<Integer, ReplicationView.Standby> streaming = new java.util.HashMap<>();
         for (ProbeResult.Replica replica : r.replicas()) {
             if (replica.state().equals("streaming")) {
                 state.getNodesList().stream().filter(n -> n.getName().equals(replica.applicationName()))
-                        .findFirst().ifPresent(n -> streaming.put(n.getId(), replica.syncState()));
+                        .findFirst().ifPresent(n -> streaming.put(n.getId(),
+                                new ReplicationView.Standby(replica.syncState(), replica.flushLsn())));
             }
         }
-        return java.util.Optional.of(streaming);
+        return Optional.of(new ReplicationView(streaming, r.walLsn(), r.syncStandbyNames()));
     }
 
     @Override

@@ -16,10 +16,10 @@ public interface CandidateProber {
     FailoverPolicy.CandidateProbe probe(NodeInfo node, Duration timeout);
 
     /**
-     * The standbys streaming from the primary now, node id to sync_state (pg_stat_replication);
-     * empty when the primary does not answer.
+     * The standbys streaming from the primary now (pg_stat_replication), with its position and
+     * synchronous_standby_names; empty when the primary does not answer as a primary.
      */
-    Optional<Map<Integer, String>> replication(ClusterState state, NodeInfo primary, Duration timeout);
+    Optional<ReplicationView> replication(ClusterState state, NodeInfo primary, Duration timeout);
 
     /** What a server that may already run says about itself, before raftpool takes it over. */
     default io.raftpool.server.postgres.AdoptionCheck.Answer facts(NodeInfo node, String replicationUser,

@@ -2,6 +2,7 @@ package io.raftpool.server.leader;
 
 import io.raftpool.config.ClusterConfig;
 import io.raftpool.config.NodeConfig;
+import io.raftpool.config.ReplicationSettings;
 import io.raftpool.proto.InitCluster;
 import io.raftpool.proto.NodeInfo;
 
@@ -14,7 +15,9 @@ public final class ClusterInit {
                 .setClusterName(config.name())
                 .setConfigVersion(1)
                 .setBootstrapPrimary(config.bootstrapPrimary())
-                .setSyncMode(config.replication().mode() == io.raftpool.config.ReplicationSettings.Mode.SYNC);
+                .setSyncMode(config.replication().mode() == ReplicationSettings.Mode.SYNC)
+                .setQuorumCount(config.replication().mode() == ReplicationSettings.Mode.QUORUM
+                        ? config.replication().syncCount() : 0);
         for (NodeConfig n : config.nodes()) {
             b.addNodes(nodeInfo(n));
         }

@@ -131,11 +131,24 @@ public final class FailoverPolicy {
         return ids;
     }
 
+    /** Whom to ask for a WAL position: the eligible, and in quorum mode every member a failover must hear from. */
+    public static List<Integer> toAsk(ClusterState state, List<Integer> eligible, int failed) {
+        if (state.getQuorum().getConfigured() == 0) {
+            return eligible;
+        }
+        java.util.TreeSet<Integer> ids = new java.util.TreeSet<>(eligible);
+        ids.addAll(QuorumRule.toAsk(state, failed));
+        return List.copyOf(ids);
+    }
+
     /**
      * Among the eligible candidates that answered as standbys, the highest WAL position wins;
      * ties go to the higher priority, then the lower id.
      */
     public static Optional<Choice> choose(ClusterState state, List<Integer> eligible, Map<Integer, CandidateProbe> probes) {
+        if (state.getQuorum().getConfigured() > 0) {
+            return QuorumRule.choose(state, eligible, probes);
+        }
         record Ranked(int id, long lsn, int priority) {}
         List<Ranked> ranked = new ArrayList<>();
         for (int id : eligible) {
@@ -156,6 +169,9 @@ public final class FailoverPolicy {
 
     /** Why no candidate qualifies, for the event log. */
     public static String whyNoCandidate(ClusterState state, List<Integer> eligible, Map<Integer, CandidateProbe> probes) {
+        if (state.getQuorum().getConfigured() > 0) {
+            return QuorumRule.whyNoCandidate(state, eligible, probes);
+        }
         if (eligible.isEmpty()) {
             return state.getSyncMode() ? "no committed synchronous standby (" + state.getSyncStandbysList()
                     + ") is up with a live agent" : "no standby is up, attached, with a live agent and allowed to fail over";

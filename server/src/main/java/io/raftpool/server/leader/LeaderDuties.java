@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import io.raftpool.config.ReplicationSettings;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -69,11 +68,11 @@ public final class LeaderDuties implements AutoCloseable {
     private final Map<Integer, Long> lastAutoRejoin = new HashMap<>();
     private final AtomicBoolean tickQueued = new AtomicBoolean();
     private final ClusterAdoption adoption;
+    private final SyncRounds syncRounds;
     private volatile boolean leader;
     private volatile long term;
     private String lastWaitLogged = "";
     private long promotingSeenAtMs = -1;
-    private long lastSyncCheckMs;
     private long promotingSeenEpoch = -1;
 
     public LeaderDuties(ClusterConfig config, int nodeId, RaftNode raft, Supplier<ClusterState> state,
@@ -83,6 +82,7 @@ public final class LeaderDuties implements AutoCloseable {
         this.raft = raft;
         this.state = state;
         this.prober = prober;
+        this.syncRounds = new SyncRounds(config, prober);
         this.adoption = new ClusterAdoption(config, prober, monoMs);
         this.monoMs = monoMs;
         this.wallMs = wallMs;
@@ -220,21 +220,7 @@ public final class LeaderDuties implements AutoCloseable {
     }
 
     private void handleSync(ClusterState s) {
-        if (!s.getSyncMode() || s.getPrimary().getPhase() != PrimaryPhase.ACTIVE) {
-            return;
-        }
-        long now = monoMs.getAsLong();
-        if (now - lastSyncCheckMs < config.healthCheck().period().toMillis()) {
-            return;
-        }
-        lastSyncCheckMs = now;
-        Optional<Map<Integer, String>> replication = prober.replication(s,
-                ClusterStates.node(s, s.getPrimary().getNodeId()).orElseThrow(), config.healthCheck().timeout());
-        boolean strict = config.replication().syncPolicy() == ReplicationSettings.SyncPolicy.STRICT;
-        SyncPolicy.next(s, replication, strict).ifPresent(change -> {
-            LOG.info("sync: {}", change.getReason());
-            submit(base().setSetSyncStandbys(change));
-        });
+        syncRounds.next(s, monoMs.getAsLong()).ifPresent(step -> submit(base().mergeFrom(step.build())));
     }
 
     private void handleRecoveries(ClusterState s, Liveness live, boolean paused) {
@@ -268,7 +254,8 @@ public final class LeaderDuties implements AutoCloseable {
     private void failover(ClusterState s, Liveness live, int failed, String reason, List<String> evidence,
                           long detectedAt, Operation.Kind kind) {
         List<Integer> eligible = FailoverPolicy.eligible(s, live, failed);
-        Map<Integer, FailoverPolicy.CandidateProbe> probes = prober.probeAll(s, eligible, config.healthCheck().timeout());
+        Map<Integer, FailoverPolicy.CandidateProbe> probes = prober.probeAll(s, FailoverPolicy.toAsk(s, eligible, failed),
+                config.healthCheck().timeout());
         Optional<FailoverPolicy.Choice> choice = FailoverPolicy.choose(s, eligible, probes);
         if (choice.isEmpty()) {
             String why = FailoverPolicy.whyNoCandidate(s, eligible, probes);

@@ -164,23 +164,25 @@ public final class PgProbe {
                 }
             }
             return new ProbeResult(true, Optional.empty(), elapsed, true, timeline,
-                    received != 0 ? received : replayed, replayed, receiver, List.of());
+                    received != 0 ? received : replayed, replayed, receiver, List.of(), "");
         }
         long current = single(c, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')", rs -> rs.getLong(1));
         List<ProbeResult.Replica> replicas = new ArrayList<>();
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT application_name, host(client_addr), state, sync_state,"
-                     + " pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)"
+                     + " pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn),"
+                     + " coalesce(pg_wal_lsn_diff(flush_lsn, '0/0'), 0)"
                      + " FROM pg_stat_replication ORDER BY application_name, pid")) {
             while (rs.next()) {
                 long lag = rs.getLong(5);
                 OptionalLong replayLag = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(lag);
                 replicas.add(new ProbeResult.Replica(rs.getString(1), Optional.ofNullable(rs.getString(2)),
-                        rs.getString(3), rs.getString(4), replayLag));
+                        rs.getString(3), rs.getString(4), replayLag, rs.getLong(6)));
             }
         }
+        String syncNames = single(c, "SELECT current_setting('synchronous_standby_names')", rs -> rs.getString(1));
         return new ProbeResult(true, Optional.empty(), elapsed, false, timeline, current, current, Optional.empty(),
-                replicas);
+                replicas, syncNames);
     }
 
     /**
@@ -207,7 +209,7 @@ public final class PgProbe {
 
     private static ProbeResult withElapsed(ProbeResult r, Duration elapsed) {
         return new ProbeResult(r.reachable(), r.error(), elapsed, r.inRecovery(), r.timeline(), r.walLsn(),
-                r.replayLsn(), r.walReceiver(), r.replicas());
+                r.replayLsn(), r.walReceiver(), r.replicas(), r.syncStandbyNames());
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.OptionalLong;
  * @param replayLsn   on a standby the last position replayed; on a primary equal to walLsn
  * @param walReceiver a standby's WAL receiver, when it has one running
  * @param replicas    a primary's pg_stat_replication rows
+ * @param syncStandbyNames a primary's synchronous_standby_names as a new session reads it
  */
 public record ProbeResult(
         boolean reachable,
@@ -27,13 +28,15 @@ public record ProbeResult(
         long walLsn,
         long replayLsn,
         Optional<WalReceiver> walReceiver,
-        List<Replica> replicas) {
+        List<Replica> replicas,
+        String syncStandbyNames) {
 
     public ProbeResult {
         Objects.requireNonNull(error, "error");
         Objects.requireNonNull(elapsed, "elapsed");
         Objects.requireNonNull(walReceiver, "walReceiver");
         replicas = List.copyOf(replicas);
+        Objects.requireNonNull(syncStandbyNames, "syncStandbyNames");
     }
 
     /**
@@ -46,7 +49,7 @@ public record ProbeResult(
     }
 
     public static ProbeResult unreachable(String error, Duration elapsed) {
-        return new ProbeResult(false, Optional.of(error), elapsed, false, 0, 0, 0, Optional.empty(), List.of());
+        return new ProbeResult(false, Optional.of(error), elapsed, false, 0, 0, 0, Optional.empty(), List.of(), "");
     }
 
     /** A standby whose WAL receiver streams from its primary. */
@@ -61,7 +64,8 @@ public record ProbeResult(
      * A row of pg_stat_replication: a standby (or pg_basebackup) fed by this primary.
      *
      * @param replayLagBytes how far the standby's replay is behind this primary's current position
+     * @param flushLsn       the last position the standby reported flushed to its disk (0: none yet)
      */
     public record Replica(String applicationName, Optional<String> clientAddr, String state, String syncState,
-                          OptionalLong replayLagBytes) {}
+                          OptionalLong replayLagBytes, long flushLsn) {}
 }

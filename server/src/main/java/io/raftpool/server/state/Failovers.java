@@ -130,6 +130,7 @@ final class Failovers {
         Recoveries.voidAll(b, now, "the primary changed (epoch " + f.getNewEpoch() + ") during the recovery");
         // No standby is synchronous with the new primary yet: none may be promoted until one is.
         b.clearSyncStandbys().clearSyncTarget();
+        Quorums.reset(b);
         String label = kindName(f.getKind());
         String evidence = f.getEvidenceCount() == 0 ? "" : " [" + String.join("; ", f.getEvidenceList()) + "]";
         return withEvent(b, event(now, label, f.getTarget(), f.getNewEpoch(),

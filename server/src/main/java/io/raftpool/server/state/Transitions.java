@@ -71,6 +71,7 @@ public final class Transitions {
             case REPORT_PARAMETERS -> ClusterParameters.validateReport(state, command.getReportParameters());
             case REQUEST_RESTART -> ServerRestarts.validateRequest(state, command.getRequestRestart());
             case RESTART_DONE -> ServerRestarts.validateDone(state, command.getRestartDone());
+            case SET_QUORUM -> Quorums.validate(state, command.getSetQuorum());
             default -> Optional.of("unknown command kind " + command.getKindCase());
         };
     }
@@ -108,6 +109,7 @@ public final class Transitions {
             case REPORT_PARAMETERS -> ClusterParameters.applyReport(state, command.getReportParameters(), now);
             case REQUEST_RESTART -> ServerRestarts.request(state, command.getRequestRestart(), now);
             case RESTART_DONE -> ServerRestarts.done(state, command.getRestartDone(), now);
+            case SET_QUORUM -> Quorums.apply(state, command.getSetQuorum(), now);
             case ADD_NODE -> Membership.add(state, command.getAddNode().getNode(), now);
             case REMOVE_NODE -> Membership.remove(state, command.getRemoveNode(), now);
             default -> state;
@@ -122,7 +124,8 @@ public final class Transitions {
                 .setFormatVersion(FORMAT_VERSION)
                 .setClusterName(init.getClusterName())
                 .setConfigVersion(init.getConfigVersion())
-                .setSyncMode(init.getSyncMode())
+                .setSyncMode(init.getSyncMode() || init.getQuorumCount() > 0)
+                .setQuorum(io.raftpool.proto.Quorum.newBuilder().setConfigured(init.getQuorumCount()))
                 .addAllNodes(init.getNodesList());
         for (NodeInfo n : init.getNodesList()) {
             if (n.getWitness()) {
