@@ -16,6 +16,7 @@ public record ClusterConfig(
         FailoverSettings failover,
         WatchdogSettings watchdog,
         ReplicationSettings replication,
+        ArchiveSettings archive,
         ProxySettings proxy,
         Optional<VipSettings> vip,
         AdminSettings admin,

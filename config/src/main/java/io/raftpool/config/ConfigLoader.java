@@ -113,6 +113,7 @@ public final class ConfigLoader {
         FailoverSettings failover = SettingsReader.failover(root.sectionOrEmpty("failover"));
         WatchdogSettings watchdog = SettingsReader.watchdog(root.sectionOrEmpty("watchdog"));
         ReplicationSettings replication = SettingsReader.replication(root.sectionOrEmpty("replication"));
+        ArchiveSettings archive = SettingsReader.archive(root.sectionOrEmpty("archive"));
         ProxySettings proxy = SettingsReader.proxy(root.sectionOrEmpty("proxy"));
         Optional<VipSettings> vip = root.section("vip").map(VipReader::read);
         AdminSettings admin = SettingsReader.admin(root.sectionOrEmpty("admin"));
@@ -143,7 +144,7 @@ public final class ConfigLoader {
         ordered.sort(Comparator.comparingInt(NodeConfig::id));
         int primary = bootstrapPrimary.orElse(
                 ordered.stream().filter(n -> !n.witness()).map(NodeConfig::id).findFirst().orElse(-1));
-        return new ClusterConfig(name, raft, health, failover, watchdog, replication, proxy, vip, admin, hooks, security, ordered,
+        return new ClusterConfig(name, raft, health, failover, watchdog, replication, archive, proxy, vip, admin, hooks, security, ordered,
                 source, primary);
     }
 }

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The checks that only make sense on the node itself: its PostgreSQL binaries exist, its OS
- * user exists. Run by an agent at start, not by the CLI (which may run elsewhere).
+ * user exists, the WAL archive is there for that user. Run by an agent at start, not by the CLI
+ * (which may run elsewhere).
  */
 final class LocalNodeCheck {
     /** What an agent needs in bin_dir: to start and stop a server, create one, and rebuild one as a standby. */
@@ -37,6 +38,9 @@ final class LocalNodeCheck {
             if (!osUserExists(pg.osUser())) {
                 problems.add(where + "os_user: '" + pg.osUser() + "' is not a user on this machine; create it"
                         + " (useradd) or name the user that runs PostgreSQL here (PostgreSQL refuses to run as root)");
+            } else {
+                config.archive().directory().flatMap(dir -> ArchiveDirectory.prepare(dir, pg.osUser()))
+                        .ifPresent(problems::add);
             }
         });
         if (!problems.isEmpty()) {

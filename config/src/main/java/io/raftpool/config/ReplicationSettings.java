@@ -17,7 +17,7 @@ public record ReplicationSettings(Mode mode, String user, SecretRef password, Sy
     public static final ReplicationSettings DEFAULTS =
             new ReplicationSettings(Mode.ASYNC, "replicator", SecretRef.NONE, SyncPolicy.AVAILABILITY, 1);
 
-    /** The old four-value form: one synchronous standby at most. */
+    /** The four-value form: one synchronous standby at most. */
     public ReplicationSettings(Mode mode, String user, SecretRef password, SyncPolicy syncPolicy) {
         this(mode, user, password, syncPolicy, 1);
     }

@@ -84,6 +84,25 @@ final class SettingsReader {
         return new ReplicationSettings(mode, user, password, policy, count);
     }
 
+    /**
+     * The WAL archive: a directory every PostgreSQL node mounts at the same path (shared storage;
+     * one directory when the nodes share a machine). Its path goes into shell commands that
+     * PostgreSQL runs, so it is plain.
+     */
+    static ArchiveSettings archive(YamlSection s) {
+        java.util.Optional<String> dir = s.string("directory");
+        java.util.Optional<java.nio.file.Path> result = dir.map(java.nio.file.Path::of);
+        if (dir.isPresent() && (!dir.get().startsWith("/") || !dir.get().matches("[A-Za-z0-9_./-]+")
+                || dir.get().contains(".."))) {
+            s.problem("directory", "'" + dir.get() + "' is not allowed; write an absolute path of letters, digits"
+                    + " and _ . / - (PostgreSQL runs it in archive_command and restore_command), e.g."
+                    + " /var/lib/postgresql/wal-archive");
+            result = java.util.Optional.empty();
+        }
+        s.finish();
+        return new ArchiveSettings(result);
+    }
+
     static ProxySettings proxy(YamlSection s) {
         ProxySettings d = ProxySettings.DEFAULTS;
         ProxySettings p = new ProxySettings(

@@ -163,6 +163,16 @@ class SettingValuesTest {
     }
 
     @Test
+    void anArchiveDirectoryIsAPlainAbsolutePath() {
+        assertThat(valid.set("archive.directory", "/srv/wal-archive").load().archive().directory())
+                .contains(java.nio.file.Path.of("/srv/wal-archive"));
+        assertThat(valid.set("archive.directory", "wal archive").problems()).singleElement(STRING)
+                .isEqualTo("test.yaml: archive.directory: 'wal archive' is not allowed; write an absolute path of"
+                        + " letters, digits and _ . / - (PostgreSQL runs it in archive_command and restore_command),"
+                        + " e.g. /var/lib/postgresql/wal-archive");
+    }
+
+    @Test
     void aQuorumOfNoneIsRefused() {
         assertThat(valid.set("replication.mode", "quorum").set("replication.sync_count", 0).problems())
                 .singleElement(STRING).isEqualTo("test.yaml: replication.sync_count: 0 is out of range; allowed: 1 to 64");
@@ -207,7 +217,7 @@ class SettingValuesTest {
 
     static Stream<Arguments> unknownKeys() {
         return Stream.of(
-                Arguments.of("fail_over", "cluster, raft, health_check, failover, watchdog, replication, proxy, vip, admin,"
+                Arguments.of("fail_over", "cluster, raft, health_check, failover, watchdog, replication, archive, proxy, vip, admin,"
                         + " hooks, security, postgres, nodes"),
                 Arguments.of("nodes[1].raftport", "id, name, host, raft_port, admin_port, metrics_port, admin_sql_port, health_port, agent_dir,"
                         + " witness,"

@@ -72,6 +72,9 @@ final class ClusterConfigFile {
         if (o.secured) {
             root.put("security", SecuredFiles.write(dir.resolve(SecuredFiles.DIR), nodeList));
         }
+        if (o.archive) {
+            root.put("archive", Map.of("directory", dir.resolve("archive").toString()));
+        }
         for (var e : o.sections.entrySet()) {
             @SuppressWarnings("unchecked")
             Map<String, Object> section = (Map<String, Object>) root.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>());

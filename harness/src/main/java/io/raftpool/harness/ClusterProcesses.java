@@ -34,7 +34,7 @@ final class ClusterProcesses {
             proxies.put(n.id(), commands.proxy(n, config));
         }
         n.postgres().ifPresent(pg -> servers.put(n.id(),
-                new PostgresServer(ServerSettings.of(n, config.replication(), System.getenv()))));
+                new PostgresServer(ServerSettings.of(n, config, System.getenv()))));
         n.postgres().ifPresent(pg -> watchdogs.put(n.id(), WatchdogFiles.under(n.agentDir())));
     }
 

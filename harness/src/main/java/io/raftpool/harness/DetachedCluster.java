@@ -38,7 +38,7 @@ public final class DetachedCluster {
         int stopped = PidFile.stopAll(abs.resolve("pids"), config, Duration.ofSeconds(10));
         ClusterConfig cfg = ConfigLoader.load(config);
         for (NodeConfig n : cfg.postgresNodes()) {
-            PostgresServer pg = new PostgresServer(ServerSettings.of(n, cfg.replication(), System.getenv()));
+            PostgresServer pg = new PostgresServer(ServerSettings.of(n, cfg, System.getenv()));
             pg.stop(StopMode.FAST, Duration.ofSeconds(60));
             WatchdogFiles.under(n.agentDir()).withdrawLease();
         }

@@ -84,6 +84,7 @@ public final class LocalCluster implements AutoCloseable {
         boolean secured;
         boolean adminConsoles;
         boolean healthChecks;
+        boolean archive;
         final Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
 
         public Options postgresNodes(int n) {
@@ -185,6 +186,12 @@ public final class LocalCluster implements AutoCloseable {
         /** Every agent serves HTTP health checks for load balancers, each on a free port ({@code health_port}). */
         public Options healthChecks() {
             this.healthChecks = true;
+            return this;
+        }
+
+        /** A WAL archive every server shares: {@code archive.directory} = the cluster's directory/archive. */
+        public Options archive() {
+            this.archive = true;
             return this;
         }
 

@@ -40,7 +40,7 @@ final class PostgresAccess implements CandidateProber {
 
     PostgresAccess(ClusterConfig config, NodeConfig self) {
         Map<String, String> env = System.getenv();
-        this.local = self.postgres().map(pg -> new PostgresServer(ServerSettings.of(self, config.replication(), env)));
+        this.local = self.postgres().map(pg -> new PostgresServer(ServerSettings.of(self, config, env)));
         this.localProcesses = local.map(pg -> new ServerProcesses(pg.settings().dataDir()));
         for (NodeConfig n : config.postgresNodes()) {
             PostgresConfig pg = n.requirePostgres();

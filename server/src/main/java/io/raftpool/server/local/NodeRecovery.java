@@ -114,7 +114,9 @@ final class NodeRecovery {
                     // pg_rewind first finishes crash recovery in single-user mode, which refuses a
                     // data directory set up as a standby; the rewind writes the standby set-up again.
                     own.pg().configureAsPrimary();
-                    own.pg().rewindFrom(source.getHost(), source.getPgPort(), own.slot(), false, this::progress);
+                    // with an archive, the WAL the old primary recycled since the fork is found there
+                    boolean archive = own.pg().settings().archiveDir().isPresent();
+                    own.pg().rewindFrom(source.getHost(), source.getPgPort(), own.slot(), archive, this::progress);
                     return "pg_rewind";
                 } catch (RuntimeException e) {
                     LOG.warn("pg_rewind from node {} failed, copying with pg_basebackup instead: {}", source.getId(),

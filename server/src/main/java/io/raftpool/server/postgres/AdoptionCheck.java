@@ -61,7 +61,7 @@ public final class AdoptionCheck {
     public static List<Expected> expected(io.raftpool.config.ClusterConfig config, Map<String, String> env) {
         List<Expected> out = new ArrayList<>();
         for (io.raftpool.config.NodeConfig n : config.postgresNodes()) {
-            ServerSettings s = ServerSettings.of(n, config.replication(), env);
+            ServerSettings s = ServerSettings.of(n, config, env);
             out.add(new Expected(n.id(), n.name(), n.host() + ":" + n.requirePostgres().port(),
                     n.requirePostgres().dataDir().toString(), HbaRules.render(s), s.replicationUser(),
                     s.replicationPassword().isPresent(), SlotNames.forNode(n.name())));

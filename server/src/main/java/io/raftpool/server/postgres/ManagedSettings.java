@@ -107,7 +107,24 @@ public final class ManagedSettings {
         m.put("log_line_prefix", "%m [%p] %q%u@%d ");
         m.put("log_checkpoints", "on");
         m.put("log_replication_commands", "on");
+        s.archiveDir().ifPresent(dir -> {
+            // Every server, so that the archive follows the primary: only a primary archives (on, not always).
+            m.put("archive_mode", "on");
+            m.put("archive_command", archiveCommand(dir));
+            m.put("restore_command", "cp '" + dir + "/%f' '%p'");
+        });
         return m;
+    }
+
+    /**
+     * Copies a finished segment into the archive under a temporary name, syncs it and renames it
+     * into place, so a crash never leaves a partial file under a segment's name; a file already
+     * there passes only if it is the same (an archiver that crashed after the copy tries again).
+     */
+    static String archiveCommand(java.nio.file.Path dir) {
+        String target = dir + "/%f";
+        return "if test -f '" + target + "'; then cmp -s '%p' '" + target + "'; else cp '%p' '" + target + ".part'"
+                + " && sync '" + target + ".part' && mv '" + target + ".part' '" + target + "'; fi";
     }
 
     private static void line(StringBuilder out, String key, String value) {

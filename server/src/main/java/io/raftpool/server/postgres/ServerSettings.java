@@ -1,5 +1,7 @@
 package io.raftpool.server.postgres;
 
+import io.raftpool.config.ClusterConfig;
+
 import io.raftpool.config.ConfigException;
 import io.raftpool.config.NodeConfig;
 import io.raftpool.config.PostgresConfig;
@@ -38,12 +40,16 @@ public record ServerSettings(
         String replicationUser,
         Optional<Password> replicationPassword,
         Map<String, String> parameters,
-        List<String> hba) {
+        List<String> hba,
+        Optional<Path> archiveDir) {
 
     /** Settings that say where this server is and whom it follows: raftpool alone writes them. */
     public static final Set<String> MANAGED_PARAMETERS = Set.of("listen_addresses", "port", "unix_socket_directories",
             "hot_standby", "primary_conninfo", "primary_slot_name", "recovery_target_timeline", "data_directory",
             "config_file", "hba_file", "ident_file");
+    /** What archive.directory sets on every server. */
+    public static final Set<String> ARCHIVE_PARAMETERS = Set.of("archive_mode", "archive_command", "archive_library",
+            "restore_command");
     private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
     private static final Pattern ROLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$-]{0,62}");
 
@@ -56,6 +62,7 @@ public record ServerSettings(
         Objects.requireNonNull(osUser, "osUser");
         Objects.requireNonNull(superuserPassword, "superuserPassword");
         Objects.requireNonNull(replicationPassword, "replicationPassword");
+        Objects.requireNonNull(archiveDir, "archiveDir");
         parameters = Map.copyOf(new TreeMap<>(parameters));
         hba = List.copyOf(hba);
         List<String> problems = new ArrayList<>();
@@ -86,6 +93,9 @@ public record ServerSettings(
             } else if (MANAGED_PARAMETERS.contains(key.toLowerCase(java.util.Locale.ROOT))) {
                 problems.add(where + "postgres.parameters." + key + ": raftpool sets this itself (from the node's"
                         + " host and postgres.port, and the current primary); remove it");
+            } else if (archiveDir.isPresent() && ARCHIVE_PARAMETERS.contains(key.toLowerCase(java.util.Locale.ROOT))) {
+                problems.add(where + "postgres.parameters." + key + ": archive.directory sets it (the archive raftpool"
+                        + " manages); remove it, or remove archive.directory to set your own archiving");
             } else if (key.equalsIgnoreCase("wal_level") && p.getValue().equalsIgnoreCase("minimal")) {
                 problems.add(where + "postgres.parameters.wal_level: 'minimal' cannot feed standbys;"
                         + " allowed: replica, logical");
@@ -103,9 +113,27 @@ public record ServerSettings(
         }
     }
 
+    /** Without a WAL archive. */
+    public ServerSettings(String nodeName, String host, int port, Path dataDir, Path binDir, Path logFile, String osUser,
+                          String superuser, Optional<Password> superuserPassword, String replicationUser,
+                          Optional<Password> replicationPassword, Map<String, String> parameters, List<String> hba) {
+        this(nodeName, host, port, dataDir, binDir, logFile, osUser, superuser, superuserPassword, replicationUser,
+                replicationPassword, parameters, hba, Optional.empty());
+    }
+
     /** This node's server; its secrets read now, from files or from {@code environment}. */
     public static ServerSettings of(NodeConfig node, ReplicationSettings replication, Map<String, String> environment) {
         return of(node.name(), node.host(), node.requirePostgres(), replication, environment);
+    }
+
+    /** This node's server in {@code config}'s cluster (its replication and WAL archive). */
+    public static ServerSettings of(NodeConfig node, ClusterConfig config, Map<String, String> environment) {
+        return of(node, config.replication(), environment).withArchive(config.archive().directory());
+    }
+
+    public ServerSettings withArchive(Optional<Path> dir) {
+        return new ServerSettings(nodeName, host, port, dataDir, binDir, logFile, osUser, superuser, superuserPassword,
+                replicationUser, replicationPassword, parameters, hba, dir);
     }
 
     public static ServerSettings of(String nodeName, String host, PostgresConfig pg, ReplicationSettings replication,
@@ -121,12 +149,12 @@ public record ServerSettings(
 
     public ServerSettings withLogFile(Path file) {
         return new ServerSettings(nodeName, host, port, dataDir, binDir, file, osUser, superuser, superuserPassword,
-                replicationUser, replicationPassword, parameters, hba);
+                replicationUser, replicationPassword, parameters, hba, archiveDir);
     }
 
     public ServerSettings withDataDir(Path dir) {
         return new ServerSettings(nodeName, host, port, dir, binDir, defaultLogFile(dir), osUser, superuser,
-                superuserPassword, replicationUser, replicationPassword, parameters, hba);
+                superuserPassword, replicationUser, replicationPassword, parameters, hba, archiveDir);
     }
 
     public Path bin(String program) {

@@ -2,11 +2,13 @@ package io.raftpool.server.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ManagedSettingsTest {
     private static final StandbySource PRIMARY = new StandbySource("10.0.0.11", 5432, "pgsql2");
@@ -46,6 +48,40 @@ class ManagedSettingsTest {
         assertThat(ManagedSettings.standbySourceOf(conf)).contains(PRIMARY);
         assertThat(ManagedSettings.standbySourceOf("port = 5432\n")).isEmpty();
         assertThat(ManagedSettings.standbySourceOf("# raftpool-standby-of: host=h port=1 slot=Bad-Slot\n")).isEmpty();
+    }
+
+    @Test
+    void withAnArchiveEveryServerArchivesAsAPrimaryAndRestoresFromIt() {
+        String conf = ManagedSettings.render(settings(Map.of(), Optional.empty())
+                .withArchive(Optional.of(Path.of("/srv/wal"))), Optional.of(PRIMARY));
+
+        assertThat(conf).contains("archive_mode = 'on'\n", "restore_command = 'cp ''/srv/wal/%f'' ''%p'''\n",
+                "archive_command = 'if test -f ''/srv/wal/%f''; then cmp -s ''%p'' ''/srv/wal/%f'';");
+        assertThat(ManagedSettings.render(settings(Map.of(), Optional.empty()), Optional.empty()))
+                .doesNotContain("archive_mode", "archive_command", "restore_command");
+    }
+
+    /** The command as PostgreSQL runs it (sh -c, %p and %f replaced): never a partial file, never over a different one. */
+    @Test
+    void theArchiveCommandCopiesOnceAndRefusesADifferentFileOfTheSameName(@TempDir Path tmp) throws Exception {
+        Path archive = Files.createDirectory(tmp.resolve("archive"));
+        Path segment = Files.writeString(tmp.resolve("000000010000000000000001"), "wal bytes");
+        String command = ManagedSettings.archiveCommand(archive).replace("%p", segment.toString())
+                .replace("%f", segment.getFileName().toString());
+
+        assertThat(run(command)).as("first copy").isZero();
+        assertThat(Files.readString(archive.resolve(segment.getFileName()))).isEqualTo("wal bytes");
+        assertThat(run(command)).as("the same file again").isZero();
+        Files.writeString(segment, "other bytes");
+        assertThat(run(command)).as("a different file under the same name").isNotZero();
+        assertThat(Files.readString(archive.resolve(segment.getFileName()))).isEqualTo("wal bytes");
+        try (var files = Files.list(archive)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly(segment.getFileName().toString());
+        }
+    }
+
+    private static int run(String shellCommand) throws Exception {
+        return new ProcessBuilder("/bin/sh", "-c", shellCommand).inheritIO().start().waitFor();
     }
 
     @Test

@@ -68,4 +68,13 @@ class ServerSettingsTest {
                 Optional.of(new Password("b")), Map.of(), List.of()))
                 .hasMessageContaining("replication.user is the superuser");
     }
+
+    @Test
+    void archivingOfOnesOwnIsRefusedWhereTheArchiveIsRaftpools() {
+        ServerSettings own = on("127.0.0.1", Optional.empty(), Map.of("archive_command", "pgbackrest archive-push %p"),
+                List.of());
+        assertThat(own.parameters()).containsKey("archive_command");
+        assertThatThrownBy(() -> own.withArchive(Optional.of(Path.of("/srv/wal"))))
+                .hasMessageContaining("postgres.parameters.archive_command: archive.directory sets it");
+    }
 }

@@ -1,0 +1,51 @@
+package io.raftpool.config;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * archive.directory on this node: created for the PostgreSQL OS user when it is missing (an
+ * empty archive is a fine start), else checked to be a directory that user can write.
+ */
+final class ArchiveDirectory {
+    private ArchiveDirectory() {}
+
+    /** Empty when the directory is ready; else what is wrong, naming the key and the fix. */
+    static Optional<String> prepare(Path dir, String osUser) {
+        String key = "archive.directory: ";
+        try {
+            UserPrincipal user = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(osUser);
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(dir);
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+                Files.setOwner(dir, user);
+                return Optional.empty();
+            }
+            if (!Files.isDirectory(dir)) {
+                return Optional.of(key + dir + " is not a directory; point it at the WAL archive's directory");
+            }
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+            UserPrincipal owner = Files.getOwner(dir);
+            boolean writable = owner.equals(user) && mode.contains(PosixFilePermission.OWNER_WRITE)
+                    && mode.contains(PosixFilePermission.OWNER_EXECUTE)
+                    || mode.contains(PosixFilePermission.GROUP_WRITE) && mode.contains(PosixFilePermission.GROUP_EXECUTE)
+                    || mode.contains(PosixFilePermission.OTHERS_WRITE) && mode.contains(PosixFilePermission.OTHERS_EXECUTE);
+            if (!writable) {
+                return Optional.of(key + dir + " is not writable by " + osUser + " (owner " + owner.getName() + ", mode "
+                        + PosixFilePermissions.toString(mode) + "); allowed: a directory " + osUser + " can write,"
+                        + " e.g. chown " + osUser + " " + dir);
+            }
+            return Optional.empty();
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.of(key + dir + " cannot be prepared for " + osUser + ": " + e.getMessage());
+        }
+    }
+}
