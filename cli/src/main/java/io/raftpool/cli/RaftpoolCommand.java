@@ -38,6 +38,8 @@ import picocli.CommandLine.Spec;
             ShowParametersCommand.class,
             RestartNodeCommand.class,
             RestartCommand.class,
+            BackupCommand.class,
+            BackupsCommand.class,
             AdoptCheckCommand.class,
             AgentCommand.class,
             ProxyCommand.class,

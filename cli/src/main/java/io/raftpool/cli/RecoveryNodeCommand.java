@@ -29,6 +29,10 @@ final class RecoveryNodeCommand extends ClusterCommand {
             description = "give up waiting after this long (default: ${DEFAULT-VALUE}); the recovery itself goes on")
     int timeoutSeconds;
 
+    @Option(names = "--from-backup", description = "restore the newest base backup (raftpool backups) and replay the"
+            + " WAL archive, instead of copying from the primary: the load stays off the primary")
+    boolean fromBackup;
+
     @Override
     public Integer call() throws InterruptedException {
         ClusterConfig config = config();
@@ -38,7 +42,7 @@ final class RecoveryNodeCommand extends ClusterCommand {
                     + " the PostgreSQL servers are " + nodeList(config, true));
         }
         try (AdminClient client = adminClient(config)) {
-            ActionReply reply = client.recoverNode(NodeRequest.newBuilder().setNodeId(nodeId).build());
+            ActionReply reply = client.recoverNode(NodeRequest.newBuilder().setNodeId(nodeId).setFromBackup(fromBackup).build());
             if (!reply.getAccepted()) {
                 throw new CommandFailure("recovery of node " + nodeId + " refused: " + reply.getMessage());
             }

@@ -3,8 +3,10 @@ package io.raftpool.harness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftpool.proto.ActionReply;
+import io.raftpool.proto.BackupInfo;
 import io.raftpool.proto.NodeRequest;
 import io.raftpool.proto.PrimaryPhase;
+import io.raftpool.proto.RestartRequest;
 import io.raftpool.server.postgres.StopMode;
 import io.raftpool.server.state.ClusterStates;
 import java.io.IOException;
@@ -69,6 +71,7 @@ class ArchiveIT {
             cluster.awaitHealthy(START);
             FailoverIT.execute(cluster, 0, "create table t (id int); insert into t values (1); select pg_switch_wal()");
             cluster.awaitState("node 0 archives on timeline 1", BUDGET, st -> !onTimeline(archived(cluster), 1).isEmpty());
+            FailoverIT.awaitRows(cluster, 1, 1);
 
             cluster.postgres(0).stop(StopMode.IMMEDIATE, BUDGET);
             cluster.awaitState("node 1 promoted", BUDGET,
@@ -89,6 +92,44 @@ class ArchiveIT {
             assertThat(onTimeline(archived(cluster), 1)).as("what the replaced primary's timeline has in the archive")
                     .isEqualTo(timelineOne);
             assertThat(FailoverIT.query(cluster, 0, "select pg_is_in_recovery()")).isEqualTo("t");
+        }
+    }
+
+    /**
+     * raftpool backup takes a base backup of a standby into the archive; recovery-node
+     * --from-backup rebuilds a server from it and the archive, not from the primary, and loses
+     * nothing written after the backup.
+     */
+    @Test
+    void aServerRebuiltFromTheLatestBackupReplaysTheArchiveAndStreams() throws Exception {
+        try (LocalCluster cluster = start("archivebackup")) {
+            cluster.awaitHealthy(START);
+            FailoverIT.execute(cluster, 0, "create table t (id int); insert into t select generate_series(1, 1000)");
+            ActionReply backup = cluster.admin().backup(RestartRequest.newBuilder().setNodeId(-1).setBy("ArchiveIT")
+                    .setWait(true).setTimeoutMs(BUDGET.toMillis()).build());
+            assertThat(backup.getAccepted()).as(backup.getMessage()).isTrue();
+            BackupInfo taken = cluster.state().orElseThrow().getBackups(0);
+            assertThat(taken.getNodeId()).as("taken from the standby").isEqualTo(1);
+            assertThat(backup.getMessage()).startsWith("base backup " + taken.getLabel() + " of node 1 done");
+            Path dir = cluster.config().archive().directory().orElseThrow().resolve("backups").resolve(taken.getLabel());
+            assertThat(dir.resolve("backup_label")).exists();
+            assertThat(taken.getTimeline()).isEqualTo(1);
+
+            for (int i = 0; i < 3; i++) {
+                FailoverIT.execute(cluster, 0, "insert into t select generate_series(1, 1000); select pg_switch_wal()");
+            }
+            String rows = FailoverIT.query(cluster, 0, "select count(*) from t");
+            cluster.awaitState("the archive holds the WAL written after the backup", BUDGET,
+                    st -> onTimeline(archived(cluster), 1).size() >= 4);
+
+            ActionReply recovery = cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(1).setFromBackup(true)
+                    .setWait(true).setTimeoutMs(BUDGET.toMillis()).build());
+            assertThat(recovery.getAccepted()).as(recovery.getMessage()).isTrue();
+            assertThat(recovery.getMessage()).contains("rebuilt with backup " + taken.getLabel());
+            cluster.awaitState("node 1 has every row", BUDGET,
+                    st -> FailoverIT.query(cluster, 1, "select count(*) from t").equals(rows));
+            assertThat(Files.readString(cluster.postgres(1).settings().logFile()))
+                    .as("node 1's server log").contains("restored log file");
         }
     }
 

@@ -44,13 +44,10 @@ class QuorumIT {
     @Test
     void everyAcknowledgedRowSurvivesTheLossOfThePrimaryNode() throws Exception {
         try (LocalCluster cluster = start("quorum")) {
-            cluster.awaitHealthy(START);
-            awaitSettled(cluster, List.of(1, 2));
-            assertThat(FailoverIT.query(cluster, 0, "show synchronous_standby_names")).startsWith("ANY 1 (");
-            assertThat(FailoverIT.query(cluster, 0, "select string_agg(sync_state, ',') from pg_stat_replication"))
-                    .isEqualTo("quorum,quorum");
-            try (Writer writer = Writer.start(cluster, 0)) {
-                cluster.awaitState("the writer got going", BUDGET, st -> writer.acked.size() >= 300);
+            try (Writer writer = settledAndWriting(cluster)) {
+                assertThat(FailoverIT.query(cluster, 0, "show synchronous_standby_names")).startsWith("ANY 1 (");
+                assertThat(FailoverIT.query(cluster, 0, "select string_agg(sync_state, ',') from pg_stat_replication"))
+                        .isEqualTo("quorum,quorum");
                 cluster.agent(0).kill();
                 cluster.postgres(0).kill();
                 writer.join();
@@ -65,10 +62,7 @@ class QuorumIT {
     @Test
     void withTheStandbyMostBehindStoppedFirstTheOtherHoldsEveryAcknowledgedRow() throws Exception {
         try (LocalCluster cluster = start("quorumbehind")) {
-            cluster.awaitHealthy(START);
-            awaitSettled(cluster, List.of(1, 2));
-            try (Writer writer = Writer.start(cluster, 0)) {
-                cluster.awaitState("the writer got going", BUDGET, st -> writer.acked.size() >= 300);
+            try (Writer writer = settledAndWriting(cluster)) {
                 int behind = Integer.parseInt(FailoverIT.query(cluster, 0, "select n.id from (values (1, '"
                         + cluster.config().requireNode(1).name() + "'), (2, '" + cluster.config().requireNode(2).name()
                         + "')) n(id, name) join pg_stat_replication r on r.application_name = n.name"
@@ -97,10 +91,7 @@ class QuorumIT {
     @Test
     void aFailoverWaitsToHearFromEnoughMembersOfTheQuorum() throws Exception {
         try (LocalCluster cluster = start("quorumwait")) {
-            cluster.awaitHealthy(START);
-            awaitSettled(cluster, List.of(1, 2));
-            try (Writer writer = Writer.start(cluster, 0)) {
-                cluster.awaitState("the writer got going", BUDGET, st -> writer.acked.size() >= 300);
+            try (Writer writer = settledAndWriting(cluster)) {
                 cluster.postgres(2).stop(StopMode.IMMEDIATE, BUDGET);
                 cluster.agent(0).kill();
                 cluster.postgres(0).kill();
@@ -116,6 +107,15 @@ class QuorumIT {
                 assertThat(rows(cluster, s.getPrimary().getNodeId())).containsAll(writer.acked);
             }
         }
+    }
+
+    /** Healthy, the quorum settled on both standbys, and a writer on node 0 that has committed 300 rows. */
+    private static Writer settledAndWriting(LocalCluster cluster) throws SQLException {
+        cluster.awaitHealthy(START);
+        awaitSettled(cluster, List.of(1, 2));
+        Writer writer = Writer.start(cluster, 0);
+        cluster.awaitState("the writer got going", BUDGET, st -> writer.acked.size() >= 300);
+        return writer;
     }
 
     private static ClusterState awaitNewPrimary(LocalCluster cluster, Set<Integer> allowed) {

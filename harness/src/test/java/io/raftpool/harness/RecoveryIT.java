@@ -25,6 +25,19 @@ class RecoveryIT {
     private static final Duration BUDGET = Duration.ofSeconds(60);
 
     @Test
+    void backupsAndRecoveryFromABackupAreRefusedWithoutAnArchive() {
+        LocalCluster cluster = SHARED.cluster();
+        cluster.awaitHealthy(START);
+        ActionReply recovery = cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(1).setFromBackup(true).build());
+        assertThat(recovery.getAccepted()).isFalse();
+        assertThat(recovery.getMessage()).startsWith("recovery-node --from-backup needs archive.directory");
+        ActionReply backup = cluster.admin().backup(io.raftpool.proto.RestartRequest.newBuilder().setNodeId(-1).build());
+        assertThat(backup.getAccepted()).isFalse();
+        assertThat(backup.getMessage()).startsWith("raftpool backup needs archive.directory");
+        assertThat(cluster.state().orElseThrow().getRecoveriesList()).isEmpty();
+    }
+
+    @Test
     void recoveryNodeRewindsTheOldPrimaryIntoAStandbyOfTheNewOne() throws SQLException {
         LocalCluster cluster = SHARED.cluster();
         cluster.awaitHealthy(START);

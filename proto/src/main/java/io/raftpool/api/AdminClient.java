@@ -171,6 +171,12 @@ public final class AdminClient implements Closeable {
                 stub -> stub.restartNode(request));
     }
 
+    /** raftpool backup: a base backup of a standby (node -1) or the node asked for, into the WAL archive. */
+    public ActionReply backup(io.raftpool.proto.RestartRequest request) {
+        Duration deadline = callTimeout.plusMillis(Math.max(0, request.getTimeoutMs()));
+        return ask("Backup", agents, true, deadline, stub -> stub.backup(request));
+    }
+
     /** raftpool resume: ends maintenance mode. */
     public ActionReply resume(io.raftpool.proto.PauseRequest request) {
         Duration deadline = callTimeout.plusMillis(Math.max(0, request.getTimeoutMs()));

@@ -86,6 +86,18 @@ class JsonDocumentationTest {
         assertThat(json).contains("\"source\": \"config_overridden\"").contains("\"source\": \"cluster\"");
     }
 
+    @Test
+    void backups() throws IOException {
+        io.raftpool.proto.ClusterState base = FailoverScenario.afterFailover();
+        io.raftpool.proto.ClusterState s = base.toBuilder()
+                .addBackups(io.raftpool.proto.BackupInfo.newBuilder().setLabel("20261207T061500Z-pgsql2").setNodeId(1)
+                        .setStartedMs(1_000).setFinishedMs(5_000).setSizeBytes(1 << 20).setTimeline(2)
+                        .setStartLsn("0/5000028"))
+                .setBackends(0, base.getBackends(0).toBuilder().setBackupRequestedMs(9_000).setBackupProgress("45%"))
+                .build();
+        assertThat(keys(BackupsView.json(s))).isEqualTo(documented("## `backups --json`"));
+    }
+
     /** Backend objects are documented once, in their own section. */
     private static Set<String> withoutBackends(Set<String> keys, String prefix) {
         Set<String> rest = new TreeSet<>(keys);

@@ -36,7 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>switchover write pause: from the committed switchover intent to the committed promotion
  * (no write can go through a proxy in between), and as a writer through a proxy sees it.
  * </ul>
- * Usage: {@code java -cp cli/target/raftpool.jar io.raftpool.harness.bench.RecoveryBench [runs] [wal_keep_size]}
+ * With {@code archive} (a WAL archive), first a base backup ({@code raftpool backup}), then also
+ * recovery-node --from-backup.
+ * Usage: {@code java -cp cli/target/raftpool.jar io.raftpool.harness.bench.RecoveryBench [runs] [wal_keep_size|-] [archive]}
  */
 public final class RecoveryBench {
     private static final Duration BUDGET = Duration.ofSeconds(300);
@@ -44,15 +46,28 @@ public final class RecoveryBench {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         LocalCluster.Options options = LocalCluster.options().name("recbench").proxies(true);
-        if (args.length > 1) {
+        if (args.length > 1 && !args[1].equals("-")) {
             // PostgreSQL 15's pg_rewind copies the source's whole pg_wal: how much it keeps sets the rewind's cost
             options = options.set("postgres", "parameters", Map.of("wal_keep_size", args[1]));
+        }
+        boolean archive = args.length > 2 && args[2].equals("archive");
+        if (archive) {
+            options = options.archive();
         }
         try (LocalCluster cluster = LocalCluster.start(options)) {
             cluster.awaitHealthy(Duration.ofSeconds(120));
             pgbenchInit(cluster, 10);
             cluster.awaitHealthy(BUDGET);
+            if (archive) {
+                long start = System.nanoTime();
+                ActionReply r = cluster.admin().backup(io.raftpool.proto.RestartRequest.newBuilder().setNodeId(-1)
+                        .setBy("RecoveryBench").setWait(true).setTimeoutMs(BUDGET.toMillis()).build());
+                System.out.printf("raftpool backup: %.0f ms (%s)%n", (System.nanoTime() - start) / 1e6, r.getMessage());
+            }
             for (Path path : Path.values()) {
+                if (path == Path.FROM_BACKUP && !archive) {
+                    continue;
+                }
                 System.out.println("recovery-node, " + path.label + ": " + Stats.of(recoveries(cluster, runs, path)));
             }
             List<Double> committed = new ArrayList<>();
@@ -73,7 +88,8 @@ public final class RecoveryBench {
     enum Path {
         TIMELINE_SWITCH("no divergence (timeline switch, no rewind)"),
         REWIND("pg_rewind path (diverged: a write the new primary never had)"),
-        BASEBACKUP("pg_basebackup path (pg_control removed, rewind impossible)");
+        BASEBACKUP("pg_basebackup path (pg_control removed, rewind impossible)"),
+        FROM_BACKUP("--from-backup path (pg_control removed; the newest base backup and the WAL archive)");
 
         final String label;
 
@@ -96,14 +112,15 @@ public final class RecoveryBench {
                 case TIMELINE_SWITCH -> { }
                 case REWIND -> DivergentWal.writeWhileDown(cluster, primary,
                         "create table if not exists diverged (i int); insert into diverged values (1)");
-                case BASEBACKUP -> Files.delete(cluster.postgres(primary).settings().dataDir().resolve("global/pg_control"));
+                case BASEBACKUP, FROM_BACKUP ->
+                        Files.delete(cluster.postgres(primary).settings().dataDir().resolve("global/pg_control"));
             }
             SessionWatch session = new SessionWatch(cluster.jdbcUrl(newPrimary));
             Thread t = new Thread(session, "primary-session");
             t.start();
             long start = System.nanoTime();
             ActionReply r = cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(primary).setWait(true)
-                    .setTimeoutMs(BUDGET.toMillis()).build());
+                    .setFromBackup(path == Path.FROM_BACKUP).setTimeoutMs(BUDGET.toMillis()).build());
             double took = (System.nanoTime() - start) / 1e6;
             session.stop.set(true);
             t.join(10_000);

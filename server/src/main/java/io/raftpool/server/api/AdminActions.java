@@ -45,9 +45,10 @@ public final class AdminActions {
     private final MemberRebuild rebuild;
     private final MaintenanceActions maintenance;
     private final ParameterActions parameters;
+    private final BackupActions backups;
 
     public AdminActions(int self, RaftNode raft, StateHub hub, LongSupplier wallMs, MemberRebuild.Members members,
-                        SettingLookup settings) {
+                        SettingLookup settings, boolean archiveConfigured) {
         this.self = self;
         this.raft = raft;
         this.hub = hub;
@@ -56,6 +57,11 @@ public final class AdminActions {
         this.rebuild = new MemberRebuild(self, raft, state, members);
         this.maintenance = new MaintenanceActions(this, wallMs);
         this.parameters = new ParameterActions(this, settings);
+        this.backups = new BackupActions(this, archiveConfigured);
+    }
+
+    public BackupActions backups() {
+        return backups;
     }
 
     /** set-parameter and restart-node: see {@link ParameterActions}. */
@@ -138,13 +144,15 @@ public final class AdminActions {
             return notCurrent();
         }
         ClusterState s = current.get();
-        Optional<String> refusal = AdminChecks.recover(s, r.getNodeId());
+        Optional<String> refusal = AdminChecks.recover(s, r.getNodeId())
+                .or(() -> r.getFromBackup() ? backups.fromBackupRefusal(s) : Optional.empty());
         if (refusal.isPresent()) {
             return refused(refusal.get());
         }
         long epoch = s.getPrimary().getEpoch();
         Command c = base().setBeginRecovery(BeginRecovery.newBuilder().setNodeId(r.getNodeId()).setEpoch(epoch)
-                .setSource(s.getPrimary().getNodeId()).setRequestedBy("recovery-node")).build();
+                .setSource(s.getPrimary().getNodeId()).setRequestedBy("recovery-node").setFromBackup(r.getFromBackup()))
+                .build();
         Optional<String> failure = commit(c, timeout(r));
         if (failure.isPresent()) {
             return refused(failure.get());

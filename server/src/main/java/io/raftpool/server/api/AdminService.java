@@ -171,6 +171,11 @@ public final class AdminService extends AdminGrpc.AdminImplBase implements AutoC
     }
 
     @Override
+    public void backup(io.raftpool.proto.RestartRequest request, StreamObserver<ActionReply> response) {
+        reply(response, RequestLimits.checkBackup(request), actions.backups()::backup, request);
+    }
+
+    @Override
     public void resetRaftMember(NodeRequest request, StreamObserver<ActionReply> response) {
         answer(response, actions::resetRaftMember, request);
     }

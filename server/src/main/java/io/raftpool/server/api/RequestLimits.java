@@ -106,6 +106,15 @@ public final class RequestLimits {
         return by.isPresent() ? by : timeout(r.getTimeoutMs());
     }
 
+    /** raftpool backup: node_id -1 lets the cluster pick the standby. */
+    public static Optional<String> checkBackup(io.raftpool.proto.RestartRequest r) {
+        if (r.getNodeId() < -1 || r.getNodeId() > MAX_NODE_ID) {
+            return Optional.of("node_id " + r.getNodeId() + " is out of range; allowed: -1 (the standby least behind)"
+                    + " or 0 to " + MAX_NODE_ID + " (the id of a node in the config)");
+        }
+        return check(r.toBuilder().setNodeId(0).build());
+    }
+
     private static Optional<String> oneLine(String field, String text, int max) {
         if (text.length() > max || text.contains("\n") || text.contains("\r")) {
             return Optional.of("the " + field + " is " + (text.length() > max ? text.length() + " characters long"

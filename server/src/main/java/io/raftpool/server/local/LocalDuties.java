@@ -61,6 +61,7 @@ public final class LocalDuties implements AutoCloseable {
     private final WatchdogDuty watchdog;
     private final ParameterDuty parameters;
     private final ServerRestart restart;
+    private final BackupDuty backups;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(daemon("local-duties"));
     private final ScheduledExecutorService leaseTimer = Executors.newSingleThreadScheduledExecutor(daemon("watchdog-lease"));
     private final AtomicBoolean queued = new AtomicBoolean();
@@ -88,6 +89,7 @@ public final class LocalDuties implements AutoCloseable {
         this.recovery = new NodeRecovery(own, memory, reports, hooks);
         this.parameters = new ParameterDuty(own, reports);
         this.restart = new ServerRestart(own, parameters, reports);
+        this.backups = new BackupDuty(own, reports);
         this.watchdog = new WatchdogDuty(own, new FenceWatchdog(WatchdogFiles.under(config.requireNode(self).agentDir()),
                 pg.settings().dataDir(), device, deviceTimeoutMs, config.failover().fenceGrace().toMillis()),
                 contact, reports);
@@ -135,6 +137,7 @@ public final class LocalDuties implements AutoCloseable {
             }
             if (facts.caughtUp()) {
                 parameters.reconcile(facts.state(), facts.running());
+                backups.reconcile(facts.state(), facts.running());
             }
             act(action, facts.running());
             if (watchdog.report(facts.majorityContactAgeMs() < facts.fenceTimeoutMs())) {

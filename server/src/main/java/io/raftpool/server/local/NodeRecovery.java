@@ -9,7 +9,10 @@ import io.raftpool.proto.RecoveryFailed;
 import io.raftpool.proto.RecoveryStep;
 import io.raftpool.server.hooks.HookRunner;
 import io.raftpool.server.hooks.HookValues;
+import io.raftpool.proto.BackupInfo;
+import io.raftpool.server.postgres.BaseBackup;
 import io.raftpool.server.postgres.CopyProgress;
+import io.raftpool.server.state.BaseBackups;
 import io.raftpool.server.postgres.Divergence;
 import io.raftpool.server.postgres.ProbeResult;
 import io.raftpool.server.postgres.StopMode;
@@ -96,6 +99,9 @@ final class NodeRecovery {
         }
 
         private String rewindOrCopy(NodeInfo source) {
+            if (recovery.getFromBackup()) {
+                return restoreBackup(source);
+            }
             if (own.pg().isInitialized()) {
                 try {
                     Divergence d = own.pg().divergenceFrom(source.getHost(), source.getPgPort());
@@ -130,6 +136,24 @@ final class NodeRecovery {
             step("basebackup", "", "pg_basebackup");
             own.pg().baseBackupFrom(source.getHost(), source.getPgPort(), own.slot(), this::progress);
             return "pg_basebackup";
+        }
+
+        /**
+         * recovery-node --from-backup: the newest backup instead of a copy from the primary; the
+         * server then replays the archive up to where it can stream (the primary serves only the rest).
+         */
+        private String restoreBackup(NodeInfo source) {
+            BackupInfo latest = BaseBackups.latest(own.state()).orElseThrow(() -> new IllegalStateException(
+                    "no base backup is recorded: take one with raftpool backup"));
+            String method = "backup " + latest.getLabel();
+            own.pg().moveDataDirAside().ifPresent(aside -> {
+                asideDir = aside;
+                LOG.info("old data directory kept at {} until the restored standby is up", aside);
+            });
+            step("restoring", latest.getSizeBytes() / (1024 * 1024) + " MB", method);
+            new BaseBackup(own.pg().settings(), own.pg().os()).restore(latest.getLabel(), OwnServer.COPY_TIMEOUT);
+            own.pg().configureAsStandby(source.getHost(), source.getPgPort(), own.slot());
+            return method;
         }
 
         private void progress(CopyProgress p) {

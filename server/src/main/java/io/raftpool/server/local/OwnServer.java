@@ -20,6 +20,7 @@ import java.time.Duration;
 record OwnServer(ClusterConfig config, NodeConfig self, PostgresServer pg, StateHub hub, Clocks clocks) {
     static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration COPY_TIMEOUT = Duration.ofHours(12);
 
     int id() {
         return self.id();

@@ -86,11 +86,14 @@ final class Recoveries {
     static ClusterState begin(ClusterState state, BeginRecovery r, long now) {
         ClusterState.Builder b = state.toBuilder();
         b.addRecoveries(Recovery.newBuilder().setNodeId(r.getNodeId()).setEpoch(r.getEpoch()).setSource(r.getSource())
-                .setPhase("requested").setStartedMs(now).setPhaseSinceMs(now).setRequestedBy(r.getRequestedBy()));
+                .setPhase("requested").setStartedMs(now).setPhaseSinceMs(now).setRequestedBy(r.getRequestedBy())
+                .setFromBackup(r.getFromBackup()));
         setStatus(b, state, r.getNodeId(), BackendStatus.RECOVERING, r.getRequestedBy() + ": rebuilding as a standby of node "
                 + r.getSource(), now);
+        String from = r.getFromBackup() ? "from the latest backup, then the archive and node " + r.getSource()
+                : "from node " + r.getSource();
         return withEvent(b, event(now, "recovery", r.getNodeId(), r.getEpoch(),
-                "recovery of node " + r.getNodeId() + " from node " + r.getSource() + " begins (" + r.getRequestedBy() + ")"))
+                "recovery of node " + r.getNodeId() + " " + from + " begins (" + r.getRequestedBy() + ")"))
                 .build();
     }
 

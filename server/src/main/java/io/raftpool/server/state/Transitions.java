@@ -72,6 +72,9 @@ public final class Transitions {
             case REQUEST_RESTART -> ServerRestarts.validateRequest(state, command.getRequestRestart());
             case RESTART_DONE -> ServerRestarts.validateDone(state, command.getRestartDone());
             case SET_QUORUM -> Quorums.validate(state, command.getSetQuorum());
+            case REQUEST_BACKUP -> BaseBackups.validateRequest(state, command.getRequestBackup());
+            case BACKUP_STEP -> BaseBackups.validateStep(state, command.getBackupStep());
+            case BACKUP_DONE -> BaseBackups.validateDone(state, command.getBackupDone());
             default -> Optional.of("unknown command kind " + command.getKindCase());
         };
     }
@@ -110,6 +113,9 @@ public final class Transitions {
             case REQUEST_RESTART -> ServerRestarts.request(state, command.getRequestRestart(), now);
             case RESTART_DONE -> ServerRestarts.done(state, command.getRestartDone(), now);
             case SET_QUORUM -> Quorums.apply(state, command.getSetQuorum(), now);
+            case REQUEST_BACKUP -> BaseBackups.request(state, command.getRequestBackup(), now);
+            case BACKUP_STEP -> BaseBackups.step(state, command.getBackupStep());
+            case BACKUP_DONE -> BaseBackups.done(state, command.getBackupDone(), now);
             case ADD_NODE -> Membership.add(state, command.getAddNode().getNode(), now);
             case REMOVE_NODE -> Membership.remove(state, command.getRemoveNode(), now);
             default -> state;
