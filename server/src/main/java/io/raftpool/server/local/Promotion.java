@@ -3,6 +3,7 @@ package io.raftpool.server.local;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Command;
 import io.raftpool.proto.PromotionDone;
+import io.raftpool.server.postgres.ArchiveGaps;
 import io.raftpool.proto.PromotionFailed;
 import io.raftpool.server.hooks.HookRunner;
 import io.raftpool.server.hooks.HookValues;
@@ -45,6 +46,7 @@ record Promotion(OwnServer own, LocalMemory memory, Reports reports, LocalHooks 
                 .setNodeId(own.id()).setTimeline(timeline).setPromoteMs(took.toMillis())));
         LOG.info("promoted at epoch {} in {} ms, timeline {}", epoch, took.toMillis(), timeline);
         slots.ensure(s);
+        ArchiveGaps.fill(own.pg().settings(), own.pg().os(), timeline);
         hooks.runInBackground(HookRunner.Hook.AFTER_FAILOVER, hookValues);
     }
 
