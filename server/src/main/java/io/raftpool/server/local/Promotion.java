@@ -46,8 +46,27 @@ record Promotion(OwnServer own, LocalMemory memory, Reports reports, LocalHooks 
                 .setNodeId(own.id()).setTimeline(timeline).setPromoteMs(took.toMillis())));
         LOG.info("promoted at epoch {} in {} ms, timeline {}", epoch, took.toMillis(), timeline);
         slots.ensure(s);
-        ArchiveGaps.fill(own.pg().settings(), own.pg().os(), timeline);
+        if (own.pg().settings().archiveDir().isPresent()) {
+            ArchiveGaps.fill(own.pg().settings(), own.pg().os(), timeline);
+            completeForkSegment();
+        }
         hooks.runInBackground(HookRunner.Hook.AFTER_FAILOVER, hookValues);
+    }
+
+    /**
+     * Ends the WAL segment that holds the fork, so that it reaches the archive now: until it does,
+     * a server restored from an older backup cannot cross this timeline switch from the archive
+     * (the old timeline's copy of that segment exists only as a .partial file), nor stream across
+     * it when another switch came in the same segment.
+     */
+    private void completeForkSegment() {
+        try (java.sql.Connection c = own.pg().connect(own.config().healthCheck().timeout());
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("SELECT pg_switch_wal()");
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.warn("could not end the WAL segment of the timeline switch (it reaches the archive when it fills): {}",
+                    e.getMessage());
+        }
     }
 
     /** Switchover target: promotes once it has received the WAL up to where the old primary stopped. */
