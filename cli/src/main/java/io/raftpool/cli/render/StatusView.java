@@ -36,6 +36,7 @@ public final class StatusView {
         if (state.hasMaintenance()) {
             out.append(maintenanceLine(state.getMaintenance(), zone)).append('\n');
         }
+        out.append(SyncSetView.text(state)).append('\n');
         out.append(raftLine(view, contactBoundMs)).append('\n');
         out.append("vip: ").append(vipText(state, zone)).append("\n\n");
         out.append(Table.render(PoolNodesRows.of(state, zone)));
@@ -114,6 +115,7 @@ public final class StatusView {
             root.set("operation", PoolNodesView.operationJson(state.getOperation()));
         }
         root.set("maintenance", maintenanceJson(state));
+        root.set("replication", SyncSetView.json(state));
         ObjectNode watchdog = root.putObject("watchdog");
         watchdog.put("agents_total", state.getNodesCount());
         Json.putOrNull(watchdog, "leader_id", raft.getLeaderId(), -1);

@@ -10,6 +10,8 @@ import io.raftpool.proto.VipHolder;
 import io.raftpool.testkit.FailoverScenario;
 import java.io.IOException;
 import java.time.ZoneOffset;
+import io.raftpool.proto.ClusterState;
+import io.raftpool.proto.Quorum;
 import org.junit.jupiter.api.Test;
 
 class StatusViewTest {
@@ -21,6 +23,7 @@ class StatusViewTest {
 
         assertThat(text).startsWith(String.join("\n",
                 "cluster scenario, primary: node 1 (pgsql2), epoch 2, active since 2025-11-26 01:05:07",
+                "replication: async (a failover may lose what the promoted standby had not received)",
                 "raft: 3 agents, leader node 2 (witness), term 3; agent 2 (witness) answered as leader,"
                         + " in contact with the majority",
                 "vip: 10.0.0.100 on node 2 (witness) since 2025-11-26 01:04:03, term 3",
@@ -33,6 +36,18 @@ class StatusViewTest {
                 .doesNotContain("node 2 (witness) is the Raft leader at term 3")
                 .doesNotContain("in progress")
                 .endsWith("(2 rows)\n");
+    }
+
+    @Test
+    void quorumModeSaysWhomThePrimaryWaitsForAndHowManyAFailoverMustHear() {
+        ClusterState s = FailoverScenario.afterFailover().toBuilder().setSyncMode(true).addSyncStandbys(0)
+                .setQuorum(Quorum.newBuilder().setConfigured(1).setDurableCount(1).addWaitFor(0).setWaitCount(1)).build();
+        assertThat(SyncSetView.text(s)).isEqualTo("replication: quorum (sync_count 1); the primary waits for ANY 1 of"
+                + " node 0 (pgsql1); a failover hears from 1 of node 0 (pgsql1)");
+        ClusterState unsettled = s.toBuilder().setQuorum(s.getQuorum().toBuilder().setDurableCount(0)).build();
+        assertThat(SyncSetView.text(unsettled)).endsWith("no failover is possible until a standby is synchronous");
+        assertThat(SyncSetView.json(unsettled).get("failover_needs").isNull()).isTrue();
+        assertThat(SyncSetView.json(s).get("failover_needs").asInt()).isEqualTo(1);
     }
 
     @Test
