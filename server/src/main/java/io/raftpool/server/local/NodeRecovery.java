@@ -171,18 +171,41 @@ final class NodeRecovery {
             }
         }
 
+        /**
+         * Until it streams. A server restored from a backup may replay the archive for long: the
+         * wait goes on while its replay position moves, shown as the phase's progress.
+         */
         private void awaitStreaming() {
             long deadline = own.clocks().monoMs() + OwnServer.START_TIMEOUT.toMillis();
+            long replayed = 0;
             while (own.clocks().monoMs() < deadline) {
                 current();
                 ProbeResult r = own.probe();
                 if (r.streaming()) {
                     return;
                 }
+                if (recovery.getFromBackup() && r.reachable() && r.replayLsn() > replayed) {
+                    replayed = r.replayLsn();
+                    deadline = own.clocks().monoMs() + OwnServer.START_TIMEOUT.toMillis();
+                    replayProgress(replayed);
+                }
                 pause(25); // a local probe; the node counts as up the moment it streams
             }
             throw new IllegalStateException("the rebuilt standby does not stream after "
-                    + OwnServer.START_TIMEOUT.toSeconds() + " s; see its log " + own.pg().settings().logFile());
+                    + OwnServer.START_TIMEOUT.toSeconds() + " s" + (replayed > 0 ? " without replaying further" : "")
+                    + "; see its log " + own.pg().settings().logFile());
+        }
+
+        private void replayProgress(long lsn) {
+            long now = own.clocks().monoMs();
+            if (now - lastProgressMs >= 1000) {
+                lastProgressMs = now;
+                String text = "replayed the archive up to " + Long.toHexString(lsn >>> 32).toUpperCase() + "/"
+                        + Long.toHexString(lsn & 0xffffffffL).toUpperCase();
+                LOG.info("recovery of node {}: {}", own.id(), text);
+                reports.submit(Command.newBuilder().setRecoveryStep(RecoveryStep.newBuilder().setNodeId(own.id())
+                        .setEpoch(recovery.getEpoch()).setPhase(phase).setProgress(text).setMethod(current().getMethod())));
+            }
         }
 
         private void step(String phase, String progress, String method) {
