@@ -77,7 +77,7 @@ final class Membership {
         b.clearObservations().addAllObservations(s.getObservationsList().stream()
                 .filter(o -> o.getObserver() != id && o.getSubject() != id).toList());
         b.clearRecoveries().addAllRecoveries(s.getRecoveriesList().stream().filter(x -> x.getNodeId() != id).toList());
-        Quorums.withoutMember(b, id);
+        Quorums.forget(b, id);
         b.clearSyncStandbys().addAllSyncStandbys(s.getSyncStandbysList().stream().filter(x -> x != id).toList());
         if (s.hasSyncTarget() && s.getSyncTarget() == id) {
             b.clearSyncTarget();

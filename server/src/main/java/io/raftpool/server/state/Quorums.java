@@ -84,10 +84,21 @@ final class Quorums {
     }
 
     /**
-     * A member leaves for good: commits it held count no more, so durable_count drops by one with
-     * it (every acknowledged commit is still on that many of the rest).
+     * A member's data no longer counts: it leaves the cluster, or it is rebuilt (its data moved
+     * aside; a server restored from an older backup answers with an older position). It leaves
+     * the durable set and takes one from durable_count with it: every acknowledged commit is still
+     * on that many of the rest. It joins again, like any standby, once it streams.
      */
-    static void withoutMember(ClusterState.Builder b, int id) {
+    static void forget(ClusterState.Builder b, int id) {
+        if (b.getQuorum().getConfigured() == 0 || !b.getSyncStandbysList().contains(id)) {
+            return;
+        }
+        withoutMember(b, id);
+        List<Integer> rest = b.getSyncStandbysList().stream().filter(x -> x != id).toList();
+        b.clearSyncStandbys().addAllSyncStandbys(rest);
+    }
+
+    private static void withoutMember(ClusterState.Builder b, int id) {
         Quorum q = b.getQuorum();
         if (q.getConfigured() == 0) {
             return;

@@ -88,6 +88,7 @@ final class Recoveries {
         b.addRecoveries(Recovery.newBuilder().setNodeId(r.getNodeId()).setEpoch(r.getEpoch()).setSource(r.getSource())
                 .setPhase("requested").setStartedMs(now).setPhaseSinceMs(now).setRequestedBy(r.getRequestedBy())
                 .setFromBackup(r.getFromBackup()));
+        Quorums.forget(b, r.getNodeId()); // what it held is about to be replaced
         setStatus(b, state, r.getNodeId(), BackendStatus.RECOVERING, r.getRequestedBy() + ": rebuilding as a standby of node "
                 + r.getSource(), now);
         String from = r.getFromBackup() ? "from the latest backup, then the archive and node " + r.getSource()

@@ -60,6 +60,9 @@ class QuorumPolicyPropertiesTest {
     /** The primary's agent applies the committed setting. */
     record Apply() implements Round {}
 
+    /** A standby is rebuilt from an old backup (recovery-node --from-backup): what it held is gone. */
+    record Rebuild(int node) implements Round {}
+
     /** A leader round: probe the primary, maybe one quorum step. */
     record Lead() implements Round {}
 
@@ -69,7 +72,8 @@ class QuorumPolicyPropertiesTest {
     Arbitrary<Scenario> scenarios() {
         Arbitrary<Round> node = Arbitraries.integers().between(1, STANDBYS).flatMap(n -> Arbitraries.frequencyOf(
                 Tuple.of(4, Arbitraries.of(true, false).map(all -> (Round) new Flush(n, all))),
-                Tuple.of(1, Arbitraries.just((Round) new Toggle(n)))));
+                Tuple.of(1, Arbitraries.just((Round) new Toggle(n))),
+                Tuple.of(1, Arbitraries.just((Round) new Rebuild(n)))));
         Arbitrary<Round> round = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(new Write())), Tuple.of(5, node),
                 Tuple.of(2, Arbitraries.just(new Apply())), Tuple.of(4, Arbitraries.just(new Lead())));
         return Combinators.combine(Arbitraries.integers().between(1, 2), Arbitraries.of(false, true),
@@ -100,6 +104,10 @@ class QuorumPolicyPropertiesTest {
             }
             appliedNames = SyncSetting.value(s, strict);
             appliedCount = strict ? k : 0;
+        }
+
+        Command.Builder command() {
+            return Command.newBuilder().setIssuedMs(CommandArbitraries.T0).setIssuer(0).setTerm(1);
         }
 
         void mark(int id, BackendStatus status) {
@@ -146,6 +154,14 @@ class QuorumPolicyPropertiesTest {
                 boolean on = !streaming.get(t.node());
                 streaming.put(t.node(), on);
                 mark(t.node(), on ? BackendStatus.UP : BackendStatus.DOWN);
+            } else if (r instanceof Rebuild rb && streaming.get(rb.node())) {
+                long epoch = s.getPrimary().getEpoch();
+                s = Transitions.apply(s, command().setBeginRecovery(io.raftpool.proto.BeginRecovery.newBuilder()
+                        .setNodeId(rb.node()).setEpoch(epoch).setSource(0).setRequestedBy("model").setFromBackup(true))
+                        .build());
+                flushed.put(rb.node(), 0L);
+                s = Transitions.apply(s, command().setRecoveryDone(io.raftpool.proto.RecoveryDone.newBuilder()
+                        .setNodeId(rb.node()).setEpoch(epoch).setMethod("backup").setTimeline(1)).build());
             } else if (r instanceof Apply) {
                 appliedWaitFor = s.getQuorum().getWaitForList();
                 appliedCount = s.getQuorum().getWaitCount() == 0 && strict && appliedWaitFor.isEmpty()

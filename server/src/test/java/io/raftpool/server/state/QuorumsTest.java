@@ -77,4 +77,18 @@ class QuorumsTest {
         assertThat(after.getQuorum().getDurableCount()).isZero();
         assertThat(after.getQuorum().getWaitForList()).containsExactly(1, 2);
     }
+
+    @Test
+    void aMemberBeingRebuiltLeavesTheSetWithOneOfTheCount() {
+        ClusterState s = settled();
+        Command begin = Command.newBuilder().setIssuedMs(CommandArbitraries.T0).setIssuer(0).setTerm(1)
+                .setBeginRecovery(io.raftpool.proto.BeginRecovery.newBuilder().setNodeId(3)
+                        .setEpoch(s.getPrimary().getEpoch()).setSource(0).setRequestedBy("test").setFromBackup(true))
+                .build();
+        assertThat(Transitions.validate(s, begin)).isEmpty();
+        ClusterState after = Transitions.apply(s, begin);
+        assertThat(after.getSyncStandbysList()).containsExactly(1, 2);
+        assertThat(after.getQuorum().getDurableCount()).isZero();
+        assertThat(after.getQuorum().getWaitForList()).containsExactly(1, 2);
+    }
 }
