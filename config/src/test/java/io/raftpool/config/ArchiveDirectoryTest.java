@@ -52,4 +52,27 @@ class ArchiveDirectoryTest {
         assertThat(ArchiveDirectory.prepare(file, USER)).hasValue("archive.directory: " + file
                 + " is not a directory; point it at the WAL archive's directory");
     }
+
+    /** Agents of several nodes on one machine start at once: none may find the archive half made. */
+    @Test
+    void agentsMakingItAtOnceAllFindItReady(@TempDir Path tmp) throws Exception {
+        assumeTrue(canChown(), "needs root and a postgres user (as CI has)");
+        for (int round = 0; round < 20; round++) {
+            Path dir = tmp.resolve("archive" + round);
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+            try {
+                var answers = pool.invokeAll(java.util.Collections.nCopies(3,
+                        (java.util.concurrent.Callable<java.util.Optional<String>>) () -> ArchiveDirectory.prepare(dir, USER)));
+                for (var a : answers) {
+                    assertThat(a.get()).isEmpty();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            assertThat(Files.getOwner(dir).getName()).isEqualTo(USER);
+        }
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".new-"));
+        }
+    }
 }
