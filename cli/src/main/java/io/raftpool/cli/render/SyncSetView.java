@@ -21,8 +21,7 @@ final class SyncSetView {
     /** How many members of the failover set must answer; 0 when no failover may rely on it now. */
     static int needed(ClusterState s) {
         if (s.getQuorum().getConfigured() > 0) {
-            int c = s.getQuorum().getDurableCount();
-            return c == 0 ? 0 : s.getSyncStandbysCount() - c + 1;
+            return io.raftpool.api.view.QuorumSize.needed(s);
         }
         return s.getSyncMode() && s.getSyncStandbysCount() > 0 ? 1 : 0;
     }

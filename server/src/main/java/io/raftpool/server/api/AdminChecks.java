@@ -94,10 +94,15 @@ public final class AdminChecks {
 
     /** The standby a switchover goes to when none is named: up, streaming, least lag, lowest id. */
     public static int bestStandby(ClusterState s) {
+        return leastBehindStandby(s, b -> !s.getSyncMode() || s.getSyncStandbysList().contains(b.getNodeId()));
+    }
+
+    /** The up, streaming, attached standby with the least lag (unknown lag last) that {@code also} accepts; -1: none. */
+    public static int leastBehindStandby(ClusterState s, java.util.function.Predicate<Backend> also) {
         return s.getBackendsList().stream()
                 .filter(b -> b.getNodeId() != s.getPrimary().getNodeId() && b.getStatus() == BackendStatus.UP
                         && "streaming".equals(b.getReplicationState()) && !b.getNeedsRecovery() && !b.getDetached()
-                        && (!s.getSyncMode() || s.getSyncStandbysList().contains(b.getNodeId())))
+                        && also.test(b))
                 .min(java.util.Comparator.comparingLong((Backend b) -> b.getLagBytes() < 0 ? Long.MAX_VALUE : b.getLagBytes())
                         .thenComparingInt(Backend::getNodeId))
                 .map(Backend::getNodeId).orElse(-1);

@@ -2,8 +2,6 @@ package io.raftpool.server.api;
 
 import io.raftpool.proto.ActionReply;
 import io.raftpool.proto.Backend;
-import io.raftpool.proto.BackendRole;
-import io.raftpool.proto.BackendStatus;
 import io.raftpool.proto.BackupInfo;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.RequestBackup;
@@ -11,7 +9,6 @@ import io.raftpool.proto.RestartRequest;
 import io.raftpool.server.state.BaseBackups;
 import io.raftpool.server.state.ClusterStates;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Optional;
 
 /**
@@ -40,7 +37,7 @@ public final class BackupActions {
         if (!archiveConfigured) {
             return AdminActions.refused(noArchive("raftpool backup"));
         }
-        int node = r.getNodeId() >= 0 ? r.getNodeId() : bestStandby(s).orElse(-1);
+        int node = r.getNodeId() >= 0 ? r.getNodeId() : AdminChecks.leastBehindStandby(s, b -> true);
         if (node < 0) {
             return AdminActions.refused("no standby is up to take the backup from; name a node with --node N (the"
                     + " primary too, at the cost of its load)");
@@ -91,12 +88,5 @@ public final class BackupActions {
     private static String noArchive(String what) {
         return what + " needs archive.directory: backups are kept in the WAL archive, whose WAL a restore replays;"
                 + " set archive.directory in the config";
-    }
-
-    private static Optional<Integer> bestStandby(ClusterState s) {
-        return s.getBackendsList().stream().filter(b -> b.getRole() == BackendRole.STANDBY
-                        && b.getStatus() == BackendStatus.UP && !b.getNeedsRecovery() && b.getNodeId() != s.getPrimary().getNodeId())
-                .min(Comparator.comparingLong(Backend::getLagBytes).thenComparingInt(Backend::getNodeId))
-                .map(Backend::getNodeId);
     }
 }

@@ -5,7 +5,6 @@ import io.raftpool.proto.PrimaryPhase;
 import io.raftpool.proto.Quorum;
 import io.raftpool.proto.SetQuorum;
 import io.raftpool.server.local.SyncSetting;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +42,7 @@ public final class QuorumPolicy {
         }
         List<Integer> durable = sorted(s.getSyncStandbysList());
         List<Integer> waitFor = sorted(q.getWaitForList());
-        List<Integer> wanted = streaming(s, view.get().standbys());
+        List<Integer> wanted = streaming(s, view.get().syncStates());
         int wantedCount = strict ? q.getConfigured() : Math.min(q.getConfigured(), wanted.size());
         if (!waitFor.equals(wanted) || q.getWaitCount() != wantedCount) {
             if (!durable.containsAll(wanted) || q.getDurableCount() > wantedCount) {
@@ -85,16 +84,8 @@ public final class QuorumPolicy {
     }
 
     /** The standbys that may be counted on: streaming from the primary, up, attached, not being rebuilt. */
-    static List<Integer> streaming(ClusterState s, Map<Integer, ReplicationView.Standby> standbys) {
-        List<Integer> ids = new ArrayList<>();
-        Map<Integer, String> states = new java.util.HashMap<>();
-        standbys.forEach((id, st) -> states.put(id, st.syncState()));
-        for (int id : standbys.keySet()) {
-            if (SyncPolicy.eligible(s, id, states)) {
-                ids.add(id);
-            }
-        }
-        return sorted(ids);
+    static List<Integer> streaming(ClusterState s, Map<Integer, String> syncStates) {
+        return sorted(syncStates.keySet().stream().filter(id -> SyncPolicy.eligible(s, id, syncStates)).toList());
     }
 
     private static SetQuorum step(ClusterState s, List<Integer> durable, int durableCount, List<Integer> waitFor,

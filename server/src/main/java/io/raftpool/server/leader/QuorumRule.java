@@ -25,8 +25,8 @@ final class QuorumRule {
     }
 
     static int needed(ClusterState s) {
-        int k = s.getQuorum().getDurableCount();
-        return k == 0 ? Integer.MAX_VALUE : s.getSyncStandbysCount() - k + 1;
+        int n = io.raftpool.api.view.QuorumSize.needed(s);
+        return n == 0 ? Integer.MAX_VALUE : n;
     }
 
     static Optional<FailoverPolicy.Choice> choose(ClusterState s, List<Integer> eligible,

@@ -75,7 +75,7 @@ final class BackupDuty {
             return;
         }
         lastReport[0] = now;
-        String text = p.percent() + "% (" + p.doneKb() / 1024 + " of " + p.totalKb() / 1024 + " MB)";
+        String text = p.text();
         LOG.info("base backup: {}", text);
         reports.submit(Command.newBuilder().setBackupStep(BackupStep.newBuilder().setNodeId(own.id())
                 .setRequestedMs(requestedMs).setProgress(text)));

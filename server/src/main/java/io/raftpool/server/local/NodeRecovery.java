@@ -157,10 +157,14 @@ final class NodeRecovery {
         }
 
         private void progress(CopyProgress p) {
+            progress(p.text());
+        }
+
+        /** At most once a second: logged, and committed as the current phase's progress. */
+        private void progress(String text) {
             long now = own.clocks().monoMs();
             if (now - lastProgressMs >= 1000) {
                 lastProgressMs = now;
-                String text = p.percent() + "% (" + p.doneKb() / 1024 + " of " + p.totalKb() / 1024 + " MB)";
                 LOG.info("recovery of node {}: {}", own.id(), text);
                 // runs on the copy's output thread: report, never throw
                 own.state().getRecoveriesList().stream()
@@ -187,25 +191,13 @@ final class NodeRecovery {
                 if (recovery.getFromBackup() && r.reachable() && r.replayLsn() > replayed) {
                     replayed = r.replayLsn();
                     deadline = own.clocks().monoMs() + OwnServer.START_TIMEOUT.toMillis();
-                    replayProgress(replayed);
+                    progress("replayed the archive up to " + Divergence.lsn(replayed));
                 }
                 pause(25); // a local probe; the node counts as up the moment it streams
             }
             throw new IllegalStateException("the rebuilt standby does not stream after "
                     + OwnServer.START_TIMEOUT.toSeconds() + " s" + (replayed > 0 ? " without replaying further" : "")
                     + "; see its log " + own.pg().settings().logFile());
-        }
-
-        private void replayProgress(long lsn) {
-            long now = own.clocks().monoMs();
-            if (now - lastProgressMs >= 1000) {
-                lastProgressMs = now;
-                String text = "replayed the archive up to " + Long.toHexString(lsn >>> 32).toUpperCase() + "/"
-                        + Long.toHexString(lsn & 0xffffffffL).toUpperCase();
-                LOG.info("recovery of node {}: {}", own.id(), text);
-                reports.submit(Command.newBuilder().setRecoveryStep(RecoveryStep.newBuilder().setNodeId(own.id())
-                        .setEpoch(recovery.getEpoch()).setPhase(phase).setProgress(text).setMethod(current().getMethod())));
-            }
         }
 
         private void step(String phase, String progress, String method) {

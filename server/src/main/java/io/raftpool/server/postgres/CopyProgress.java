@@ -9,6 +9,11 @@ public record CopyProgress(long doneKb, long totalKb, int percent) {
     // "30458/30458 kB (100%), 1/1 tablespace" (pg_basebackup), "12/40 kB (30%) copied" (pg_rewind)
     private static final Pattern LINE = Pattern.compile("(\\d+)/(\\d+) kB \\((\\d+)%\\)");
 
+    /** "45% (90 of 200 MB)", as recoveries and backups show it. */
+    public String text() {
+        return percent + "% (" + doneKb / 1024 + " of " + totalKb / 1024 + " MB)";
+    }
+
     public static Optional<CopyProgress> parse(String line) {
         Matcher m = LINE.matcher(line);
         if (!m.find()) {

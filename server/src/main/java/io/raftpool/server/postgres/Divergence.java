@@ -95,7 +95,7 @@ public record Divergence(boolean diverged, String why) {
         return found;
     }
 
-    static String lsn(long lsn) {
+    public static String lsn(long lsn) {
         return String.format("%X/%X", lsn >>> 32, lsn & 0xffffffffL);
     }
 }

@@ -140,6 +140,8 @@ public final class PgProbe {
         }
     }
 
+    private record PrimaryFacts(long lsn, String syncStandbyNames) {}
+
     @FunctionalInterface
     interface Row<T> {
         T read(ResultSet rs) throws SQLException;
@@ -166,7 +168,10 @@ public final class PgProbe {
             return new ProbeResult(true, Optional.empty(), elapsed, true, timeline,
                     received != 0 ? received : replayed, replayed, receiver, List.of(), "");
         }
-        long current = single(c, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')", rs -> rs.getLong(1));
+        // one round trip for both: this runs in every health probe of the primary
+        PrimaryFacts primary = single(c, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0'),"
+                + " current_setting('synchronous_standby_names')", rs -> new PrimaryFacts(rs.getLong(1), rs.getString(2)));
+        long current = primary.lsn();
         List<ProbeResult.Replica> replicas = new ArrayList<>();
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT application_name, host(client_addr), state, sync_state,"
@@ -180,9 +185,8 @@ public final class PgProbe {
                         rs.getString(3), rs.getString(4), replayLag, rs.getLong(6)));
             }
         }
-        String syncNames = single(c, "SELECT current_setting('synchronous_standby_names')", rs -> rs.getString(1));
         return new ProbeResult(true, Optional.empty(), elapsed, false, timeline, current, current, Optional.empty(),
-                replicas, syncNames);
+                replicas, primary.syncStandbyNames());
     }
 
     /**

@@ -90,24 +90,13 @@ final class Quorums {
      * on that many of the rest. It joins again, like any standby, once it streams.
      */
     static void forget(ClusterState.Builder b, int id) {
-        if (b.getQuorum().getConfigured() == 0 || !b.getSyncStandbysList().contains(id)) {
+        Quorum q = b.getQuorum();
+        if (q.getConfigured() == 0 || !b.getSyncStandbysList().contains(id)) {
             return;
         }
-        withoutMember(b, id);
+        b.setQuorum(q.toBuilder().setDurableCount(Math.max(0, q.getDurableCount() - 1)).clearWaitFor()
+                .addAllWaitFor(q.getWaitForList().stream().filter(x -> x != id).toList()));
         List<Integer> rest = b.getSyncStandbysList().stream().filter(x -> x != id).toList();
         b.clearSyncStandbys().addAllSyncStandbys(rest);
-    }
-
-    private static void withoutMember(ClusterState.Builder b, int id) {
-        Quorum q = b.getQuorum();
-        if (q.getConfigured() == 0) {
-            return;
-        }
-        boolean member = b.getSyncStandbysList().contains(id);
-        Quorum.Builder next = q.toBuilder().clearWaitFor().addAllWaitFor(q.getWaitForList().stream().filter(x -> x != id).toList());
-        if (member) {
-            next.setDurableCount(Math.max(0, q.getDurableCount() - 1));
-        }
-        b.setQuorum(next);
     }
 }
