@@ -315,6 +315,7 @@ public final class AdminConsole implements Closeable {
                 case WATCHDOG_INFO -> out.result(WatchdogRows.of(source.watchdogInfo()), "SHOW");
                 case EVENTS -> out.result(EventRows.of(source.state(), EVENTS_SHOWN, zone), "SHOW");
                 case PARAMETERS -> out.result(io.raftpool.api.view.ParameterRows.of(source.state()), "SHOW");
+                case MAINTENANCE -> out.result(io.raftpool.api.view.MaintenanceRows.of(source.state(), zone), "SHOW");
                 case EMPTY -> out.emptyQuery();
                 default -> out.error("ERROR", q.refusal().orElseThrow().sqlState(), q.refusal().orElseThrow().message());
             }

@@ -11,13 +11,13 @@ import java.util.regex.Pattern;
  * that is not one of the shows is refused. A pure function of the query text.
  */
 public record ConsoleQuery(Kind kind, Optional<Refusal> refusal) {
-    public enum Kind { POOL_NODES, WATCHDOG_INFO, EVENTS, PARAMETERS, EMPTY, REFUSED }
+    public enum Kind { POOL_NODES, WATCHDOG_INFO, EVENTS, PARAMETERS, MAINTENANCE, EMPTY, REFUSED }
 
     /** An ErrorResponse: SQLSTATE and message. */
     public record Refusal(String sqlState, String message) {}
 
     /** The shows the console answers, as they are typed. */
-    public static final String ALLOWED = "show pool_nodes, show watchdog_info, show events, show parameters";
+    public static final String ALLOWED = "show pool_nodes, show watchdog_info, show events, show parameters, show maintenance";
     /** feature_not_supported: a statement the console does not run. */
     static final String NOT_SUPPORTED = "0A000";
     /** read_only_sql_transaction: the console never changes anything. */
@@ -53,6 +53,8 @@ public record ConsoleQuery(Kind kind, Optional<Refusal> refusal) {
                     return new ConsoleQuery(Kind.EVENTS, Optional.empty());
                 case "parameters":
                     return new ConsoleQuery(Kind.PARAMETERS, Optional.empty());
+                case "maintenance":
+                    return new ConsoleQuery(Kind.MAINTENANCE, Optional.empty());
                 default:
                     return refused(NOT_SUPPORTED, "unknown show: " + quoted(show.group(1)) + "; this console answers "
                             + ALLOWED);

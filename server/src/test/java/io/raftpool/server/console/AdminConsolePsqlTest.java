@@ -31,10 +31,11 @@ class AdminConsolePsqlTest {
     private static final Path PSQL = Path.of("/usr/lib/postgresql/15/bin/psql");
 
     private AdminConsole console;
+    private volatile ClusterState state;
 
     @BeforeEach
     void start() throws Exception {
-        ClusterState state = States.twoPlusOne().build();
+        state = States.twoPlusOne().build();
         WatchdogInfo info = WatchdogInfo.newBuilder().setAgentsTotal(3).setQuorumSize(2).setQuorumPresent(true)
                 .addAgents(AgentStatus.newBuilder().setNodeId(0).setName("pg0").setAddress("127.0.0.1:7410")
                         .setReachable(true).setRaft(RaftInfo.newBuilder().setRole("LEADER").setTerm(4).setLeaderId(0)))
@@ -108,5 +109,17 @@ class AdminConsolePsqlTest {
             assertThat(rs.getString("replication_state")).isEqualTo("streaming");
             assertThat(rs.next()).isFalse();
         }
+    }
+
+    @Test
+    void maintenanceIsShownAsOneRow() throws Exception {
+        Psql running = psql("-A", "-t", "-c", "show maintenance");
+        assertThat(running.exit()).as(running.output()).isZero();
+        assertThat(running.output().strip()).isEqualTo("no||||");
+
+        state = state.toBuilder().setMaintenance(io.raftpool.proto.Maintenance.newBuilder().setSinceMs(1_000)
+                .setBy("ops@db1").setReason("minor upgrade")).build();
+        Psql paused = psql("-A", "-t", "-c", "show maintenance");
+        assertThat(paused.output().strip()).startsWith("yes|").endsWith("|resume|ops@db1|minor upgrade");
     }
 }

@@ -14,7 +14,7 @@ class ConsoleQueryTest {
     @CsvSource(delimiter = '|', value = {
         "show pool_nodes|POOL_NODES", "SHOW POOL_NODES;|POOL_NODES", "  Show   Pool_Nodes ;; |POOL_NODES",
         "show watchdog_info|WATCHDOG_INFO", "show\twatchdog_info;|WATCHDOG_INFO", "show events|EVENTS",
-        "SHOW EVENTS ;|EVENTS", "show parameters|PARAMETERS", "'   '|EMPTY", ";|EMPTY"})
+        "SHOW EVENTS ;|EVENTS", "show parameters|PARAMETERS", "Show Maintenance;|MAINTENANCE", "'   '|EMPTY", ";|EMPTY"})
     void theShowsAreAnswered(String sql, Kind kind) {
         ConsoleQuery q = ConsoleQuery.parse(sql);
 
