@@ -3,7 +3,7 @@
 # Usage:
 #   bench/run.sh raft [runs]               commit latency of one state change; re-election after SIGKILL of the leader
 #   bench/run.sh failover [runs] [stop|node|hang-postmaster|kill-postmaster|hang-agent|hang-node|partition|partition-leader]  failover time seen by a client through a proxy, by phase
-#   bench/run.sh recovery [runs] [wal_keep_size|-] [archive]
+#   bench/run.sh recovery [runs] [wal_keep_size|-] [archive|pgbackrest]
 #                                          recovery-node (no-rewind, pg_rewind and pg_basebackup paths,
 #                                          and with archive raftpool backup and the --from-backup path,
 #                                          pgbench scale 10) and the switchover write pause

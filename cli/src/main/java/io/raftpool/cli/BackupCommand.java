@@ -12,12 +12,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code raftpool backup}: a base backup (pg_basebackup, WAL included) of a standby into the WAL
- * archive's backups/ directory, showing its progress; recovery-node --from-backup restores the
- * newest one.
+ * {@code raftpool backup}: a backup of a standby, showing its progress: pg_basebackup (WAL
+ * included) into archive.directory/backups, or pgBackRest (full, incr or diff, --backup-standby)
+ * into archive.pgbackrest's repository; recovery-node --from-backup restores the newest one.
  */
 @Command(name = "backup", mixinStandardHelpOptions = true,
-        description = "Take a base backup of a standby (the least behind, or --node N) into archive.directory/backups.")
+        description = "Take a backup of a standby (the least behind, or --node N): into archive.directory/backups"
+                + " (full), or with pgBackRest (full, incr, diff).")
 final class BackupCommand extends ClusterCommand {
     @Option(names = "--node", paramLabel = "N", defaultValue = "-1",
             description = "the server to copy (default: the up standby least behind; the primary only if named)")
@@ -26,6 +27,11 @@ final class BackupCommand extends ClusterCommand {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600",
             description = "give up waiting after this long (default: ${DEFAULT-VALUE}); the backup itself goes on")
     int timeoutSeconds;
+
+    @Option(names = "--type", paramLabel = "TYPE", defaultValue = "full",
+            description = "full (default), incr (changes since the last backup) or diff (since the last full);"
+                    + " incr and diff need archive.pgbackrest")
+    String type;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -36,7 +42,7 @@ final class BackupCommand extends ClusterCommand {
         try (AdminClient client = adminClient(config)) {
             long firstEvent = client.getState().getState().getNextEventSeq();
             ActionReply reply = client.backup(RestartRequest.newBuilder().setNodeId(nodeId).setBy(PauseCommand.who())
-                    .build());
+                    .setBackupType(type).build());
             if (!reply.getAccepted()) {
                 throw new CommandFailure("backup refused: " + reply.getMessage());
             }

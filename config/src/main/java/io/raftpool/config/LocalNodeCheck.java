@@ -3,9 +3,12 @@ package io.raftpool.config;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The checks that only make sense on the node itself: its PostgreSQL binaries exist, its OS
@@ -41,11 +44,36 @@ final class LocalNodeCheck {
             } else {
                 config.archive().directory().flatMap(dir -> ArchiveDirectory.prepare(dir, pg.osUser()))
                         .ifPresent(problems::add);
+                config.archive().pgbackrest().flatMap(b -> pgBackRestProblem(b, programDirs()))
+                        .ifPresent(problems::add);
             }
         });
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.stream().map(p -> config.source() + ": " + p).toList());
         }
+    }
+
+    /** The PATH's directories and /usr/bin, where Debian puts pgbackrest. */
+    private static List<Path> programDirs() {
+        List<Path> dirs = new ArrayList<>();
+        Arrays.stream(Optional.ofNullable(System.getenv("PATH")).orElse("").split(":")).filter(d -> !d.isEmpty())
+                .map(Path::of).forEach(dirs::add);
+        dirs.add(Path.of("/usr/bin"));
+        return dirs;
+    }
+
+    /** The pgbackrest program (in one of {@code programDirs}) and the configuration file it is given. */
+    static Optional<String> pgBackRestProblem(PgBackRestSettings b, List<Path> programDirs) {
+        boolean installed = programDirs.stream().anyMatch(dir -> Files.isExecutable(dir.resolve("pgbackrest")));
+        if (!installed) {
+            return Optional.of("archive.pgbackrest: the pgbackrest program is not installed on this host; install it"
+                    + " (apt-get install pgbackrest) or remove archive.pgbackrest");
+        }
+        if (b.config().isPresent() && !Files.isRegularFile(b.config().get())) {
+            return Optional.of("archive.pgbackrest.config: " + b.config().get() + " is not a file; write pgBackRest's"
+                    + " configuration there (at least repo1-path), or remove the key to use /etc/pgbackrest/pgbackrest.conf");
+        }
+        return Optional.empty();
     }
 
     private static boolean osUserExists(String name) {

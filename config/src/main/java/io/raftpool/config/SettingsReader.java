@@ -86,21 +86,45 @@ final class SettingsReader {
 
     /**
      * The WAL archive: a directory every PostgreSQL node mounts at the same path (shared storage;
-     * one directory when the nodes share a machine). Its path goes into shell commands that
-     * PostgreSQL runs, so it is plain.
+     * one directory when the nodes share a machine), or a pgBackRest stanza. Paths and names go
+     * into shell commands that PostgreSQL runs, so they are plain.
      */
     static ArchiveSettings archive(YamlSection s) {
-        java.util.Optional<String> dir = s.string("directory");
-        java.util.Optional<java.nio.file.Path> result = dir.map(java.nio.file.Path::of);
-        if (dir.isPresent() && (!dir.get().startsWith("/") || !dir.get().matches("[A-Za-z0-9_./-]+")
-                || dir.get().contains(".."))) {
-            s.problem("directory", "'" + dir.get() + "' is not allowed; write an absolute path of letters, digits"
-                    + " and _ . / - (PostgreSQL runs it in archive_command and restore_command), e.g."
-                    + " /var/lib/postgresql/wal-archive");
-            result = java.util.Optional.empty();
+        java.util.Optional<java.nio.file.Path> dir = s.string("directory").flatMap(d -> plainPath(s, "directory", d,
+                "/var/lib/postgresql/wal-archive"));
+        java.util.Optional<PgBackRestSettings> pgbackrest = s.section("pgbackrest").flatMap(SettingsReader::pgbackrest);
+        if (s.has("directory") && s.has("pgbackrest")) {
+            s.problem("pgbackrest", "cannot be set beside archive.directory: the archive is one or the other;"
+                    + " remove one of them");
+            s.finish();
+            return ArchiveSettings.NONE;
         }
         s.finish();
-        return new ArchiveSettings(result);
+        return new ArchiveSettings(dir, pgbackrest);
+    }
+
+    private static java.util.Optional<PgBackRestSettings> pgbackrest(YamlSection s) {
+        java.util.Optional<String> stanza = s.requiredString("stanza");
+        if (stanza.isPresent() && !stanza.get().matches(PgBackRestSettings.STANZA_PATTERN)) {
+            s.problem("stanza", "'" + stanza.get() + "' is not allowed; a stanza name is 1 to 64 letters, digits"
+                    + " and _ . - starting with a letter or digit, e.g. main");
+            stanza = java.util.Optional.empty();
+        }
+        java.util.Optional<java.nio.file.Path> config = s.string("config").flatMap(c -> plainPath(s, "config", c,
+                "/etc/pgbackrest/pgbackrest.conf"));
+        boolean bad = stanza.isEmpty() || (s.has("config") && config.isEmpty());
+        s.finish();
+        return bad ? java.util.Optional.empty() : java.util.Optional.of(new PgBackRestSettings(stanza.get(), config));
+    }
+
+    private static java.util.Optional<java.nio.file.Path> plainPath(YamlSection s, String key, String value,
+                                                                    String example) {
+        if (!value.startsWith("/") || !value.matches("[A-Za-z0-9_./-]+") || value.contains("..")) {
+            s.problem(key, "'" + value + "' is not allowed; write an absolute path of letters, digits and _ . / -"
+                    + " (PostgreSQL runs it in archive_command and restore_command), e.g. " + example);
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(java.nio.file.Path.of(value));
     }
 
     static ProxySettings proxy(YamlSection s) {

@@ -71,6 +71,21 @@ class LocalNodeCheckTest {
     }
 
     @Test
+    void pgBackRestMustBeInstalledAndItsConfigFileThere() throws IOException {
+        PgBackRestSettings main = new PgBackRestSettings("main", java.util.Optional.of(dir.resolve("pgbackrest.conf")));
+
+        assertThat(LocalNodeCheck.pgBackRestProblem(main, List.of(bin))).hasValue("archive.pgbackrest: the pgbackrest"
+                + " program is not installed on this host; install it (apt-get install pgbackrest) or remove"
+                + " archive.pgbackrest");
+        executable(bin.resolve("pgbackrest"), "rwxr-xr-x");
+        assertThat(LocalNodeCheck.pgBackRestProblem(main, List.of(bin))).hasValue("archive.pgbackrest.config: "
+                + dir.resolve("pgbackrest.conf") + " is not a file; write pgBackRest's configuration there (at least"
+                + " repo1-path), or remove the key to use /etc/pgbackrest/pgbackrest.conf");
+        Files.writeString(dir.resolve("pgbackrest.conf"), "[global]\nrepo1-path=/srv/backup\n");
+        assertThat(LocalNodeCheck.pgBackRestProblem(main, List.of(bin))).isEmpty();
+    }
+
+    @Test
     void anOsUserThatDoesNotExistIsNamed() {
         assertThatThrownBy(() -> ConfigLoader.checkLocalNode(node0(bin, "raftpool-no-such-user"), 0))
                 .isInstanceOf(ConfigException.class)

@@ -173,6 +173,30 @@ class SettingValuesTest {
     }
 
     @Test
+    void aPgBackRestArchiveNamesItsStanza() {
+        ArchiveSettings archive = valid.set("archive.pgbackrest.stanza", "main")
+                .set("archive.pgbackrest.config", "/etc/pgbackrest/raftpool.conf").load().archive();
+        assertThat(archive.pgbackrest()).contains(new PgBackRestSettings("main",
+                java.util.Optional.of(java.nio.file.Path.of("/etc/pgbackrest/raftpool.conf"))));
+        assertThat(archive.directory()).isEmpty();
+        assertThat(archive.enabled()).isTrue();
+        assertThat(valid.set("archive.pgbackrest.config", "/etc/pgbackrest.conf").problems()).singleElement(STRING)
+                .isEqualTo("test.yaml: archive.pgbackrest.stanza: is required");
+        assertThat(valid.set("archive.pgbackrest.stanza", "my stanza;rm").problems()).singleElement(STRING)
+                .isEqualTo("test.yaml: archive.pgbackrest.stanza: 'my stanza;rm' is not allowed; a stanza name is 1 to"
+                        + " 64 letters, digits and _ . - starting with a letter or digit, e.g. main");
+        assertThat(valid.set("archive.pgbackrest.stanza", "main").set("archive.pgbackrest.repo", "/x").problems())
+                .singleElement(STRING).startsWith("test.yaml: archive.pgbackrest.repo: unknown key; allowed here:");
+    }
+
+    @Test
+    void anArchiveIsADirectoryOrPgBackRestNotBoth() {
+        assertThat(valid.set("archive.directory", "/srv/wal").set("archive.pgbackrest.stanza", "main").problems())
+                .singleElement(STRING).isEqualTo("test.yaml: archive.pgbackrest: cannot be set beside"
+                        + " archive.directory: the archive is one or the other; remove one of them");
+    }
+
+    @Test
     void aQuorumOfNoneIsRefused() {
         assertThat(valid.set("replication.mode", "quorum").set("replication.sync_count", 0).problems())
                 .singleElement(STRING).isEqualTo("test.yaml: replication.sync_count: 0 is out of range; allowed: 1 to 64");

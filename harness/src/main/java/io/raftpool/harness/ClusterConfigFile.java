@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The raftpool.yaml the harness writes: a new cluster's from its {@link LocalCluster.Options},
+ * The raftpool.yaml the harness writes: a new cluster's from its {@link ClusterOptions},
  * on free ports under the cluster's directory, and a PostgreSQL node added to it later.
  */
 final class ClusterConfigFile {
@@ -23,7 +23,7 @@ final class ClusterConfigFile {
 
     private ClusterConfigFile() {}
 
-    static void write(LocalCluster.Options o, Path dir, Path configPath) {
+    static void write(ClusterOptions o, Path dir, Path configPath) {
         int nodes = o.postgresNodes + o.witnesses;
         int perNode = o.metrics ? 7 : 5;
         List<Integer> ports = FreePorts.take(nodes * perNode);
@@ -74,6 +74,10 @@ final class ClusterConfigFile {
         }
         if (o.archive) {
             root.put("archive", Map.of("directory", dir.resolve("archive").toString()));
+        }
+        if (o.pgBackRest) {
+            Path conf = PgBackRestRepo.write(dir, "postgres");
+            root.put("archive", Map.of("pgbackrest", Map.of("stanza", PgBackRestRepo.STANZA, "config", conf.toString())));
         }
         for (var e : o.sections.entrySet()) {
             @SuppressWarnings("unchecked")

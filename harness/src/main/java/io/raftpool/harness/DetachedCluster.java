@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A local cluster that another process started with {@link LocalCluster.Options#detached}
+ * A local cluster that another process started with {@link ClusterOptions#detached}
  * (the demo's --detach), known only by its directory and the pids it recorded there.
  */
 public final class DetachedCluster {

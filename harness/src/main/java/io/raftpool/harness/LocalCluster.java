@@ -67,147 +67,12 @@ public final class LocalCluster implements AutoCloseable {
         return id;
     }
 
-    /** Options of a local cluster; the defaults are the design's scenario (2 servers + 1 witness). */
-    public static final class Options {
-        int postgresNodes = 2;
-        int witnesses = 1;
-        boolean proxies = false;
-        Path dir;
-        String name = "local";
-        boolean detached;
-        IntFunction<String> hostOf = i -> "127.0.0.1";
-        IntFunction<List<String>> processPrefix = i -> List.of();
-        int proxyRwPort;
-        int proxyRoPort;
-        boolean metrics;
-        LogFormat logFormat = LogFormat.TEXT;
-        boolean secured;
-        boolean adminConsoles;
-        boolean healthChecks;
-        boolean archive;
-        final Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
-
-        public Options postgresNodes(int n) {
-            this.postgresNodes = n;
-            return this;
-        }
-
-        public Options witnesses(int n) {
-            this.witnesses = n;
-            return this;
-        }
-
-        public Options proxies(boolean on) {
-            this.proxies = on;
-            return this;
-        }
-
-        /** Where the cluster lives (kept on close); default: a new temporary directory, removed on close. */
-        public Options dir(Path d) {
-            this.dir = d;
-            return this;
-        }
-
-        /** Processes in their own session, outliving this JVM (the demo's --detach); pids in {@code dir/pids}. */
-        public Options detached(boolean d) {
-            this.detached = d;
-            return this;
-        }
-
-        public Options name(String n) {
-            this.name = n;
-            return this;
-        }
-
-        /**
-         * Node i listens on 127.0.0.(11+i) instead of 127.0.0.1, so that faults can cut the
-         * traffic between two nodes with firewall rules on their addresses.
-         */
-        public Options distinctLoopbackAddresses() {
-            this.hostOf = i -> "127.0.0." + (11 + i);
-            return this;
-        }
-
-        /** Node i's address, for clusters placed in network namespaces by the caller. */
-        public Options hosts(IntFunction<String> hostOfNode) {
-            this.hostOf = hostOfNode;
-            return this;
-        }
-
-        /**
-         * Words put before node i's agent and proxy command lines, e.g. {@code ip netns exec NS}
-         * to run them inside that node's network namespace (with {@link #hosts}); the command
-         * must exec the rest, so that the harness's pid is the process's own.
-         */
-        public Options processPrefix(IntFunction<List<String>> prefixOfNode) {
-            this.processPrefix = prefixOfNode;
-            return this;
-        }
-
-        /**
-         * Every node's proxy on the same two ports, as on real hosts: a client then reaches the
-         * read-write proxy at VIP:rw wherever the VIP is. Only for nodes on distinct hosts.
-         */
-        public Options proxyPorts(int readWrite, int readOnly) {
-            this.proxyRwPort = readWrite;
-            this.proxyRoPort = readOnly;
-            return this;
-        }
-
-        /** Every agent and proxy serves Prometheus metrics, each on a free port ({@code metrics_port} in the config). */
-        public Options metrics(boolean on) {
-            this.metrics = on;
-            return this;
-        }
-
-        /** How the agents and proxies write their logs ({@code --log-format}); default text. */
-        public Options logFormat(LogFormat format) {
-            this.logFormat = format;
-            return this;
-        }
-
-        /**
-         * TLS and token authentication on, as production runs: a CA and every node's certificate
-         * and key in {@code dir/tls} (made with openssl), and the tokens {@code admin} (role admin,
-         * the harness's and the CLI's), {@code read} (role read) and {@code proxy} (role read, the
-         * proxies'), each in {@code dir/tls/<name>.token} (see {@link LocalCluster#token}).
-         */
-        public Options secured() {
-            this.secured = true;
-            return this;
-        }
-
-        /** Every agent serves the PostgreSQL-protocol admin console, each on a free port ({@code admin_sql_port}). */
-        public Options adminConsoles() {
-            this.adminConsoles = true;
-            return this;
-        }
-
-        /** Every agent serves HTTP health checks for load balancers, each on a free port ({@code health_port}). */
-        public Options healthChecks() {
-            this.healthChecks = true;
-            return this;
-        }
-
-        /** A WAL archive every server shares: {@code archive.directory} = the cluster's directory/archive. */
-        public Options archive() {
-            this.archive = true;
-            return this;
-        }
-
-        /** Sets {@code section.key} in the config, e.g. {@code set("failover", "fence_timeout", "2s")}. */
-        public Options set(String section, String key, Object value) {
-            sections.computeIfAbsent(section, k -> new LinkedHashMap<>()).put(key, value);
-            return this;
-        }
-    }
-
-    public static Options options() {
-        return new Options();
+    public static ClusterOptions options() {
+        return new ClusterOptions();
     }
 
     /** Writes the config and starts every agent (and proxy); does not wait for health. */
-    public static LocalCluster start(Options o) {
+    public static LocalCluster start(ClusterOptions o) {
         LocalCluster cluster = create(o);
         try {
             cluster.startAll();
@@ -219,7 +84,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** Writes the config and prepares the processes without starting them. */
-    public static LocalCluster create(Options o) {
+    public static LocalCluster create(ClusterOptions o) {
         Preflight.check();
         boolean temporary = o.dir == null;
         Path dir = ClusterDir.prepare(o.dir);
@@ -282,7 +147,7 @@ public final class LocalCluster implements AutoCloseable {
         return admin;
     }
 
-    /** A token of a {@link Options#secured()} cluster: {@code admin}, {@code read} or {@code proxy}. */
+    /** A token of a {@link ClusterOptions#secured()} cluster: {@code admin}, {@code read} or {@code proxy}. */
     public String token(String name) {
         return SecuredFiles.token(dir.resolve(SecuredFiles.DIR), name);
     }

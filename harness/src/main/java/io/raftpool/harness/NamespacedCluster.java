@@ -19,7 +19,7 @@ public final class NamespacedCluster implements AutoCloseable {
      * Starts {@code options} with {@code nodes} nodes (PostgreSQL nodes plus witnesses, as set in
      * the options) inside a new lab; the options' hosts and process prefix are set here.
      */
-    public static NamespacedCluster start(int nodes, java.util.function.Function<NetworkLab, LocalCluster.Options> options) {
+    public static NamespacedCluster start(int nodes, java.util.function.Function<NetworkLab, ClusterOptions> options) {
         NamespacedCluster c = new NamespacedCluster(NetworkLab.create(nodes));
         try {
             c.cluster = LocalCluster.start(options.apply(c.lab).hosts(c.lab::nodeAddress).processPrefix(c.lab.processPrefix()));

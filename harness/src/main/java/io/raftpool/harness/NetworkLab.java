@@ -104,7 +104,7 @@ public final class NetworkLab implements AutoCloseable {
         return plan.nodeAddress(node);
     }
 
-    /** For {@code LocalCluster.Options.processPrefix}: node i's processes start inside its namespace. */
+    /** For {@code ClusterOptions.processPrefix}: node i's processes start inside its namespace. */
     public IntFunction<List<String>> processPrefix() {
         return node -> NetworkPlan.inNamespace(plan.nodeNamespace(node), List.of());
     }

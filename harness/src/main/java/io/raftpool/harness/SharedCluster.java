@@ -24,11 +24,11 @@ public final class SharedCluster implements BeforeEachCallback {
     private static final Duration START = Duration.ofSeconds(120);
 
     private final String kind;
-    private final Supplier<LocalCluster.Options> options;
+    private final Supplier<ClusterOptions> options;
     private Holder holder;
     private long firstEvent;
 
-    private SharedCluster(String kind, Supplier<LocalCluster.Options> options) {
+    private SharedCluster(String kind, Supplier<ClusterOptions> options) {
         this.kind = kind;
         this.options = options;
     }
@@ -66,7 +66,7 @@ public final class SharedCluster implements BeforeEachCallback {
     private static final class Holder implements ExtensionContext.Store.CloseableResource {
         private LocalCluster cluster;
 
-        synchronized ClusterState ready(Supplier<LocalCluster.Options> options, String test) {
+        synchronized ClusterState ready(Supplier<ClusterOptions> options, String test) {
             if (cluster != null) {
                 try {
                     return ClusterReset.reset(cluster);

@@ -125,6 +125,11 @@ class ArchiveIT {
         try (LocalCluster cluster = start("archivebackup")) {
             cluster.awaitHealthy(START);
             FailoverIT.execute(cluster, 0, "create table t (id int); insert into t select generate_series(1, 1000)");
+            ActionReply incremental = cluster.admin().backup(RestartRequest.newBuilder().setNodeId(-1)
+                    .setBackupType("incr").build());
+            assertThat(incremental.getAccepted()).isFalse();
+            assertThat(incremental.getMessage()).isEqualTo("--type incr needs archive.pgbackrest: archive.directory"
+                    + " keeps full copies (pg_basebackup) only; allowed here: full");
             ActionReply backup = cluster.admin().backup(RestartRequest.newBuilder().setNodeId(-1).setBy("ArchiveIT")
                     .setWait(true).setTimeoutMs(BUDGET.toMillis()).build());
             assertThat(backup.getAccepted()).as(backup.getMessage()).isTrue();

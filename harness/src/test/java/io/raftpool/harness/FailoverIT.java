@@ -58,7 +58,7 @@ class FailoverIT {
 
     @Test
     void aFailoverSurvivesTheDeathOfTheLeaderHalfWayAndHappensOnce() {
-        LocalCluster.Options options = LocalCluster.options().name("midfail")
+        ClusterOptions options = LocalCluster.options().name("midfail")
                 .set("hooks", "before_promote", "sleep 2"); // widens the window in which to kill the leader
         try (LocalCluster cluster = LocalCluster.start(options)) {
             cluster.awaitHealthy(START);
@@ -82,7 +82,7 @@ class FailoverIT {
 
     @Test
     void withThreeServersTheRemainingStandbyFollowsTheNewPrimaryAndHooksRun() throws Exception {
-        LocalCluster.Options options = LocalCluster.options().name("three").postgresNodes(3).witnesses(0)
+        ClusterOptions options = LocalCluster.options().name("three").postgresNodes(3).witnesses(0)
                 .set("hooks", "after_failover", "echo promoted {new_primary_id} at {epoch} replacing {failed_node_id}")
                 .set("hooks", "follow_primary", "echo node {node_id} follows {new_primary_host}:{new_primary_port}");
         try (LocalCluster cluster = LocalCluster.start(options)) {

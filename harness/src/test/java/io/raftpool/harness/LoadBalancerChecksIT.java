@@ -100,7 +100,7 @@ class LoadBalancerChecksIT {
 
     @Test
     void haproxyFollowsThePrimaryByItsHealthCheckAcrossAFailover() throws Exception {
-        LocalCluster.Options options = LocalCluster.options().name("lbcheck").proxies(true).healthChecks();
+        ClusterOptions options = LocalCluster.options().name("lbcheck").proxies(true).healthChecks();
         try (LocalCluster cluster = LocalCluster.start(options)) {
             long epoch = cluster.awaitHealthy(START).getPrimary().getEpoch();
             NodeConfig n0 = cluster.config().requireNode(0);

@@ -34,7 +34,7 @@ class ObservabilityIT {
 
     @Test
     void metricsAndJsonLogsFollowAFailover() throws IOException {
-        LocalCluster.Options options = LocalCluster.options().name("observe").proxies(true).metrics(true)
+        ClusterOptions options = LocalCluster.options().name("observe").proxies(true).metrics(true)
                 .logFormat(LogFormat.JSON);
         try (LocalCluster cluster = LocalCluster.start(options)) {
             cluster.awaitHealthy(START);

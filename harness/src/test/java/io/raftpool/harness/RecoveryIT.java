@@ -30,10 +30,10 @@ class RecoveryIT {
         cluster.awaitHealthy(START);
         ActionReply recovery = cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(1).setFromBackup(true).build());
         assertThat(recovery.getAccepted()).isFalse();
-        assertThat(recovery.getMessage()).startsWith("recovery-node --from-backup needs archive.directory");
+        assertThat(recovery.getMessage()).startsWith("recovery-node --from-backup needs a WAL archive");
         ActionReply backup = cluster.admin().backup(io.raftpool.proto.RestartRequest.newBuilder().setNodeId(-1).build());
         assertThat(backup.getAccepted()).isFalse();
-        assertThat(backup.getMessage()).startsWith("raftpool backup needs archive.directory");
+        assertThat(backup.getMessage()).startsWith("raftpool backup needs a WAL archive");
         assertThat(cluster.state().orElseThrow().getRecoveriesList()).isEmpty();
     }
 
@@ -135,7 +135,7 @@ class RecoveryIT {
 
     @Test
     void aRecoveryOutlivesTheLeaderAndNeverMarksAHalfBuiltServerUp() {
-        LocalCluster.Options options = LocalCluster.options().name("recleader")
+        ClusterOptions options = LocalCluster.options().name("recleader")
                 .set("hooks", "before_recovery", "sleep 2");
         try (LocalCluster cluster = LocalCluster.start(options)) {
             cluster.awaitHealthy(START);
@@ -163,7 +163,7 @@ class RecoveryIT {
 
     @Test
     void autoRejoinRebuildsAFailedPrimaryWithoutACommand() {
-        LocalCluster.Options options = LocalCluster.options().name("autorejoin").set("failover", "auto_rejoin", true);
+        ClusterOptions options = LocalCluster.options().name("autorejoin").set("failover", "auto_rejoin", true);
         try (LocalCluster cluster = LocalCluster.start(options)) {
             cluster.awaitHealthy(START);
             failOver(cluster);

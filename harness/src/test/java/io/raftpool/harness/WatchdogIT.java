@@ -109,7 +109,7 @@ class WatchdogIT {
      */
     @Test
     void aPrimaryItsWatchdogFencedWhileItsAgentStalledIsStartedAgainWhenNoFailoverHappened() throws Exception {
-        LocalCluster.Options options = LocalCluster.options().name("stall").proxies(false)
+        ClusterOptions options = LocalCluster.options().name("stall").proxies(false)
                 .set("failover", "auto", false); // the leader must not fail over: only the restart is under test
         try (LocalCluster cluster = LocalCluster.start(options)) {
             long epoch = cluster.awaitHealthy(BUDGET).getPrimary().getEpoch();

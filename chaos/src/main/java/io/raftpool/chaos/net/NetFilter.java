@@ -108,7 +108,7 @@ public final class NetFilter implements AutoCloseable {
         return plan.chain();
     }
 
-    /** For {@code LocalCluster.Options.processPrefix}: node i's agent and proxy start in its cgroup. */
+    /** For {@code ClusterOptions.processPrefix}: node i's agent and proxy start in its cgroup. */
     public IntFunction<List<String>> processPrefix() {
         return cgroups::joinPrefix;
     }

@@ -20,6 +20,7 @@ import io.raftpool.chaos.workload.Clients;
 import io.raftpool.chaos.workload.Endpoints;
 import io.raftpool.chaos.workload.Workload;
 import io.raftpool.harness.ClusterHealth;
+import io.raftpool.harness.ClusterOptions;
 import io.raftpool.harness.LocalCluster;
 import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Event;
@@ -143,7 +144,7 @@ public final class ChaosRun {
     private LocalCluster startCluster(Path dir, NetFilter net) {
         IntFunction<List<String>> prefix = node -> processPrefix(net == null ? List.of() : net.processPrefix().apply(node),
                 o.agentJavaOptions());
-        LocalCluster.Options options = LocalCluster.options().name("chaos").dir(dir.resolve("cluster")).proxies(true)
+        ClusterOptions options = LocalCluster.options().name("chaos").dir(dir.resolve("cluster")).proxies(true)
                 .distinctLoopbackAddresses().postgresNodes(o.nodes() - 1).witnesses(1).processPrefix(prefix);
         o.config().forEach((section, keys) -> keys.forEach((k, v) -> options.set(section, k, v)));
         long start = System.nanoTime();

@@ -10,6 +10,7 @@ import io.raftpool.chaos.checker.RaftLogChecker.Sent;
 import io.raftpool.chaos.checker.Validity;
 import io.raftpool.chaos.checker.Verdict;
 import io.raftpool.config.NodeConfig;
+import io.raftpool.harness.ClusterOptions;
 import io.raftpool.harness.LocalCluster;
 import io.raftpool.proto.ActionReply;
 import io.raftpool.proto.Event;
@@ -58,7 +59,7 @@ class RaftSafetyIT {
 
     /** The run; {@code broken}: every agent wipes its Raft storage on restart. Also used by {@link RaftSafetyBrokenBuildIT}. */
     static Verdict run(String name, boolean broken) throws Exception {
-        LocalCluster.Options options = LocalCluster.options().name(name).proxies(false);
+        ClusterOptions options = LocalCluster.options().name(name).proxies(false);
         if (broken) {
             options = options.processPrefix(n -> List.of("env", "JAVA_TOOL_OPTIONS=-D" + UnsafeSwitches.WIPE_RAFT_ON_RESTART
                     + "=true"));

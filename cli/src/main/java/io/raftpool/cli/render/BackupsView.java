@@ -18,7 +18,7 @@ public final class BackupsView {
     public static String text(ClusterState s, ZoneId zone) {
         List<List<String>> cells = new ArrayList<>();
         for (BackupInfo b : s.getBackupsList()) {
-            cells.add(List.of(b.getLabel(), Backends.label(s, b.getNodeId()), Formats.localTime(b.getFinishedMs(), zone),
+            cells.add(List.of(b.getLabel(), typeOf(b), Backends.label(s, b.getNodeId()), Formats.localTime(b.getFinishedMs(), zone),
                     Formats.duration(b.getFinishedMs() - b.getStartedMs()), b.getSizeBytes() / (1024 * 1024) + " MB",
                     Integer.toString(b.getTimeline()), b.getStartLsn()));
         }
@@ -26,7 +26,7 @@ public final class BackupsView {
         if (cells.isEmpty()) {
             out.append("no base backup recorded; take one with raftpool backup\n");
         } else {
-            out.append(Table.render(new TableData(List.of(Column.text("label"), Column.text("node"),
+            out.append(Table.render(new TableData(List.of(Column.text("label"), Column.text("type"), Column.text("node"),
                     Column.text("finished"), Column.text("took"), Column.text("size"), Column.text("timeline"),
                     Column.text("wal_start")), cells)));
         }
@@ -40,12 +40,18 @@ public final class BackupsView {
         return out.toString();
     }
 
+    /** full, incr or diff; full for backups recorded before the type was. */
+    private static String typeOf(BackupInfo b) {
+        return b.getType().isEmpty() ? "full" : b.getType();
+    }
+
     public static String json(ClusterState s) {
         ObjectNode o = Json.object();
         ArrayNode list = o.putArray("backups");
         for (BackupInfo b : s.getBackupsList()) {
             ObjectNode x = list.addObject();
             x.put("label", b.getLabel());
+            x.put("type", typeOf(b));
             x.put("node_id", b.getNodeId());
             x.put("started", Formats.isoTime(b.getStartedMs()));
             x.put("finished", Formats.isoTime(b.getFinishedMs()));
@@ -60,6 +66,7 @@ public final class BackupsView {
                 ObjectNode x = running.addObject();
                 x.put("node_id", b.getNodeId());
                 x.put("requested", Formats.isoTime(b.getBackupRequestedMs()));
+                x.put("type", b.getBackupType().isEmpty() ? "full" : b.getBackupType());
                 x.put("progress", b.getBackupProgress());
             }
         }

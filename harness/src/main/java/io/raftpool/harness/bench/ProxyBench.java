@@ -1,6 +1,7 @@
 package io.raftpool.harness.bench;
 
 import io.raftpool.config.NodeConfig;
+import io.raftpool.harness.ClusterOptions;
 import io.raftpool.harness.LocalCluster;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -38,7 +39,7 @@ public final class ProxyBench {
         int sessions = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         boolean peers = Boolean.getBoolean("raftpool.bench.peers");
-        LocalCluster.Options options = LocalCluster.options().name("proxybench").proxies(true)
+        ClusterOptions options = LocalCluster.options().name("proxybench").proxies(true)
                 .set("postgres", "parameters", Map.of("max_connections", Integer.toString(sessions + 200),
                         "shared_buffers", "128MB"));
         try (LocalCluster cluster = LocalCluster.start(options)) {

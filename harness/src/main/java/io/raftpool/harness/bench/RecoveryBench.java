@@ -2,6 +2,7 @@ package io.raftpool.harness.bench;
 
 import io.raftpool.harness.DivergentWal;
 import io.raftpool.harness.Preflight;
+import io.raftpool.harness.ClusterOptions;
 import io.raftpool.harness.LocalCluster;
 import io.raftpool.proto.ActionReply;
 import io.raftpool.proto.ClusterState;
@@ -36,23 +37,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>switchover write pause: from the committed switchover intent to the committed promotion
  * (no write can go through a proxy in between), and as a writer through a proxy sees it.
  * </ul>
- * With {@code archive} (a WAL archive), first a base backup ({@code raftpool backup}), then also
+ * With {@code archive} (a WAL archive directory) or {@code pgbackrest}, first a backup ({@code raftpool backup}), then also
  * recovery-node --from-backup.
- * Usage: {@code java -cp cli/target/raftpool.jar io.raftpool.harness.bench.RecoveryBench [runs] [wal_keep_size|-] [archive]}
+ * Usage: {@code java -cp cli/target/raftpool.jar io.raftpool.harness.bench.RecoveryBench [runs] [wal_keep_size|-] [archive|pgbackrest]}
  */
 public final class RecoveryBench {
     private static final Duration BUDGET = Duration.ofSeconds(300);
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        LocalCluster.Options options = LocalCluster.options().name("recbench").proxies(true);
+        ClusterOptions options = LocalCluster.options().name("recbench").proxies(true);
         if (args.length > 1 && !args[1].equals("-")) {
             // PostgreSQL 15's pg_rewind copies the source's whole pg_wal: how much it keeps sets the rewind's cost
             options = options.set("postgres", "parameters", Map.of("wal_keep_size", args[1]));
         }
-        boolean archive = args.length > 2 && args[2].equals("archive");
-        if (archive) {
+        String archiveKind = args.length > 2 ? args[2] : "";
+        boolean archive = archiveKind.equals("archive") || archiveKind.equals("pgbackrest");
+        if (archiveKind.equals("archive")) {
             options = options.archive();
+        } else if (archiveKind.equals("pgbackrest")) {
+            options = options.pgBackRest();
         }
         try (LocalCluster cluster = LocalCluster.start(options)) {
             cluster.awaitHealthy(Duration.ofSeconds(120));

@@ -115,7 +115,7 @@ public final class Agent implements AutoCloseable {
                 () -> leader.isLeader() && raft.isLeaderReady(), raft::term, raft::submit, clocks));
         this.adminService = new AdminService(new View(), new AdminActions(nodeId, raft, hub, clocks::wallMs,
                 new RebuildMembers(config, nodeId, peers, this::state, this::raftInfo, this::rebuildSoon),
-                pg::settingSpecs, config.archive().directory().isPresent()));
+                pg::settingSpecs, config.archive()));
         this.adminServer = AdminEndpoint.build(new InetSocketAddress(self.host(), self.adminPort()), adminService,
                 tls, access);
         relay.bind(this);

@@ -48,7 +48,7 @@ public final class AdminActions {
     private final BackupActions backups;
 
     public AdminActions(int self, RaftNode raft, StateHub hub, LongSupplier wallMs, MemberRebuild.Members members,
-                        SettingLookup settings, boolean archiveConfigured) {
+                        SettingLookup settings, io.raftpool.config.ArchiveSettings archive) {
         this.self = self;
         this.raft = raft;
         this.hub = hub;
@@ -57,7 +57,7 @@ public final class AdminActions {
         this.rebuild = new MemberRebuild(self, raft, state, members);
         this.maintenance = new MaintenanceActions(this, wallMs);
         this.parameters = new ParameterActions(this, settings);
-        this.backups = new BackupActions(this, archiveConfigured);
+        this.backups = new BackupActions(this, archive);
     }
 
     public BackupActions backups() {

@@ -1,5 +1,6 @@
 package io.raftpool.server.api;
 
+import io.raftpool.config.ArchiveSettings;
 import io.raftpool.proto.ActionReply;
 import io.raftpool.proto.Backend;
 import io.raftpool.proto.BackupInfo;
@@ -20,11 +21,11 @@ public final class BackupActions {
     static final Duration DEFAULT_WAIT = Duration.ofHours(1);
 
     private final AdminActions actions;
-    private final boolean archiveConfigured;
+    private final ArchiveSettings archive;
 
-    BackupActions(AdminActions actions, boolean archiveConfigured) {
+    BackupActions(AdminActions actions, ArchiveSettings archive) {
         this.actions = actions;
-        this.archiveConfigured = archiveConfigured;
+        this.archive = archive;
     }
 
     /** node_id -1: the up standby with the least lag (a backup must not load the primary). */
@@ -34,8 +35,17 @@ public final class BackupActions {
             return actions.notCurrent();
         }
         ClusterState s = current.get();
-        if (!archiveConfigured) {
+        if (!archive.enabled()) {
             return AdminActions.refused(noArchive("raftpool backup"));
+        }
+        String type = BaseBackups.typeOf(r.getBackupType());
+        if (!BaseBackups.TYPES.contains(type)) {
+            return AdminActions.refused("--type " + type + " is not a backup type; allowed: "
+                    + String.join(", ", BaseBackups.TYPES));
+        }
+        if (!type.equals("full") && archive.pgbackrest().isEmpty()) {
+            return AdminActions.refused("--type " + type + " needs archive.pgbackrest: archive.directory keeps full"
+                    + " copies (pg_basebackup) only; allowed here: full");
         }
         int node = r.getNodeId() >= 0 ? r.getNodeId() : AdminChecks.leastBehindStandby(s, b -> true);
         if (node < 0) {
@@ -48,12 +58,12 @@ public final class BackupActions {
         }
         String last = BaseBackups.latest(s).map(BackupInfo::getLabel).orElse("");
         Optional<String> failure = actions.commit(actions.base().setRequestBackup(RequestBackup.newBuilder()
-                .setNodeId(node).setBy(r.getBy())).build(), AdminActions.DEFAULT_WAIT);
+                .setNodeId(node).setBy(r.getBy()).setType(type)).build(), AdminActions.DEFAULT_WAIT);
         if (failure.isPresent()) {
             return AdminActions.refused(failure.get());
         }
         if (!r.getWait()) {
-            return AdminActions.accepted("base backup of node " + node + " requested", s.getPrimary().getEpoch());
+            return AdminActions.accepted(BaseBackups.named(type) + " of node " + node + " requested", s.getPrimary().getEpoch());
         }
         Duration timeout = r.getTimeoutMs() > 0 ? Duration.ofMillis(r.getTimeoutMs()) : DEFAULT_WAIT;
         ClusterState end = actions.awaitState(timeout, st -> ClusterStates.backend(st, node)
@@ -69,14 +79,14 @@ public final class BackupActions {
             return AdminActions.refused(why);
         }
         BackupInfo b = made.get();
-        return AdminActions.accepted("base backup " + b.getLabel() + " of node " + node + " done in "
+        return AdminActions.accepted(BaseBackups.named(b.getType()) + " " + b.getLabel() + " of node " + node + " done in "
                 + (b.getFinishedMs() - b.getStartedMs()) + " ms: " + b.getSizeBytes() / (1024 * 1024) + " MB, WAL from "
                 + b.getStartLsn() + " on timeline " + b.getTimeline(), end.getPrimary().getEpoch());
     }
 
     /** Why recovery-node --from-backup cannot run, if it cannot. */
     Optional<String> fromBackupRefusal(ClusterState s) {
-        if (!archiveConfigured) {
+        if (!archive.enabled()) {
             return Optional.of(noArchive("recovery-node --from-backup"));
         }
         if (BaseBackups.latest(s).isEmpty()) {
@@ -86,7 +96,7 @@ public final class BackupActions {
     }
 
     private static String noArchive(String what) {
-        return what + " needs archive.directory: backups are kept in the WAL archive, whose WAL a restore replays;"
-                + " set archive.directory in the config";
+        return what + " needs a WAL archive: backups are kept beside it, and a restore replays its WAL; set"
+                + " archive.directory or archive.pgbackrest in the config";
     }
 }

@@ -8,8 +8,11 @@ import io.raftpool.proto.ClusterState;
 import io.raftpool.proto.Command;
 import io.raftpool.server.postgres.BaseBackup;
 import io.raftpool.server.postgres.CopyProgress;
+import io.raftpool.server.postgres.PgBackRest;
+import io.raftpool.server.state.BaseBackups;
 import io.raftpool.server.state.ClusterStates;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +31,12 @@ final class BackupDuty {
 
     private final OwnServer own;
     private final Reports reports;
+    private static final long STANZA_RETRY_MS = 30_000;
+
+    /** The request being carried out; -1 while the stanza is being created; 0: idle. */
     private final AtomicLong running = new AtomicLong();
+    private volatile boolean stanzaReady;
+    private volatile long nextStanzaTryMs;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "base-backup");
         t.setDaemon(true);
@@ -41,26 +49,70 @@ final class BackupDuty {
     }
 
     void reconcile(ClusterState s, boolean serverRunning) {
-        long requested = ClusterStates.backend(s, own.id()).map(Backend::getBackupRequestedMs).orElse(0L);
+        Backend self = ClusterStates.backend(s, own.id()).orElse(Backend.getDefaultInstance());
+        long requested = self.getBackupRequestedMs();
+        boolean primary = s.getPrimary().getNodeId() == own.id() && s.getPrimary().getEpoch() > 0;
+        if (requested == 0 && primary && serverRunning && pgBackRest().isPresent() && !stanzaReady
+                && own.clocks().monoMs() >= nextStanzaTryMs && running.compareAndSet(0, -1)) {
+            worker.execute(() -> {
+                try {
+                    ensureStanza();
+                } finally {
+                    running.set(0);
+                }
+            });
+            return;
+        }
         if (requested == 0 || !serverRunning || !running.compareAndSet(0, requested)) {
             return;
         }
+        String type = BaseBackups.typeOf(self.getBackupType());
         worker.execute(() -> {
             try {
-                take(requested);
+                take(requested, type, !primary);
             } finally {
                 running.set(0);
             }
         });
     }
 
-    private void take(long requestedMs) {
+    /**
+     * pgBackRest archives nothing until its stanza exists: the primary's agent creates it (or
+     * checks it) once, and again after a failure, at most every half minute.
+     */
+    private void ensureStanza() {
+        try {
+            pgBackRest().orElseThrow().ensureStanza();
+            stanzaReady = true;
+            LOG.info("pgBackRest stanza {} is ready", own.pg().settings().archive().pgbackrest().orElseThrow().stanza());
+        } catch (RuntimeException e) {
+            nextStanzaTryMs = own.clocks().monoMs() + STANZA_RETRY_MS;
+            LOG.warn("pgbackrest stanza-create failed, trying again in {} s: {}", STANZA_RETRY_MS / 1000,
+                    e.getMessage());
+        }
+    }
+
+    private Optional<PgBackRest> pgBackRest() {
+        return own.pg().settings().archive().pgbackrest()
+                .map(b -> new PgBackRest(b, own.config(), own.self(), own.pg().os()));
+    }
+
+    private void take(long requestedMs, String type, boolean fromStandby) {
         long[] lastReport = {0};
         BackupDone.Builder done = BackupDone.newBuilder().setNodeId(own.id()).setRequestedMs(requestedMs);
         try {
-            LOG.info("base backup of this server into the archive (raftpool backup)");
-            BaseBackup backup = new BaseBackup(own.pg().settings(), own.pg().os());
-            BackupInfo info = backup.take(own.clocks().wallMs(), p -> progress(requestedMs, p, lastReport), TIMEOUT);
+            BackupInfo info;
+            Optional<PgBackRest> pgbackrest = pgBackRest();
+            if (pgbackrest.isPresent()) {
+                LOG.info("pgbackrest {} backup of this server (raftpool backup{})", type,
+                        fromStandby ? ", --backup-standby" : ", from the primary");
+                ensureStanza();
+                info = pgbackrest.get().backup(type, fromStandby, p -> progress(requestedMs, p, lastReport), TIMEOUT);
+            } else {
+                LOG.info("base backup of this server into the archive (raftpool backup)");
+                BaseBackup backup = new BaseBackup(own.pg().settings(), own.pg().os());
+                info = backup.take(own.clocks().wallMs(), p -> progress(requestedMs, p, lastReport), TIMEOUT);
+            }
             done.setOk(true).setInfo(info.toBuilder().setNodeId(own.id()));
         } catch (RuntimeException e) {
             LOG.warn("base backup failed: {}", e.getMessage());

@@ -11,6 +11,8 @@ import io.raftpool.server.hooks.HookRunner;
 import io.raftpool.server.hooks.HookValues;
 import io.raftpool.proto.BackupInfo;
 import io.raftpool.server.postgres.BaseBackup;
+import io.raftpool.server.postgres.PgBackRest;
+import io.raftpool.server.postgres.ServerSettings;
 import io.raftpool.server.postgres.CopyProgress;
 import io.raftpool.server.state.BaseBackups;
 import io.raftpool.server.postgres.Divergence;
@@ -121,7 +123,7 @@ final class NodeRecovery {
                     // data directory set up as a standby; the rewind writes the standby set-up again.
                     own.pg().configureAsPrimary();
                     // with an archive, the WAL the old primary recycled since the fork is found there
-                    boolean archive = own.pg().settings().archiveDir().isPresent();
+                    boolean archive = own.pg().settings().archive().enabled();
                     own.pg().rewindFrom(source.getHost(), source.getPgPort(), own.slot(), archive, this::progress);
                     return "pg_rewind";
                 } catch (RuntimeException e) {
@@ -151,7 +153,13 @@ final class NodeRecovery {
                 LOG.info("old data directory kept at {} until the restored standby is up", aside);
             });
             step("restoring", latest.getSizeBytes() / (1024 * 1024) + " MB", method);
-            new BaseBackup(own.pg().settings(), own.pg().os()).restore(latest.getLabel(), OwnServer.COPY_TIMEOUT);
+            ServerSettings settings = own.pg().settings();
+            if (settings.archive().pgbackrest().isPresent()) {
+                new PgBackRest(settings.archive().pgbackrest().get(), own.config(), own.self(), own.pg().os())
+                        .restore(latest.getLabel(), settings.dataDir(), this::progress, OwnServer.COPY_TIMEOUT);
+            } else {
+                new BaseBackup(settings, own.pg().os()).restore(latest.getLabel(), OwnServer.COPY_TIMEOUT);
+            }
             own.pg().configureAsStandby(source.getHost(), source.getPgPort(), own.slot());
             return method;
         }

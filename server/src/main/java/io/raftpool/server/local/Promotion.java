@@ -46,7 +46,7 @@ record Promotion(OwnServer own, LocalMemory memory, Reports reports, LocalHooks 
                 .setNodeId(own.id()).setTimeline(timeline).setPromoteMs(took.toMillis())));
         LOG.info("promoted at epoch {} in {} ms, timeline {}", epoch, took.toMillis(), timeline);
         slots.ensure(s);
-        if (own.pg().settings().archiveDir().isPresent()) {
+        if (own.pg().settings().archive().enabled()) {
             ArchiveGaps.fill(own.pg().settings(), own.pg().os(), timeline);
             completeForkSegment();
         }

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -32,13 +34,13 @@ public final class ArchiveGaps {
      * standby's pg_wal also holds recycled files under future names of its old timeline, which
      * hold no WAL of it and must never reach the archive.
      */
-    static List<String> missing(Path walDir, Path archive, int timeline) throws IOException {
+    static List<String> missing(Path walDir, Predicate<String> archived, int timeline) throws IOException {
         Map<Integer, Long> ends = timelineEnds(walDir.resolve(String.format("%08X.history", timeline)));
         List<String> names = new ArrayList<>();
         try (Stream<Path> files = Files.list(walDir)) {
             for (Path f : files.sorted().toList()) {
                 String n = f.getFileName().toString();
-                if (!SEGMENT.matcher(n).matches() || Files.exists(archive.resolve(n))) {
+                if (!SEGMENT.matcher(n).matches() || archived.test(n)) {
                     continue;
                 }
                 Long end = ends.get(Integer.parseInt(n.substring(0, 8), 16));
@@ -71,15 +73,18 @@ public final class ArchiveGaps {
 
     /** Copies what is missing; returns how many segments it archived. Never throws: a gap is logged. */
     public static int fill(ServerSettings settings, OsCommand os, int timeline) {
-        if (settings.archiveDir().isEmpty()) {
+        Optional<String> archiveCommand = ManagedSettings.archiveCommand(settings);
+        if (archiveCommand.isEmpty()) {
             return 0;
         }
-        Path archive = settings.archiveDir().get();
+        // pgBackRest's archive-push takes a segment it already holds, the same, as archived
+        Predicate<String> archived = name -> settings.archiveDir().map(d -> Files.exists(d.resolve(name)))
+                .orElse(false);
         Path walDir = settings.dataDir().resolve("pg_wal");
         int copied = 0;
         try {
-            for (String name : missing(walDir, archive, timeline)) {
-                String command = ManagedSettings.archiveCommand(archive).replace("%p", walDir.resolve(name).toString())
+            for (String name : missing(walDir, archived, timeline)) {
+                String command = archiveCommand.get().replace("%p", walDir.resolve(name).toString())
                         .replace("%f", name);
                 os.run(Command.of(Duration.ofMinutes(2), "/bin/sh", "-c", command).named("archive " + name));
                 copied++;

@@ -65,7 +65,7 @@ public final class BaseBackup {
         os.run(Command.of(Duration.ofSeconds(30), "mv", partial.toString(), dir.resolve(label).toString()).named("mv"));
         LOG.info("base backup {} of {} taken in {} ms: {} MB", label, settings.nodeName(), took.millis(),
                 size / (1024 * 1024));
-        return BackupInfo.newBuilder().setLabel(label).setStartedMs(startedMs).setFinishedMs(startedMs + took.millis())
+        return BackupInfo.newBuilder().setLabel(label).setType("full").setStartedMs(startedMs).setFinishedMs(startedMs + took.millis())
                 .setSizeBytes(size).setTimeline(find(START_TIMELINE, backupLabel).map(Integer::parseInt).orElse(0))
                 .setStartLsn(find(START_WAL, backupLabel).orElse("?")).build();
     }

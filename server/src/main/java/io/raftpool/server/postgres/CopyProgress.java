@@ -11,6 +11,9 @@ public record CopyProgress(long doneKb, long totalKb, int percent) {
 
     /** "45% (90 of 200 MB)", as recoveries and backups show it. */
     public String text() {
+        if (totalKb == 0) {
+            return percent + "%";
+        }
         return percent + "% (" + doneKb / 1024 + " of " + totalKb / 1024 + " MB)";
     }
 

@@ -74,6 +74,8 @@ final class DataDirectory {
     void writeManagedFiles(ServerSettings settings, Optional<StandbySource> standby) {
         ensureIncludeLine();
         os.writeFile(dir.resolve(ManagedSettings.FILE_NAME), ManagedSettings.render(settings, standby), "rw-------");
+        // private to the os user: pg_hba.conf trusts whoever reaches the socket
+        settings.socketDir().ifPresent(sockets -> os.ensureDirectory(sockets, "rwx------"));
         String parameters = parametersText;
         if (parameters != null) {
             writeParameters(parameters);

@@ -1,5 +1,6 @@
 package io.raftpool.server.postgres;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -87,8 +88,9 @@ public final class ManagedSettings {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("listen_addresses", s.host());
         m.put("port", Integer.toString(s.port()));
-        // TCP only: servers of several nodes on one machine never meet on a socket file.
-        m.put("unix_socket_directories", "");
+        // TCP only, but for pgBackRest, which reaches a server through its socket: a directory of
+        // the node's own, private to the os user (pg_hba trusts local connections).
+        m.put("unix_socket_directories", s.socketDir().map(Path::toString).orElse(""));
         m.put("cluster_name", s.nodeName());
         m.put("wal_level", "replica");
         m.put("hot_standby", "on");
@@ -107,11 +109,11 @@ public final class ManagedSettings {
         m.put("log_line_prefix", "%m [%p] %q%u@%d ");
         m.put("log_checkpoints", "on");
         m.put("log_replication_commands", "on");
-        s.archiveDir().ifPresent(dir -> {
-            // Every server, so that the archive follows the primary: only a primary archives (on, not always).
+        // Every server, so that the archive follows the primary: only a primary archives (on, not always).
+        archiveCommand(s).ifPresent(command -> {
             m.put("archive_mode", "on");
-            m.put("archive_command", archiveCommand(dir));
-            m.put("restore_command", "cp '" + dir + "/%f' '%p'");
+            m.put("archive_command", command);
+            m.put("restore_command", restoreCommand(s).orElseThrow());
         });
         return m;
     }
@@ -121,7 +123,17 @@ public final class ManagedSettings {
      * into place, so a crash never leaves a partial file under a segment's name; a file already
      * there passes only if it is the same (an archiver that crashed after the copy tries again).
      */
-    static String archiveCommand(java.nio.file.Path dir) {
+    static Optional<String> archiveCommand(ServerSettings s) {
+        return s.archiveDir().map(ManagedSettings::archiveCommand).or(() -> s.archive().pgbackrest()
+                .map(b -> PgBackRest.commandPrefix(b, s.dataDir()) + " archive-push '%p'"));
+    }
+
+    static Optional<String> restoreCommand(ServerSettings s) {
+        return s.archiveDir().map(dir -> "cp '" + dir + "/%f' '%p'").or(() -> s.archive().pgbackrest()
+                .map(b -> PgBackRest.commandPrefix(b, s.dataDir()) + " archive-get '%f' '%p'"));
+    }
+
+    static String archiveCommand(Path dir) {
         String target = dir + "/%f";
         return "if test -f '" + target + "'; then cmp -s '%p' '" + target + "'; else cp '%p' '" + target + ".part'"
                 + " && sync '" + target + ".part' && mv '" + target + ".part' '" + target + "'; fi";

@@ -1,5 +1,6 @@
 package io.raftpool.server.postgres;
 
+import io.raftpool.config.ArchiveSettings;
 import io.raftpool.config.ClusterConfig;
 
 import io.raftpool.config.ConfigException;
@@ -41,7 +42,7 @@ public record ServerSettings(
         Optional<Password> replicationPassword,
         Map<String, String> parameters,
         List<String> hba,
-        Optional<Path> archiveDir) {
+        ArchiveSettings archive) {
 
     /** Settings that say where this server is and whom it follows: raftpool alone writes them. */
     public static final Set<String> MANAGED_PARAMETERS = Set.of("listen_addresses", "port", "unix_socket_directories",
@@ -50,6 +51,8 @@ public record ServerSettings(
     /** What archive.directory sets on every server. */
     public static final Set<String> ARCHIVE_PARAMETERS = Set.of("archive_mode", "archive_command", "archive_library",
             "restore_command");
+    /** The longest Unix socket path the kernel takes (sun_path, 108 bytes with its terminating zero). */
+    static final int MAX_SOCKET_PATH = 107;
     private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
     private static final Pattern ROLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$-]{0,62}");
 
@@ -62,7 +65,7 @@ public record ServerSettings(
         Objects.requireNonNull(osUser, "osUser");
         Objects.requireNonNull(superuserPassword, "superuserPassword");
         Objects.requireNonNull(replicationPassword, "replicationPassword");
-        Objects.requireNonNull(archiveDir, "archiveDir");
+        Objects.requireNonNull(archive, "archive");
         parameters = Map.copyOf(new TreeMap<>(parameters));
         hba = List.copyOf(hba);
         List<String> problems = new ArrayList<>();
@@ -93,12 +96,21 @@ public record ServerSettings(
             } else if (MANAGED_PARAMETERS.contains(key.toLowerCase(java.util.Locale.ROOT))) {
                 problems.add(where + "postgres.parameters." + key + ": raftpool sets this itself (from the node's"
                         + " host and postgres.port, and the current primary); remove it");
-            } else if (archiveDir.isPresent() && ARCHIVE_PARAMETERS.contains(key.toLowerCase(java.util.Locale.ROOT))) {
-                problems.add(where + "postgres.parameters." + key + ": archive.directory sets it (the archive raftpool"
-                        + " manages); remove it, or remove archive.directory to set your own archiving");
+            } else if (archive.enabled() && ARCHIVE_PARAMETERS.contains(key.toLowerCase(java.util.Locale.ROOT))) {
+                String kind = archive.directory().isPresent() ? "archive.directory" : "archive.pgbackrest";
+                problems.add(where + "postgres.parameters." + key + ": " + kind + " sets it (the archive raftpool"
+                        + " manages); remove it, or remove " + kind + " to set your own archiving");
             } else if (key.equalsIgnoreCase("wal_level") && p.getValue().equalsIgnoreCase("minimal")) {
                 problems.add(where + "postgres.parameters.wal_level: 'minimal' cannot feed standbys;"
                         + " allowed: replica, logical");
+            }
+        }
+        if (archive.pgbackrest().isPresent()) {
+            String socket = socketDirOf(dataDir) + "/.s.PGSQL." + port;
+            if (socket.length() > MAX_SOCKET_PATH) {
+                problems.add(where + "postgres.data_dir: '" + dataDir + "' is too long for archive.pgbackrest, which"
+                        + " reaches the server through a Unix socket beside it (" + socket + ", " + socket.length()
+                        + " characters; allowed: " + MAX_SOCKET_PATH + ")");
             }
         }
         if (hba.isEmpty() && !PgSyntax.isLoopback(host)
@@ -118,7 +130,7 @@ public record ServerSettings(
                           String superuser, Optional<Password> superuserPassword, String replicationUser,
                           Optional<Password> replicationPassword, Map<String, String> parameters, List<String> hba) {
         this(nodeName, host, port, dataDir, binDir, logFile, osUser, superuser, superuserPassword, replicationUser,
-                replicationPassword, parameters, hba, Optional.empty());
+                replicationPassword, parameters, hba, ArchiveSettings.NONE);
     }
 
     /** This node's server; its secrets read now, from files or from {@code environment}. */
@@ -128,12 +140,29 @@ public record ServerSettings(
 
     /** This node's server in {@code config}'s cluster (its replication and WAL archive). */
     public static ServerSettings of(NodeConfig node, ClusterConfig config, Map<String, String> environment) {
-        return of(node, config.replication(), environment).withArchive(config.archive().directory());
+        return of(node, config.replication(), environment).withArchive(config.archive());
     }
 
-    public ServerSettings withArchive(Optional<Path> dir) {
+    public ServerSettings withArchive(ArchiveSettings walArchive) {
         return new ServerSettings(nodeName, host, port, dataDir, binDir, logFile, osUser, superuser, superuserPassword,
-                replicationUser, replicationPassword, parameters, hba, dir);
+                replicationUser, replicationPassword, parameters, hba, walArchive);
+    }
+
+    /** archive.directory, when the archive is a plain directory. */
+    public Optional<Path> archiveDir() {
+        return archive.directory();
+    }
+
+    /**
+     * With pgBackRest, the server's Unix socket directory (pgBackRest reaches a server through its
+     * socket only): beside the data directory, like its log, private to the os user.
+     */
+    public Optional<Path> socketDir() {
+        return archive.pgbackrest().map(p -> socketDirOf(dataDir));
+    }
+
+    public static Path socketDirOf(Path dataDir) {
+        return dataDir.resolveSibling(dataDir.getFileName() + ".sockets");
     }
 
     public static ServerSettings of(String nodeName, String host, PostgresConfig pg, ReplicationSettings replication,
@@ -149,12 +178,12 @@ public record ServerSettings(
 
     public ServerSettings withLogFile(Path file) {
         return new ServerSettings(nodeName, host, port, dataDir, binDir, file, osUser, superuser, superuserPassword,
-                replicationUser, replicationPassword, parameters, hba, archiveDir);
+                replicationUser, replicationPassword, parameters, hba, archive);
     }
 
     public ServerSettings withDataDir(Path dir) {
         return new ServerSettings(nodeName, host, port, dir, binDir, defaultLogFile(dir), osUser, superuser,
-                superuserPassword, replicationUser, replicationPassword, parameters, hba, archiveDir);
+                superuserPassword, replicationUser, replicationPassword, parameters, hba, archive);
     }
 
     public Path bin(String program) {

@@ -21,6 +21,8 @@ import java.util.Optional;
  */
 public final class BaseBackups {
     static final int KEPT = 50;
+    /** Backup types: full everywhere; incr (since the last backup) and diff (since the last full) with pgBackRest. */
+    public static final List<String> TYPES = List.of("full", "incr", "diff");
 
     private BaseBackups() {}
 
@@ -50,16 +52,33 @@ public final class BaseBackups {
     }
 
     static Optional<String> validateRequest(ClusterState s, RequestBackup r) {
+        if (!r.getType().isEmpty() && !TYPES.contains(r.getType())) {
+            return Optional.of("backup type '" + r.getType() + "' is not known; allowed: " + String.join(", ", TYPES));
+        }
         return refusal(s, r.getNodeId());
+    }
+
+    /** What a backup request's type means: "" is full. */
+    public static String typeOf(String requested) {
+        return requested.isEmpty() ? "full" : requested;
+    }
+
+    /** "base backup", "incremental backup", "differential backup", as messages say it. */
+    public static String named(String type) {
+        return switch (typeOf(type)) {
+            case "incr" -> "incremental backup";
+            case "diff" -> "differential backup";
+            default -> "base backup";
+        };
     }
 
     static ClusterState request(ClusterState s, RequestBackup r, long now) {
         int i = ClusterStates.indexOfBackend(s, r.getNodeId());
         ClusterState.Builder b = s.toBuilder();
         b.setBackends(i, b.getBackends(i).toBuilder().setBackupRequestedMs(now).setBackupRequestedBy(r.getBy())
-                .setBackupProgress("requested"));
-        return withEvent(b, event(now, "backup", r.getNodeId(), s.getPrimary().getEpoch(), "base backup of node "
-                + r.getNodeId() + " requested" + (r.getBy().isBlank() ? "" : " by " + r.getBy()))).build();
+                .setBackupProgress("requested").setBackupType(typeOf(r.getType())));
+        return withEvent(b, event(now, "backup", r.getNodeId(), s.getPrimary().getEpoch(), named(r.getType())
+                + " of node " + r.getNodeId() + " requested" + (r.getBy().isBlank() ? "" : " by " + r.getBy()))).build();
     }
 
     static Optional<String> validateStep(ClusterState s, BackupStep step) {
@@ -79,16 +98,16 @@ public final class BaseBackups {
         int i = ClusterStates.indexOfBackend(s, d.getNodeId());
         ClusterState.Builder b = s.toBuilder();
         b.setBackends(i, b.getBackends(i).toBuilder().setBackupRequestedMs(0).clearBackupRequestedBy()
-                .clearBackupProgress());
+                .clearBackupProgress().clearBackupType());
         if (!d.getOk()) {
-            return withEvent(b, event(now, "backup", d.getNodeId(), s.getPrimary().getEpoch(), "base backup of node "
-                    + d.getNodeId() + " failed: " + d.getReason())).build();
+            return withEvent(b, event(now, "backup", d.getNodeId(), s.getPrimary().getEpoch(), named(ClusterStates.backend(s, d.getNodeId())
+                    .map(Backend::getBackupType).orElse("")) + " of node " + d.getNodeId() + " failed: " + d.getReason())).build();
         }
         List<BackupInfo> kept = new ArrayList<>(s.getBackupsList());
         kept.add(d.getInfo());
         b.clearBackups().addAllBackups(kept.subList(Math.max(0, kept.size() - KEPT), kept.size()));
         BackupInfo info = d.getInfo();
-        return withEvent(b, event(now, "backup", d.getNodeId(), s.getPrimary().getEpoch(), "base backup " + info.getLabel()
+        return withEvent(b, event(now, "backup", d.getNodeId(), s.getPrimary().getEpoch(), named(info.getType()) + " " + info.getLabel()
                 + " of node " + d.getNodeId() + " done: " + info.getSizeBytes() / (1024 * 1024) + " MB, timeline "
                 + info.getTimeline() + ", WAL from " + info.getStartLsn())
                 .setDurationMs(info.getFinishedMs() - info.getStartedMs())).build();

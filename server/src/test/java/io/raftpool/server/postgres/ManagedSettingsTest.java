@@ -53,12 +53,25 @@ class ManagedSettingsTest {
     @Test
     void withAnArchiveEveryServerArchivesAsAPrimaryAndRestoresFromIt() {
         String conf = ManagedSettings.render(settings(Map.of(), Optional.empty())
-                .withArchive(Optional.of(Path.of("/srv/wal"))), Optional.of(PRIMARY));
+                .withArchive(io.raftpool.config.ArchiveSettings.directory(Path.of("/srv/wal"))), Optional.of(PRIMARY));
 
         assertThat(conf).contains("archive_mode = 'on'\n", "restore_command = 'cp ''/srv/wal/%f'' ''%p'''\n",
                 "archive_command = 'if test -f ''/srv/wal/%f''; then cmp -s ''%p'' ''/srv/wal/%f'';");
         assertThat(ManagedSettings.render(settings(Map.of(), Optional.empty()), Optional.empty()))
                 .doesNotContain("archive_mode", "archive_command", "restore_command");
+    }
+
+    @Test
+    void withPgBackRestTheServerPushesAndGetsThroughItAndHasAPrivateSocket() {
+        ServerSettings s = settings(Map.of(), Optional.empty()).withArchive(io.raftpool.config.ArchiveSettings
+                .pgbackrest(new io.raftpool.config.PgBackRestSettings("main", Optional.empty())));
+        String conf = ManagedSettings.render(s, Optional.of(PRIMARY));
+
+        String prefix = "pgbackrest --stanza=main --pg1-path=" + s.dataDir();
+        assertThat(conf).contains("archive_mode = 'on'\n",
+                "archive_command = '" + prefix + " archive-push ''%p'''\n",
+                "restore_command = '" + prefix + " archive-get ''%f'' ''%p'''\n",
+                "unix_socket_directories = '" + s.dataDir() + ".sockets'\n");
     }
 
     /** The command as PostgreSQL runs it (sh -c, %p and %f replaced): never a partial file, never over a different one. */

@@ -74,7 +74,7 @@ class ServerSettingsTest {
         ServerSettings own = on("127.0.0.1", Optional.empty(), Map.of("archive_command", "pgbackrest archive-push %p"),
                 List.of());
         assertThat(own.parameters()).containsKey("archive_command");
-        assertThatThrownBy(() -> own.withArchive(Optional.of(Path.of("/srv/wal"))))
+        assertThatThrownBy(() -> own.withArchive(io.raftpool.config.ArchiveSettings.directory(Path.of("/srv/wal"))))
                 .hasMessageContaining("postgres.parameters.archive_command: archive.directory sets it");
     }
 }
