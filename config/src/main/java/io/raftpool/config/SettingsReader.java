@@ -133,7 +133,9 @@ final class SettingsReader {
                 s.duration("stale_after", d.staleAfter(), Duration.ofMillis(50), HOUR),
                 s.duration("connect_timeout", d.connectTimeout(), Duration.ofMillis(10), HOUR),
                 s.duration("startup_timeout", d.startupTimeout(), Duration.ofMillis(100), HOUR),
-                s.integer("io_threads", 1, ProxySettings.MAX_IO_THREADS, d.ioThreads()));
+                s.integer("io_threads", 1, ProxySettings.MAX_IO_THREADS, d.ioThreads()),
+                s.duration("hold_timeout", d.holdTimeout(), Duration.ZERO, Duration.ofMinutes(10)),
+                s.integer("hold_max", 1, ProxySettings.MAX_HELD, d.holdMax()));
         s.finish();
         return p;
     }

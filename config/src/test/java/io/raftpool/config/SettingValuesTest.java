@@ -173,6 +173,15 @@ class SettingValuesTest {
     }
 
     @Test
+    void theProxyHoldsFiveSecondsByDefaultAndZeroTurnsItOff() {
+        assertThat(valid.load().proxy().holdTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(valid.load().proxy().holdMax()).isEqualTo(1000);
+        assertThat(valid.set("proxy.hold_timeout", "0s").load().proxy().holdTimeout()).isZero();
+        assertThat(valid.set("proxy.hold_max", 0).problems()).singleElement(STRING)
+                .isEqualTo("test.yaml: proxy.hold_max: 0 is out of range; allowed: 1 to 100000");
+    }
+
+    @Test
     void aPgBackRestArchiveNamesItsStanza() {
         ArchiveSettings archive = valid.set("archive.pgbackrest.stanza", "main")
                 .set("archive.pgbackrest.config", "/etc/pgbackrest/raftpool.conf").load().archive();

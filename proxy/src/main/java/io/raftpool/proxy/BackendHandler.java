@@ -1,6 +1,7 @@
 package io.raftpool.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -25,6 +26,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private Mode mode = Mode.IDLE;
     private StartupReplyScanner scanner;
     private Session session;
+    /** The server's replies to the start that the client has not been sent yet. */
+    private ByteBuf unseen;
 
     BackendHandler(Channel client, FrontendHandler frontend, FrontendContext context) {
         this.client = client;
@@ -67,6 +70,22 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         }
         if (mode == Mode.SCAN) {
             scanner.scan(buf);
+            if (frontend.awaitingReply()) {
+                // nothing reaches the client before it has something to do: until then a server
+                // that dies, or answers that it stops, leaves no trace and another one takes the start
+                unseen = unseen == null ? buf : Unpooled.wrappedBuffer(unseen, buf);
+                if (!scanner.clientTurn()) {
+                    return;
+                }
+                buf = unseen;
+                unseen = null;
+                if (PgWire.isServerGoingAway(buf)) {
+                    buf.release();
+                    frontend.serverGoingAway(ctx.channel());
+                    return;
+                }
+                frontend.onFirstReply();
+            }
             if (scanner.key().isPresent() || scanner.done()) {
                 scanner.key().ifPresent(key -> context.router().learnedCancelKey(session, key));
                 mode = Mode.RELAY;
@@ -94,8 +113,18 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (unseen != null) {
+            unseen.release();
+            unseen = null;
+        }
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        Channels.closeOnFlush(client);
+        if (frontend.serverClosed(ctx.channel())) {
+            Channels.closeOnFlush(client);
+        }
     }
 
     @Override

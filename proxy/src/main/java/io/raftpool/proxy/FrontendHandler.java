@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -31,7 +32,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
-    private enum State { AWAIT_PACKET, CONNECTING, AWAIT_ANSWER, RELAY, CLOSING }
+    private enum State { AWAIT_PACKET, CONNECTING, AWAIT_ANSWER, AWAIT_REPLY, RELAY, CLOSING }
 
     private final ProxyPort port;
     private final FrontendContext context;
@@ -45,6 +46,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private Session session;
     private BackendHandler backendHandler;
     private ChannelFuture connecting;
+    /** The StartupMessage sent, until the server answers it: one it closes unanswered goes to the next server. */
+    private StartupPacket unanswered;
+    /** A server given up on before it answered: its close must not end the client. */
+    private Channel abandoned;
+    private ConnectionHold hold;
 
     FrontendHandler(ProxyPort port, FrontendContext context) {
         this.port = port;
@@ -59,6 +65,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.received = ctx.alloc().buffer(256);
+        this.hold = new ConnectionHold(ctx.channel(), port, context, this::retryHeld);
     }
 
     @Override
@@ -85,6 +92,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         disarmStartupTimer();
+        hold.end("client_gone");
         ctx.fireChannelInactive();
     }
 
@@ -160,16 +168,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         Router.Admission admission = context.router().admit(port, excluded, context.clock().nowMillis(),
                 ctx.channel(), this::connect);
         if (admission instanceof Router.Admission.Refused r) {
-            refusal = r.refusal();
-            context.metrics().refused(port, refusal.reason());
-            log.debug("refused {} connection from {}: {}", port.label(), ctx.channel().remoteAddress(),
-                    refusal.message());
-            refuse(pending);
+            onRefused(r.refusal());
         } else if (admission instanceof Router.Admission.Wait w) {
             w.barrier().whenComplete((v, e) -> ctx.channel().eventLoop().execute(this::admit));
         } else {
             Session s = ((Router.Admission.Admitted) admission).session();
             session = s;
+            hold.end("routed");
             // whichever handler is in place by then, a closed client ends its session
             ctx.channel().closeFuture().addListener(c -> {
                 context.router().release(s);
@@ -200,7 +205,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (f.isSuccess()) {
             context.metrics().routed(port, s.target());
-            f.channel().closeFuture().addListener(c -> Channels.closeOnFlush(ctx.channel()));
+            f.channel().closeFuture().addListener(c -> {
+                if (serverClosed(f.channel())) {
+                    Channels.closeOnFlush(ctx.channel());
+                }
+            });
             if (!ctx.channel().isActive()) {
                 f.channel().close();
                 return;
@@ -225,19 +234,39 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             admit();
             return;
         }
-        refusal = new Refusal(RefusalReason.CONNECT_FAILED, "raftpool: cannot reach the primary " + t.describe()
+        onRefused(new Refusal(RefusalReason.CONNECT_FAILED, "raftpool: cannot reach the primary " + t.describe()
                 + " (epoch " + t.epoch() + ", connect timeout " + context.settings().connectTimeout().toMillis()
-                + " ms): " + cause + "; retry shortly");
+                + " ms): " + cause + "; retry shortly"));
+    }
+
+    /** Waits for the cluster when {@link Holding} says a server may come; else refuses. */
+    private void onRefused(Refusal why) {
+        Optional<Refusal> last = hold.holdOrRefuse(why);
+        if (last.isEmpty()) {
+            return;
+        }
+        refusal = last.get();
         context.metrics().refused(port, refusal.reason());
+        log.debug("refused {} connection from {}: {}", port.label(), ctx.channel().remoteAddress(), refusal.message());
         refuse(pending);
+    }
+
+    /** A held connection asks again: a new view came, or its retry time. Runs on its event loop. */
+    private void retryHeld() {
+        if (session != null || state != State.CONNECTING) {
+            return;
+        }
+        excluded.clear(); // a standby that did not accept before may now
+        admit();
     }
 
     private void forward(StartupPacket packet) {
         Channel backend = session.backend();
         if (packet instanceof StartupPacket.Startup) {
             backendHandler.scanStartupReplies(session);
-            backend.write(Unpooled.wrappedBuffer(packet.bytes()));
-            startRelay();
+            unanswered = packet;
+            state = State.AWAIT_REPLY;
+            backend.writeAndFlush(Unpooled.wrappedBuffer(packet.bytes()));
         } else {
             state = State.AWAIT_ANSWER;
             backendHandler.awaitAnswer();
@@ -245,7 +274,63 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The server's first bytes after the StartupMessage: from here on, bytes are only relayed. */
+    void onFirstReply() {
+        if (state == State.AWAIT_REPLY) {
+            unanswered = null;
+            startRelay();
+        }
+    }
+
+    /**
+     * A server connection closed: whether the client must close too. Not when the server closed
+     * before it answered the StartupMessage (a primary that died as the client came in): nothing
+     * of the session exists yet, and the same startup is routed again, held if need be.
+     */
+    boolean serverClosed(Channel server) {
+        if (server == abandoned) {
+            return false;
+        }
+        if (!awaitingReply() || session.backend() != server || !ctx.channel().isActive()) {
+            return true;
+        }
+        routeAgain(server, "closed it before answering its start");
+        return false;
+    }
+
+    boolean awaitingReply() {
+        return state == State.AWAIT_REPLY && session != null;
+    }
+
+    /** The server answered the start with "shutting down", "crashed" or "starting up" (57P0x). */
+    void serverGoingAway(Channel server) {
+        if (!awaitingReply() || session.backend() != server) {
+            return;
+        }
+        routeAgain(server, "answered its start that it stops or is not ready");
+        server.close();
+    }
+
+    private void routeAgain(Channel server, String what) {
+        abandoned = server;
+        Target t = session.target();
+        context.router().release(session);
+        session = null;
+        pending = unanswered;
+        unanswered = null;
+        state = State.CONNECTING;
+        log.info("{} connection: {} {}; routing it again", port.label(), t.describe(), what);
+        if (port == ProxyPort.READ_ONLY) {
+            excluded.add(t.nodeId());
+            admit();
+        } else {
+            onRefused(new Refusal(RefusalReason.CONNECT_FAILED, "raftpool: the primary " + t.describe() + " (epoch "
+                    + t.epoch() + ") " + what + "; retry shortly"));
+        }
+    }
+
     private void startRelay() {
+        session.started();
         disarmStartupTimer();
         state = State.RELAY;
         Channel backend = session.backend();

@@ -33,6 +33,45 @@ public final class PgWire {
         return out;
     }
 
+    /**
+     * Whether the whole messages in {@code buf} hold an ErrorResponse saying the server goes away
+     * or is not ready (SQLSTATE 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect
+     * now): the answer of a server that stops, crashed or is starting, to a session it never
+     * began. Reads without moving {@code buf}'s indexes.
+     */
+    public static boolean isServerGoingAway(io.netty.buffer.ByteBuf buf) {
+        int at = buf.readerIndex();
+        while (buf.writerIndex() - at >= 5) {
+            int length = buf.getInt(at + 1);
+            if (length < 4 || buf.writerIndex() - at < 1 + length) {
+                return false;
+            }
+            if (buf.getByte(at) == 'E') {
+                return goingAwayCode(buf, at, length);
+            }
+            at += 1 + length;
+        }
+        return false;
+    }
+
+    private static boolean goingAwayCode(io.netty.buffer.ByteBuf buf, int at, int length) {
+        int p = at + 5;
+        int end = at + 1 + length;
+        while (p < end && buf.getByte(p) != 0) {
+            byte type = buf.getByte(p++);
+            int nul = buf.indexOf(p, end, (byte) 0);
+            if (nul < 0) {
+                return false;
+            }
+            if (type == 'C') {
+                String code = buf.toString(p, nul - p, StandardCharsets.US_ASCII);
+                return code.equals("57P01") || code.equals("57P02") || code.equals(CANNOT_CONNECT_NOW);
+            }
+            p = nul + 1;
+        }
+        return false;
+    }
+
     /** The CancelRequest packet for {@code key}. */
     public static byte[] cancelRequest(CancelKey key) {
         byte[] secret = key.secret();

@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.function.DoubleSupplier;
 
@@ -33,6 +34,14 @@ final class ProxyMetrics {
             .help("cancel requests forwarded: to the one server holding the session (known), or to every server"
                     + " because the session's key is unknown, as for TLS sessions (broadcast)")
             .labelNames("route").register(registry);
+    private final Gauge held = Gauge.builder().name("raftpool_proxy_connections_held")
+            .help("client connections waiting for the cluster instead of being refused (proxy.hold_timeout)")
+            .register(registry);
+    private final Histogram holdSeconds = Histogram.builder().name("raftpool_proxy_hold_duration_seconds")
+            .help("how long client connections waited for the cluster, by proxy port and outcome (routed, refused,"
+                    + " client_gone)")
+            .labelNames("port", "outcome").classicOnly()
+            .classicUpperBounds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30).register(registry);
     private final Gauge epoch = Gauge.builder().name("raftpool_proxy_epoch")
             .help("the primary epoch of the view this proxy follows").register(registry);
 
@@ -61,6 +70,14 @@ final class ProxyMetrics {
 
     void refused(ProxyPort port, RefusalReason reason) {
         refused.labelValues(port.label(), reason.label()).inc();
+    }
+
+    void held(int now) {
+        held.set(now);
+    }
+
+    void holdEnded(ProxyPort port, String outcome, long waitedMs) {
+        holdSeconds.labelValues(port.label(), outcome).observe(waitedMs / 1000.0);
     }
 
     void cancelRequest(boolean known) {

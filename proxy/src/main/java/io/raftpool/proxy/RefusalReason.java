@@ -9,7 +9,11 @@ public enum RefusalReason {
     NO_BACKEND("no_backend"),
     CONNECT_FAILED("connect_failed"),
     STARTUP_TIMEOUT("startup_timeout"),
-    BAD_STARTUP("bad_startup");
+    BAD_STARTUP("bad_startup"),
+    /** Held for proxy.hold_timeout and still no server to take it. */
+    HOLD_TIMEOUT("hold_timeout"),
+    /** proxy.hold_max connections wait already. */
+    HOLD_FULL("hold_full");
 
     private final String label;
 

@@ -42,6 +42,7 @@ final class Router {
     private final Duration staleAfter;
     private final ProxyMetrics metrics;
     private final Map<Long, Session> sessions = new HashMap<>();
+    private final HeldConnections held;
     private final Map<CancelKey, Session> byCancelKey = new HashMap<>();
     private Optional<AgentView> view = Optional.empty();
     private Permits permits = Permits.NONE;
@@ -54,6 +55,7 @@ final class Router {
     Router(Duration staleAfter, ProxyMetrics metrics) {
         this.staleAfter = staleAfter;
         this.metrics = metrics;
+        this.held = new HeldConnections(metrics);
     }
 
     /**
@@ -139,8 +141,21 @@ final class Router {
     /** Where a cancel request goes, and whether its session was known (else: every server). */
     record CancelRoute(List<InetSocketAddress> targets, boolean known) {}
 
+    /** The connections waiting for the cluster; every view taken wakes them. */
+    HeldConnections held() {
+        return held;
+    }
+
     /** Takes a view from an agent. Returns false when it was ignored (an older epoch). */
     boolean onView(AgentView incoming, long now) {
+        boolean taken = take(incoming, now);
+        if (taken) {
+            held.wakeAll();
+        }
+        return taken;
+    }
+
+    private boolean take(AgentView incoming, long now) {
         synchronized (lock) {
             AgentView next = Routing.accept(view, incoming);
             if (next != incoming) {
@@ -232,7 +247,7 @@ final class Router {
         }
         for (Session s : retired) {
             forget(s);
-            closing.add(s.close());
+            closing.add(s.retire());
         }
         barrier = CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
     }

@@ -16,6 +16,7 @@ final class Session {
     private final Channel client;
     private volatile Channel backend;
     private volatile CancelKey cancelKey;
+    private volatile boolean started;
 
     Session(long id, ProxyPort port, Target target, Channel client) {
         this.id = id;
@@ -54,6 +55,24 @@ final class Session {
 
     void cancelKey(CancelKey key) {
         this.cancelKey = key;
+    }
+
+    /** The server answered the client's start (or TLS began): from here the session exists for the client. */
+    void started() {
+        started = true;
+    }
+
+    /**
+     * Ends the session for a view that no longer allows it. One that has not started for the
+     * client loses only its server side: its client is routed again (under the new view, once
+     * every retired server socket is closed), not cut. Completes when what it closes is closed.
+     */
+    CompletableFuture<Void> retire() {
+        Channel b = backend;
+        if (!started && b != null) {
+            return toFuture(b.close());
+        }
+        return close();
     }
 
     /** Closes both sides; completes when both sockets are closed. */

@@ -20,7 +20,11 @@ final class StartupReplyScanner {
     private byte[] keyBody;
     private int keyFill;
     private boolean done;
+    private boolean clientTurn;
     private CancelKey key;
+    /** An authentication request's code: 0 is AuthenticationOk; any other asks the client for something. */
+    private final byte[] authCode = new byte[4];
+    private int authFill = -1;
 
     /** Looks at {@code buf}'s readable bytes; its indexes are left as they are. */
     void scan(ByteBuf buf) {
@@ -35,6 +39,11 @@ final class StartupReplyScanner {
                 continue;
             }
             int n = Math.min(bodyRemaining, end - at);
+            if (authFill >= 0 && authFill < 4) {
+                int take = Math.min(n, 4 - authFill);
+                buf.getBytes(at, authCode, authFill, take);
+                authFill += take;
+            }
             if (keyBody != null) {
                 buf.getBytes(at, keyBody, keyFill, n);
                 keyFill += n;
@@ -51,6 +60,16 @@ final class StartupReplyScanner {
         return done;
     }
 
+    /**
+     * Whether the client has seen nothing it must act on yet: true from the first message that
+     * asks it for something (an authentication request other than Ok), ends the start
+     * (ReadyForQuery) or refuses it (ErrorResponse). Until then, what the server sent can be
+     * dropped and the start sent to another server.
+     */
+    boolean clientTurn() {
+        return clientTurn;
+    }
+
     Optional<CancelKey> key() {
         return Optional.ofNullable(key);
     }
@@ -62,11 +81,13 @@ final class StartupReplyScanner {
         if (length < 4) {
             // not a protocol stream we understand: stop looking rather than guess
             done = true;
+            clientTurn = true;
             return;
         }
         bodyRemaining = length - 4;
         keyBody = type == 'K' && bodyRemaining >= 8 && bodyRemaining <= MAX_KEY_BODY ? new byte[bodyRemaining] : null;
         keyFill = 0;
+        authFill = type == 'R' ? 0 : -1;
         if (bodyRemaining == 0) {
             endMessage();
         }
@@ -84,6 +105,12 @@ final class StartupReplyScanner {
         }
         if (type == 'Z' || type == 'E') {
             done = true;
+            clientTurn = true;
         }
+        if (type == 'R' && (authFill < 4 || authCode[0] != 0 || authCode[1] != 0 || authCode[2] != 0
+                || authCode[3] != 0)) {
+            clientTurn = true;
+        }
+        authFill = -1;
     }
 }

@@ -65,4 +65,23 @@ class PgWireTest {
         assertThat(key).isEqualTo(new CancelKey(77, new byte[] {0x5e, 0x5e, 0x5e, 0x5e}))
                 .isNotEqualTo(new CancelKey(77, new byte[] {0x5e, 0x5e, 0x5e, 0x5f}));
     }
+
+    /** A server's answer to a start it will not begin: retried elsewhere; any other answer is the client's. */
+    @Test
+    void aServerGoingAwayIsToldFromItsFirstErrorResponse() {
+        for (String code : new String[] {"57P01", "57P02", "57P03"}) {
+            assertThat(PgWire.isServerGoingAway(io.netty.buffer.Unpooled.wrappedBuffer(PgWire.fatalError(code,
+                    "the database system is shutting down")))).as(code).isTrue();
+        }
+        assertThat(PgWire.isServerGoingAway(io.netty.buffer.Unpooled.wrappedBuffer(PgWire.fatalError("28P01",
+                "password authentication failed")))).isFalse();
+        byte[] whole = PgWire.fatalError("57P03", "the database system is starting up");
+        assertThat(PgWire.isServerGoingAway(io.netty.buffer.Unpooled.wrappedBuffer(whole, 0, whole.length - 3)))
+                .as("not all of it yet: relayed as it is").isFalse();
+        assertThat(PgWire.isServerGoingAway(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {'R', 0, 0, 0, 8, 0, 0, 0, 0})))
+                .isFalse();
+        assertThat(PgWire.isServerGoingAway(io.netty.buffer.Unpooled.wrappedBuffer(
+                new byte[] {'R', 0, 0, 0, 8, 0, 0, 0, 0}, PgWire.fatalError("57P01", "terminating connection due to"
+                        + " immediate shutdown command")))).as("after AuthenticationOk").isTrue();
+    }
 }

@@ -56,11 +56,14 @@ import org.postgresql.util.PSQLException;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProxyIT {
 
+    /** proxy.hold_timeout 0: refused at once, as before holding (ProxyHoldIT holds). */
     private static final ProxySettings SETTINGS =
-            new ProxySettings(Duration.ofMillis(1500), Duration.ofMillis(700), Duration.ofMillis(1000));
+            new ProxySettings(Duration.ofMillis(1500), Duration.ofMillis(700), Duration.ofMillis(1000))
+                    .withHoldTimeout(Duration.ZERO);
     /** Sessions spread over several event loops (proxy.io_threads), where S1's ordering is hardest to keep. */
     private static final ProxySettings SEVERAL_LOOPS =
-            new ProxySettings(Duration.ofMillis(1500), Duration.ofMillis(700), Duration.ofMillis(1000), 4);
+            new ProxySettings(Duration.ofMillis(1500), Duration.ofMillis(700), Duration.ofMillis(1000), 4)
+                    .withHoldTimeout(Duration.ZERO);
 
     private TestServers servers;
     private PostgresServer pg0;
@@ -527,11 +530,11 @@ class ProxyIT {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", p);
     }
 
-    private static int serverPort(Connection c) throws SQLException {
+    static int serverPort(Connection c) throws SQLException {
         return (int) queryLong(c, "SELECT inet_server_port()");
     }
 
-    private static long queryLong(Connection c, String sql) throws SQLException {
+    static long queryLong(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -628,7 +631,7 @@ class ProxyIT {
         return server;
     }
 
-    private static String scrape(Proxy proxy) throws IOException, InterruptedException {
+    static String scrape(Proxy proxy) throws IOException, InterruptedException {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + proxy.metricsPort().getAsInt() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());

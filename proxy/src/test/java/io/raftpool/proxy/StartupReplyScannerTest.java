@@ -90,4 +90,34 @@ class StartupReplyScannerTest {
         assertThat(scanner.done()).isTrue();
         assertThat(scanner.key()).isEmpty();
     }
+
+    /** Until the client must act on something, what the server sent can be dropped and the start retried. */
+    @Test
+    void itIsTheClientsTurnOnlyAtAnAuthenticationRequestReadyForQueryOrAnError() {
+        byte[] all = replies();
+        int readyAt = all.length - 13 - 6; // ReadyForQuery (6 bytes) before the trailing BackendKeyData (13)
+        for (int chunk = 1; chunk <= 7; chunk++) {
+            StartupReplyScanner scanner = new StartupReplyScanner();
+            for (int at = 0; at < readyAt; at += chunk) {
+                scanner.scan(Unpooled.wrappedBuffer(all, at, Math.min(chunk, readyAt - at)));
+                assertThat(scanner.clientTurn()).as("AuthenticationOk, ParameterStatus, BackendKeyData: chunks of %d",
+                        chunk).isFalse();
+            }
+            scanner.scan(Unpooled.wrappedBuffer(all, readyAt, 6));
+            assertThat(scanner.clientTurn()).as("ReadyForQuery").isTrue();
+        }
+        for (int code : new int[] {3, 5, 10}) {
+            StartupReplyScanner scanner = new StartupReplyScanner();
+            ByteBuf b = Unpooled.buffer();
+            b.writeByte('R').writeInt(code == 5 ? 12 : 8).writeInt(code);
+            if (code == 5) {
+                b.writeInt(0x01020304);
+            }
+            scanner.scan(b);
+            assertThat(scanner.clientTurn()).as("authentication request %d", code).isTrue();
+        }
+        StartupReplyScanner refused = new StartupReplyScanner();
+        refused.scan(Unpooled.wrappedBuffer(PgWire.fatalError("57P03", "the database system is shutting down")));
+        assertThat(refused.clientTurn()).isTrue();
+    }
 }

@@ -5,6 +5,7 @@ import io.raftpool.proto.AppendEvent;
 import io.raftpool.proto.Command;
 import io.raftpool.proto.Event;
 import io.raftpool.proto.FenceInfo;
+import io.raftpool.proto.PrimaryPhase;
 import io.raftpool.server.UnsafeSwitches;
 import io.raftpool.server.raft.MajorityContact;
 import io.raftpool.server.state.ClusterStates;
@@ -71,13 +72,24 @@ final class WatchdogDuty {
      * to run: a promotion is guarded before it happens), and renews at once.
      */
     synchronized void renew(LocalPlanner.Facts f, LocalPlanner.Action action) {
-        boolean roleUnknownButMaybePrimary = f.inRecovery().isEmpty()
-                && (dog.current().armed() || dog.current().agentPid() == 0);
+        guard = !unsafeOff && guarded(f, action, dog.current());
+        renewDeadline();
+    }
+
+    /**
+     * Whether the server needs its watchdog: it runs as a primary, may (its role unknown while
+     * the lease was armed), is about to, or is the committed active primary of this node. The
+     * last matters right after a promotion: the probe that says "primary" comes up to a period
+     * later, and a server promoted but not guarded would outlive a hung agent (S6).
+     */
+    static boolean guarded(LocalPlanner.Facts f, LocalPlanner.Action action, Lease current) {
+        boolean roleUnknownButMaybePrimary = f.inRecovery().isEmpty() && (current.armed() || current.agentPid() == 0);
         boolean primaryNow = f.running() && (f.inRecovery().equals(Optional.of(false)) || roleUnknownButMaybePrimary);
         boolean becoming = action instanceof LocalPlanner.Promote || action instanceof LocalPlanner.PromoteWhenCaughtUp
                 || action instanceof LocalPlanner.InitPrimary || action instanceof LocalPlanner.StartAsPrimary;
-        guard = !unsafeOff && (primaryNow || becoming);
-        renewDeadline();
+        boolean committedHere = f.running() && f.state().getPrimary().getNodeId() == f.self()
+                && f.state().getPrimary().getPhase() == PrimaryPhase.ACTIVE;
+        return primaryNow || becoming || committedHere;
     }
 
     /**
