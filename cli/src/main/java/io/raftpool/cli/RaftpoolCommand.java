@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             PoolNodesCommand.class,
             WatchdogInfoCommand.class,
+            ExplainCommand.class,
             StatusCommand.class,
             NodeInfoCommand.class,
             EventsCommand.class,

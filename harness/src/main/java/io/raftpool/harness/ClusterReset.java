@@ -46,8 +46,18 @@ final class ClusterReset {
         }
         ClusterState s = cluster.awaitState("an active primary", STEP,
                 st -> st.getPrimary().getPhase() == PrimaryPhase.ACTIVE);
+        boolean rebuild = s.getBackendsList().stream().anyMatch(b -> b.getStatus() != BackendStatus.UP
+                || b.getNeedsRecovery());
+        if (rebuild) {
+            // a rebuilt standby copies from the primary: after a test that killed every agent, the
+            // primary's watchdog fenced it, and its agent, just started again, has yet to restart it
+            s = cluster.awaitState("the primary up and answering", STEP, st -> st.getPrimary().getPhase()
+                    == PrimaryPhase.ACTIVE && st.getBackendsList().stream().anyMatch(b -> b.getNodeId()
+                    == st.getPrimary().getNodeId() && b.getStatus() == BackendStatus.UP)
+                    && answers(cluster, st.getPrimary().getNodeId()));
+        }
         for (Backend b : s.getBackendsList()) {
-            if (b.getStatus() != BackendStatus.UP || b.getNeedsRecovery()) {
+            if (b.getNodeId() != s.getPrimary().getNodeId() && (b.getStatus() != BackendStatus.UP || b.getNeedsRecovery())) {
                 require(cluster.admin().recoverNode(NodeRequest.newBuilder().setNodeId(b.getNodeId()).setWait(true)
                         .setTimeoutMs(STEP.toMillis()).build()), "recovery-node " + b.getNodeId());
             }
@@ -72,6 +82,14 @@ final class ClusterReset {
     private static void require(ActionReply reply, String what) {
         if (!reply.getAccepted()) {
             throw new HarnessException(what + " refused: " + reply.getMessage());
+        }
+    }
+
+    private static boolean answers(LocalCluster cluster, int node) {
+        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(node) + "&connectTimeout=2")) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
         }
     }
 

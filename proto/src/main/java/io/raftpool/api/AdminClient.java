@@ -112,6 +112,27 @@ public final class AdminClient implements Closeable {
         return read("GetWatchdogInfo", stub -> stub.getWatchdogInfo(GetStateRequest.getDefaultInstance()));
     }
 
+    /**
+     * raftpool explain, as the Raft leader evaluates it (only it knows which agents are alive):
+     * every agent is asked until the leader answers; without a leader, the first answer.
+     */
+    public io.raftpool.proto.Explanation explain() {
+        io.raftpool.proto.Explanation first = null;
+        for (AgentAddress agent : agents) {
+            try {
+                io.raftpool.proto.Explanation e = ask("Explain", List.of(agent), false, callTimeout,
+                        stub -> stub.explain(GetStateRequest.getDefaultInstance()));
+                if (e.getAnsweredByLeader()) {
+                    return e;
+                }
+                first = first == null ? e : first;
+            } catch (ClusterUnreachableException e) {
+                // the next agent may be the leader
+            }
+        }
+        return first != null ? first : read("Explain", stub -> stub.explain(GetStateRequest.getDefaultInstance()));
+    }
+
     public ActionReply promoteNode(NodeRequest request) {
         return act("PromoteNode", request, stub -> stub.promoteNode(request));
     }

@@ -9,8 +9,9 @@ import java.util.Optional;
  * when: a pure function of why it cannot be routed, the view, when it started waiting and the
  * settings. It waits only while a primary (or, on a read-only port, a standby) may come without
  * an operator: a promotion or switchover under way, a primary that does not answer yet (the
- * leader replaces it, or it comes back), a view that is stale for now. Where none can come
- * (no promotion under way, a detached primary) it is refused at once, as before.
+ * leader replaces it, or it comes back). Where none can come (no promotion under way, a
+ * detached primary), or this proxy cannot know (no view yet, or a stale one: it has lost the
+ * majority, and writes must stop now, S1), it is refused at once, as before.
  *
  * <p>Holding never routes: a held connection is admitted by {@link Routing} like any other, so
  * S1 is unchanged.
@@ -60,8 +61,6 @@ public final class Holding {
     /** Why a connection refused for this may wait, or empty when nothing is on its way. */
     static Optional<String> reasonToWait(Refusal refusal, Optional<AgentView> view) {
         return switch (refusal.reason()) {
-            case NO_VIEW -> Optional.of("no cluster state received yet");
-            case STALE_VIEW -> Optional.of("this proxy's view of the cluster is stale");
             case CONNECT_FAILED -> Optional.of("the primary does not answer");
             case NO_BACKEND -> Optional.of("no standby is up");
             case NO_PRIMARY -> view.map(v -> v.cluster().phase()).filter(p -> p == PrimaryPhase.PROMOTING

@@ -40,8 +40,9 @@ class HoldingTest {
         return Stream.of(
                 Arguments.of("a promotion under way", PROMOTING, true),
                 Arguments.of("bootstrapping", seen(cluster(1, 0, PrimaryPhase.BOOTSTRAPPING, primary(0)), NOW, 0), true),
-                Arguments.of("no view yet", Optional.empty(), true),
-                Arguments.of("a stale view", seen(cluster(7, 0, PrimaryPhase.ACTIVE, primary(0)), NOW - 5000, 0), true),
+                Arguments.of("no view yet", Optional.empty(), false),
+                Arguments.of("a stale view: this proxy lost the majority",
+                        seen(cluster(7, 0, PrimaryPhase.ACTIVE, primary(0)), NOW - 5000, 0), false),
                 Arguments.of("no primary and no promotion under way", NO_PRIMARY, false),
                 Arguments.of("a primary detached by an operator",
                         seen(cluster(7, 0, PrimaryPhase.ACTIVE, detached(primary(0))), NOW, 0), false));

@@ -323,6 +323,12 @@ public final class Agent implements AutoCloseable {
         }
 
         @Override
+        public io.raftpool.proto.Explanation explain() {
+            return leader.explain().orElseGet(() -> io.raftpool.proto.Explanation.newBuilder().setState("not_leader")
+                    .setAnsweredBy(self.id()).setVerdict("agent " + self.id() + " is not the Raft leader").build());
+        }
+
+        @Override
         public Runnable subscribe(Consumer<AppliedState> listener) {
             return hub.subscribe(listener);
         }

@@ -5,6 +5,7 @@ import io.grpc.stub.StreamObserver;
 import io.raftpool.proto.ActionReply;
 import io.raftpool.proto.AddNodeRequest;
 import io.raftpool.proto.AdminGrpc;
+import io.raftpool.proto.Explanation;
 import io.raftpool.proto.GetStateRequest;
 import io.raftpool.proto.NodeRequest;
 import io.raftpool.proto.RaftInfo;
@@ -39,6 +40,9 @@ public final class AdminService extends AdminGrpc.AdminImplBase implements AutoC
 
         WatchdogInfo watchdogInfo();
 
+        /** raftpool explain, answered by the Raft leader; any other agent says who it is. */
+        Explanation explain();
+
         Runnable subscribe(Consumer<AppliedState> listener);
     }
 
@@ -70,6 +74,12 @@ public final class AdminService extends AdminGrpc.AdminImplBase implements AutoC
     @Override
     public void getWatchdogInfo(GetStateRequest request, StreamObserver<WatchdogInfo> response) {
         response.onNext(agent.watchdogInfo());
+        response.onCompleted();
+    }
+
+    @Override
+    public void explain(GetStateRequest request, StreamObserver<Explanation> response) {
+        response.onNext(agent.explain());
         response.onCompleted();
     }
 

@@ -115,20 +115,43 @@ public final class FailoverPolicy {
     public static List<Integer> eligible(ClusterState state, Liveness liveness, int excluded) {
         List<Integer> ids = new ArrayList<>();
         for (Backend b : state.getBackendsList()) {
-            if (b.getNodeId() == excluded || b.getStatus() != BackendStatus.UP || b.getRole() != BackendRole.STANDBY
-                    || b.getDetached() || b.getNeedsRecovery() || !liveness.alive(b.getNodeId())) {
-                continue;
+            if (b.getNodeId() != excluded && whyNotEligible(state, liveness, b).isEmpty()) {
+                ids.add(b.getNodeId());
             }
-            if (state.getSyncMode() && !state.getSyncStandbysList().contains(b.getNodeId())) {
-                continue; // S3: only a committed synchronous standby holds every acknowledged commit
-            }
-            Optional<NodeInfo> node = ClusterStates.node(state, b.getNodeId());
-            if (node.isEmpty() || node.get().getNofailover()) {
-                continue;
-            }
-            ids.add(b.getNodeId());
         }
         return ids;
+    }
+
+    /** Why {@code b} may not be promoted, if it may not: the rules of {@link #eligible}, one at a time. */
+    public static Optional<String> whyNotEligible(ClusterState state, Liveness liveness, Backend b) {
+        if (b.getStatus() != BackendStatus.UP) {
+            return Optional.of("it is " + ClusterStates.statusName(b.getStatus()));
+        }
+        if (b.getRole() != BackendRole.STANDBY) {
+            return Optional.of("it is no standby (" + b.getRole().name().toLowerCase() + ")");
+        }
+        if (b.getDetached()) {
+            return Optional.of("detached by an operator (raftpool attach-node " + b.getNodeId() + ")");
+        }
+        if (b.getNeedsRecovery()) {
+            return Optional.of("it needs recovery (raftpool recovery-node " + b.getNodeId() + ")");
+        }
+        if (!liveness.alive(b.getNodeId())) {
+            return Optional.of("its agent is silent: no one could carry out its promotion");
+        }
+        if (state.getSyncMode() && !state.getSyncStandbysList().contains(b.getNodeId())) {
+            // S3: only a committed synchronous standby holds every acknowledged commit
+            return Optional.of("sync mode: it is not a committed synchronous standby " + state.getSyncStandbysList()
+                    + ", so it may lack acknowledged commits");
+        }
+        Optional<NodeInfo> node = ClusterStates.node(state, b.getNodeId());
+        if (node.isEmpty()) {
+            return Optional.of("it is not a member of the cluster");
+        }
+        if (node.get().getNofailover()) {
+            return Optional.of("nofailover is set in its config");
+        }
+        return Optional.empty();
     }
 
     /** Whom to ask for a WAL position: the eligible, and in quorum mode every member a failover must hear from. */

@@ -3,6 +3,7 @@ package io.raftpool.server.leader;
 import io.raftpool.config.ClusterConfig;
 import io.raftpool.proto.AppendEvent;
 import io.raftpool.proto.SetMaintenance;
+import io.raftpool.proto.Explanation;
 import io.raftpool.server.state.MaintenanceMode;
 import io.raftpool.proto.BeginFailover;
 import io.raftpool.proto.BeginRecovery;
@@ -72,6 +73,7 @@ public final class LeaderDuties implements AutoCloseable {
     private volatile boolean leader;
     private volatile long term;
     private String lastWaitLogged = "";
+    private final DeferredFailovers deferred = new DeferredFailovers();
     private long promotingSeenAtMs = -1;
     private long promotingSeenEpoch = -1;
 
@@ -94,6 +96,23 @@ public final class LeaderDuties implements AutoCloseable {
 
     public boolean isLeader() {
         return leader;
+    }
+
+    /** raftpool explain, from this leader's knowledge of the agents; empty when it is not the leader. */
+    public Optional<Explanation> explain() {
+        if (!leader) {
+            return Optional.empty();
+        }
+        ClusterState s = state.get();
+        long wall = wallMs.getAsLong();
+        return Optional.of(FailoverExplanation.explain(s, liveness(), config.failover(),
+                noAutoFailover(MaintenanceMode.pausedAt(s, wall)), wall, nodeId));
+    }
+
+    /** Why automatic failover is off now; a pause turns it off for its time (promotions already begun finish). */
+    private Optional<String> noAutoFailover(boolean paused) {
+        return !config.failover().auto() ? Optional.of("automatic failover is off (failover.auto: false)")
+                : paused ? Optional.of("paused (maintenance mode): no failover until raftpool resume") : Optional.empty();
     }
 
     public long term() {
@@ -188,9 +207,7 @@ public final class LeaderDuties implements AutoCloseable {
         boolean paused = MaintenanceMode.pausedAt(s, wall);
         handleRecoveries(s, live, paused);
         handleSync(s);
-        // a pause turns automatic failover off for its time; promotions already begun finish
-        Optional<String> noAutoFailover = !config.failover().auto() ? Optional.of("automatic failover is off")
-                : paused ? Optional.of("paused (maintenance mode): no failover until raftpool resume") : Optional.empty();
+        Optional<String> noAutoFailover = noAutoFailover(paused);
         switch (s.getPrimary().getPhase()) {
             case ACTIVE -> handleActive(s, live, noAutoFailover);
             case PROMOTING -> handlePromoting(s);
@@ -203,6 +220,7 @@ public final class LeaderDuties implements AutoCloseable {
         FailoverPolicy.Assessment a = FailoverPolicy.assess(s, live, config.failover());
         if (!(a instanceof FailoverPolicy.Failed f)) {
             lastWaitLogged = "";
+            deferred.reset();
             return;
         }
         if (noAutoFailover.isPresent()) {
@@ -211,6 +229,9 @@ public final class LeaderDuties implements AutoCloseable {
             return;
         }
         if (!f.promotableAt(live.nowMs())) {
+            deferred.note(s, live, f, why -> FailoverExplanation.explain(s, live, config.failover(), Optional.empty(),
+                    wallMs.getAsLong(), nodeId).getVerdict())
+                    .ifPresent(e -> submit(base().setAppendEvent(AppendEvent.newBuilder().setEvent(e))));
             logOnce("primary node " + f.primary() + " failed (" + f.reason() + "); " + (f.waitsForItsAgent() ? "waiting for its live agent to report that no process of it remains"
                     : "waiting " + (f.promoteNotBeforeMs() - live.nowMs()) + " ms for its agent's fencing window")
                     + " before promoting");

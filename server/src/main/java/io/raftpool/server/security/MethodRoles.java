@@ -14,7 +14,8 @@ public final class MethodRoles {
             AdminGrpc.getGetStateMethod().getFullMethodName(), ApiRole.READ,
             AdminGrpc.getWatchStateMethod().getFullMethodName(), ApiRole.READ,
             AdminGrpc.getGetRaftInfoMethod().getFullMethodName(), ApiRole.READ,
-            AdminGrpc.getGetWatchdogInfoMethod().getFullMethodName(), ApiRole.READ);
+            AdminGrpc.getGetWatchdogInfoMethod().getFullMethodName(), ApiRole.READ,
+            AdminGrpc.getExplainMethod().getFullMethodName(), ApiRole.READ);
 
     private MethodRoles() {}
 
