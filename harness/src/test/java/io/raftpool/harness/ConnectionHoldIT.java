@@ -45,6 +45,7 @@ class ConnectionHoldIT {
             assertThat(r.getAccepted()).as(r.getMessage()).isTrue();
             client.awaitWritesOn(cluster.config().requireNode(1).requirePostgres().port(), 20);
             client.assertNoConnectionError(cluster);
+            awaitOutageEvent(cluster);
         }
     }
 
@@ -60,7 +61,19 @@ class ConnectionHoldIT {
                     st -> st.getPrimary().getNodeId() == 1 && st.getPrimary().getPhase() == PrimaryPhase.ACTIVE);
             client.awaitWritesOn(cluster.config().requireNode(1).requirePostgres().port(), 20);
             client.assertNoConnectionError(cluster);
+            awaitOutageEvent(cluster);
         }
+    }
+
+    /** The proxy the client used committed how long its write clients waited for the new primary. */
+    private static void awaitOutageEvent(LocalCluster cluster) {
+        io.raftpool.proto.ClusterState s = cluster.awaitState("the proxy's outage in the history", BUDGET, st ->
+                st.getEventsList().stream().anyMatch(e -> e.getSeq() >= SHARED.firstEventOfThisTest()
+                        && e.getKind().equals("outage") && e.getNodeId() == 2 && e.getEpoch() == st.getPrimary().getEpoch()));
+        io.raftpool.proto.Event e = s.getEventsList().stream().filter(x -> x.getKind().equals("outage")
+                && x.getSeq() >= SHARED.firstEventOfThisTest()).reduce((a, b) -> b).orElseThrow();
+        assertThat(e.getDurationMs()).as(e.getMessage()).isBetween(1L, 10_000L);
+        assertThat(e.getMessage()).startsWith("write clients of the proxy on node 2 could not write for");
     }
 
     /** Opens a new connection through the witness's proxy for every write, until closed. */

@@ -4,4 +4,20 @@ import io.raftpool.config.ProxySettings;
 
 /** What every client connection's handlers share. */
 record FrontendContext(Router router, MonotonicClock clock, ProxySettings settings, ProxyMetrics metrics,
-                       Transport transport, CancelForwarder cancels) {}
+                       Transport transport, CancelForwarder cancels,
+                       java.util.function.Consumer<OutageMeter.Outage> outageListener) {
+
+    /** A connection on {@code port} could not be routed now: for a write client, an outage starts. */
+    void unroutable(ProxyPort port) {
+        if (port == ProxyPort.READ_WRITE) {
+            router.outages().unroutable(clock.nowMillis(), System.currentTimeMillis());
+        }
+    }
+
+    /** A connection on {@code port} reached {@code target}: for a write client, it may end an outage. */
+    void routed(ProxyPort port, Target target) {
+        if (port == ProxyPort.READ_WRITE) {
+            router.outages().routed(clock.nowMillis(), target.epoch()).ifPresent(outageListener);
+        }
+    }
+}

@@ -205,6 +205,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (f.isSuccess()) {
             context.metrics().routed(port, s.target());
+            context.routed(port, s.target());
             f.channel().closeFuture().addListener(c -> {
                 if (serverClosed(f.channel())) {
                     Channels.closeOnFlush(ctx.channel());
@@ -241,6 +242,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Waits for the cluster when {@link Holding} says a server may come; else refuses. */
     private void onRefused(Refusal why) {
+        context.unroutable(port);
         Optional<Refusal> last = hold.holdOrRefuse(why);
         if (last.isEmpty()) {
             return;

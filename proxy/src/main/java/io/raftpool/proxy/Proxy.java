@@ -39,7 +39,7 @@ public final class Proxy implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private Channel readWrite;
     private Channel readOnly;
-    private StateWatcher watcher;
+    private volatile StateWatcher watcher;
     private ScheduledFuture<?> ticker;
     private final AtomicReference<ScheduledFuture<?>> staleCheck = new AtomicReference<>();
     private HTTPServer metricsServer;
@@ -71,7 +71,7 @@ public final class Proxy implements AutoCloseable {
             return age == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : age / 1000.0;
         }).orElse(Double.NaN));
         FrontendContext context = new FrontendContext(router, clock, options.settings(), metrics, transport,
-                new CancelForwarder(transport, options.settings().connectTimeout()));
+                new CancelForwarder(transport, options.settings().connectTimeout()), this::outage);
         readWrite = bind(options.readWritePort(), ProxyPort.READ_WRITE, context);
         readOnly = bind(options.readOnlyPort(), ProxyPort.READ_ONLY, context);
         if (options.metricsPort().isPresent()) {
@@ -103,6 +103,16 @@ public final class Proxy implements AutoCloseable {
         log.info("proxy of node {} started ({}): read-write port {}, read-only port {}, metrics {}, agents {}",
                 options.nodeId(), transport.name(), readWritePort(), readOnlyPort(),
                 metricsPort().isPresent() ? "port " + metricsPort().getAsInt() : "off", options.agents());
+    }
+
+    /** A write outage this proxy's clients saw ended: exported, and reported to an agent for the history. */
+    private void outage(OutageMeter.Outage o) {
+        metrics.outage(o);
+        log.info("write clients of this proxy waited {} ms for the primary of epoch {}", o.durationMs(), o.epoch());
+        StateWatcher w = watcher;
+        if (w != null) {
+            w.report(o);
+        }
     }
 
     /**

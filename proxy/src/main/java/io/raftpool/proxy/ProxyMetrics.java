@@ -42,6 +42,14 @@ final class ProxyMetrics {
                     + " client_gone)")
             .labelNames("port", "outcome").classicOnly()
             .classicUpperBounds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30).register(registry);
+    private final Histogram outage = Histogram.builder().name("raftpool_proxy_write_outage_seconds")
+            .help("per change of primary, how long this proxy's write clients could not write: from the first"
+                    + " read-write connection refused, held or broken to the first one routed to the new primary")
+            .classicOnly().classicUpperBounds(0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60).register(registry);
+    private final Gauge lastOutage = Gauge.builder().name("raftpool_proxy_last_write_outage_seconds")
+            .help("the last such outage").register(registry);
+    private final Gauge lastOutageEpoch = Gauge.builder().name("raftpool_proxy_last_write_outage_epoch")
+            .help("the epoch whose primary ended the last such outage").register(registry);
     private final Gauge epoch = Gauge.builder().name("raftpool_proxy_epoch")
             .help("the primary epoch of the view this proxy follows").register(registry);
 
@@ -78,6 +86,12 @@ final class ProxyMetrics {
 
     void holdEnded(ProxyPort port, String outcome, long waitedMs) {
         holdSeconds.labelValues(port.label(), outcome).observe(waitedMs / 1000.0);
+    }
+
+    void outage(OutageMeter.Outage o) {
+        outage.observe(o.durationMs() / 1000.0);
+        lastOutage.set(o.durationMs() / 1000.0);
+        lastOutageEpoch.set(o.epoch());
     }
 
     void cancelRequest(boolean known) {

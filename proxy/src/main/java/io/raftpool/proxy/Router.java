@@ -43,6 +43,7 @@ final class Router {
     private final ProxyMetrics metrics;
     private final Map<Long, Session> sessions = new HashMap<>();
     private final HeldConnections held;
+    private final OutageMeter outages = new OutageMeter();
     private final Map<CancelKey, Session> byCancelKey = new HashMap<>();
     private Optional<AgentView> view = Optional.empty();
     private Permits permits = Permits.NONE;
@@ -140,6 +141,11 @@ final class Router {
 
     /** Where a cancel request goes, and whether its session was known (else: every server). */
     record CancelRoute(List<InetSocketAddress> targets, boolean known) {}
+
+    /** The write outage as this proxy's clients see it. */
+    OutageMeter outages() {
+        return outages;
+    }
 
     /** The connections waiting for the cluster; every view taken wakes them. */
     HeldConnections held() {
@@ -248,6 +254,9 @@ final class Router {
         for (Session s : retired) {
             forget(s);
             closing.add(s.retire());
+            if (s.port() == ProxyPort.READ_WRITE) {
+                outages.unroutable(now, System.currentTimeMillis());
+            }
         }
         barrier = CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
     }

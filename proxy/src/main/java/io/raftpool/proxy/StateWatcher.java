@@ -10,7 +10,9 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.raftpool.api.AdminCredentials;
+import io.raftpool.proto.ActionReply;
 import io.raftpool.proto.AdminGrpc;
+import io.raftpool.proto.OutageReport;
 import io.raftpool.proto.StateView;
 import io.raftpool.proto.WatchRequest;
 import java.time.Duration;
@@ -87,6 +89,39 @@ final class StateWatcher implements AutoCloseable {
             long tick = Math.max(10, policy.abandonAfterMs() / 4);
             supervisor = loop.scheduleAtFixedRate(this::supervise, tick, tick, TimeUnit.MILLISECONDS);
             watch((current + 1) % agents.size());
+        });
+    }
+
+    /**
+     * Sends an outage to the agent watched now (else the first), for the committed history;
+     * once, without waiting: a lost report loses an event, never a decision.
+     */
+    void report(OutageMeter.Outage o) {
+        loop.execute(() -> {
+            if (closed || channels.isEmpty()) {
+                return;
+            }
+            OutageReport report = OutageReport.newBuilder().setProxyNodeId(watcherNodeId).setEpoch(o.epoch())
+                    .setStartedMs(o.startedWallMs()).setDurationMs(o.durationMs()).build();
+            ManagedChannel channel = channels.get(Math.max(0, current));
+            credentials.apply(AdminGrpc.newStub(channel)).withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .reportOutage(report, new io.grpc.stub.StreamObserver<ActionReply>() {
+                        @Override
+                        public void onNext(ActionReply reply) {
+                            if (!reply.getAccepted()) {
+                                log.info("outage of epoch {} not recorded: {}", o.epoch(), reply.getMessage());
+                            }
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            log.info("outage of epoch {} not recorded: {}", o.epoch(), Status.fromThrowable(t));
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                        }
+                    });
         });
     }
 

@@ -20,7 +20,9 @@ import java.util.Set;
  *
  * <p>A write's commit happened somewhere between its invocation and its acknowledgement. So a
  * write acknowledged by server S and <em>invoked</em> after the latest promotion that had begun
- * by then was of another server certainly committed in the overlap: invalid. A write in flight
+ * by then was of another server certainly committed in the overlap: invalid, unless S's own
+ * promotion began while it was in flight (a proxy holds a new connection through a failover
+ * and routes it to the new primary once promoted). A write in flight
  * across the beginning of another server's promotion may have committed just before it: it
  * proves nothing, and is a warning naming the operations (a frozen backend that commits when it
  * is resumed looks like this). Times are wall-clock milliseconds: the events' (the leader's
@@ -56,7 +58,10 @@ public final class OverlapChecker implements Checker {
         for (Completed w : writes) {
             int server = w.completion().server();
             Optional<Promotion> current = latestBefore(promotions, w.invoke().wallMs());
-            if (current.isPresent() && current.get().node() != server) {
+            // a write held (by a proxy) across its own server's promotion may have committed after it
+            boolean ownPromotionInFlight = promotions.stream().anyMatch(p -> p.node() == server
+                    && p.atMs() >= w.invoke().wallMs() && p.atMs() < w.completion().wallMs());
+            if (current.isPresent() && current.get().node() != server && !ownPromotionInFlight) {
                 add(certain, server, current.get(), w);
                 continue;
             }

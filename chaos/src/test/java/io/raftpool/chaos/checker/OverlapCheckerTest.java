@@ -89,6 +89,21 @@ class OverlapCheckerTest {
         assertThat(v.details()).containsEntry("overlap_commits", 0).containsEntry("in_flight_across", 1);
     }
 
+    /** A proxy holds a connection opened during the failover and routes it to node 1 once promoted. */
+    @Test
+    void aWriteHeldAcrossItsOwnServersPromotionIsNoOverlap() {
+        Verdict v = check(Histories.builder()
+                .write(0, "add", 1, 10, 20, 0, 1)
+                .write(1, "add", 2, 95, 310, 1, 2), failover());
+        assertThat(v.validity()).isEqualTo(Validity.VALID);
+        assertThat(v.reasons()).isEmpty();
+        assertThat(v.warnings()).isEmpty();
+        Verdict late = check(Histories.builder().write(1, "add", 2, 95, 1100, 1, 2),
+                failover().switchoverBegins(1000, 0, 1, 3).stoppedCleanly(1050, 1, 0, 3));
+        assertThat(late.warnings()).as("node 0's promotion began while it was in flight, after node 1's")
+                .singleElement().asString().contains("node 1 acknowledged 1 write(s) in flight when node 0's");
+    }
+
     @Test
     void aSwitchoversOldPrimaryMayCommitUntilItHasStoppedCleanlyButNotAfter() {
         Events switchover = new Events().init(0, 0).switchoverBegins(100, 1, 0, 2).stoppedCleanly(200, 0, 1, 2)

@@ -7,6 +7,7 @@ import io.raftpool.proto.AddNodeRequest;
 import io.raftpool.proto.AdminGrpc;
 import io.raftpool.proto.Explanation;
 import io.raftpool.proto.GetStateRequest;
+import io.raftpool.proto.OutageReport;
 import io.raftpool.proto.NodeRequest;
 import io.raftpool.proto.RaftInfo;
 import io.raftpool.proto.StateView;
@@ -48,6 +49,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase implements AutoC
 
     private final AgentView agent;
     private final AdminActions actions;
+    private final OutageReports outages;
     private final ScheduledExecutorService heartbeats = Executors.newScheduledThreadPool(1, r -> {
         Thread t = new Thread(r, "watch-heartbeat");
         t.setDaemon(true);
@@ -57,6 +59,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase implements AutoC
     public AdminService(AgentView agent, AdminActions actions) {
         this.agent = agent;
         this.actions = actions;
+        this.outages = new OutageReports(actions);
     }
 
     @Override
@@ -75,6 +78,11 @@ public final class AdminService extends AdminGrpc.AdminImplBase implements AutoC
     public void getWatchdogInfo(GetStateRequest request, StreamObserver<WatchdogInfo> response) {
         response.onNext(agent.watchdogInfo());
         response.onCompleted();
+    }
+
+    @Override
+    public void reportOutage(OutageReport request, StreamObserver<ActionReply> response) {
+        reply(response, java.util.Optional.empty(), outages::report, request);
     }
 
     @Override

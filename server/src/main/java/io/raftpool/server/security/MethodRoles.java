@@ -15,7 +15,9 @@ public final class MethodRoles {
             AdminGrpc.getWatchStateMethod().getFullMethodName(), ApiRole.READ,
             AdminGrpc.getGetRaftInfoMethod().getFullMethodName(), ApiRole.READ,
             AdminGrpc.getGetWatchdogInfoMethod().getFullMethodName(), ApiRole.READ,
-            AdminGrpc.getExplainMethod().getFullMethodName(), ApiRole.READ);
+            AdminGrpc.getExplainMethod().getFullMethodName(), ApiRole.READ,
+            // the proxies' token has the read role; what it may append is checked (OutageReports)
+            AdminGrpc.getReportOutageMethod().getFullMethodName(), ApiRole.READ);
 
     private MethodRoles() {}
 

@@ -25,7 +25,8 @@ class MethodRolesTest {
                 "AttachNode", ApiRole.ADMIN, "RecoverNode", ApiRole.ADMIN, "Switchover", ApiRole.ADMIN));
         // only the four status calls are open to a read token, whatever methods the service has today
         assertThat(roles.entrySet().stream().filter(e -> e.getValue() == ApiRole.READ).map(Map.Entry::getKey))
-                .containsExactlyInAnyOrder("GetState", "WatchState", "GetRaftInfo", "GetWatchdogInfo", "Explain");
+                .containsExactlyInAnyOrder("GetState", "WatchState", "GetRaftInfo", "GetWatchdogInfo", "Explain",
+                        "ReportOutage");
     }
 
     @Test
