@@ -47,7 +47,8 @@ final class ConnectionHold {
         long now = context.clock().nowMillis();
         HeldConnections waiting = context.router().held();
         Holding.Decision d = Holding.decide(why, context.router().view(), sinceMs, now,
-                context.settings().holdTimeout(), context.settings().holdMax(), waiting.size() - (listed ? 1 : 0));
+                context.settings().holdTimeout(), context.settings().holdMax(), waiting.size() - (listed ? 1 : 0),
+                context.settings().staleAfter());
         if (d instanceof Holding.Decision.Refuse r) {
             end("refused");
             return Optional.of(r.refusal());

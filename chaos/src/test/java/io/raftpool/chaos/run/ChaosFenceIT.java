@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
  * standby once the frozen agent has been silent past the fencing window; the old server must be
  * dead by then, killed by its watchdog, since its agent can do nothing. On the main before the
  * watchdog this run was INVALID: 139 commits acknowledged by the old primary's direct session
- * after the promotion began, and 294 acknowledged inserts lost.
+ * after the promotion began, and 294 acknowledged inserts lost. Clients connecting through the
+ * proxies of the majority's side during the failover are held and routed to the new primary,
+ * not refused (issue 22).
  */
 class ChaosFenceIT {
 
@@ -43,5 +45,10 @@ class ChaosFenceIT {
                 .as("the fault caused a failover, and the old primary was killed by its watchdog")
                 .contains("failover begins").contains("watchdog killed its PostgreSQL");
         assertThat(r.report().history().ops()).as("direct clients ran").anyMatch(op -> op.direct() && op.isOk());
+        // issue 22: the proxies on the majority's side hold new connections through the failover of the
+        // cut-off primary instead of refusing them (the cut-off node's own proxy refuses: its view is stale)
+        assertThat(r.report().history().ops()).as("connections refused by the majority's proxies (%s)", summary)
+                .noneMatch(op -> op.type() == io.raftpool.chaos.history.OpType.FAIL && !op.direct() && op.node() != 0
+                        && op.error().contains("raftpool:"));
     }
 }
