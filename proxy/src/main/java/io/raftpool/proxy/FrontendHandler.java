@@ -206,11 +206,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (f.isSuccess()) {
             context.metrics().routed(port, s.target());
             context.routed(port, s.target());
-            f.channel().closeFuture().addListener(c -> {
-                if (serverClosed(f.channel())) {
-                    Channels.closeOnFlush(ctx.channel());
-                }
-            });
+            // its close ends the client through BackendHandler.channelInactive (serverClosed)
             if (!ctx.channel().isActive()) {
                 f.channel().close();
                 return;
@@ -230,14 +226,21 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 : f.cause().getMessage() != null ? f.cause().getMessage() : f.cause().getClass().getSimpleName();
         log.info("{} connection: cannot reach {} (connect timeout {} ms): {}", port.label(), t.describe(),
                 context.settings().connectTimeout().toMillis(), cause);
+        elsewhere(t, "cannot reach the primary " + t.describe() + " (epoch " + t.epoch() + ", connect timeout "
+                + context.settings().connectTimeout().toMillis() + " ms): " + cause);
+    }
+
+    /**
+     * {@code t} did not take the connection: a read-only one tries another standby; a read-write
+     * one waits for the primary to answer or be replaced ({@link #onRefused}).
+     */
+    private void elsewhere(Target t, String why) {
         if (port == ProxyPort.READ_ONLY) {
             excluded.add(t.nodeId());
             admit();
-            return;
+        } else {
+            onRefused(new Refusal(RefusalReason.CONNECT_FAILED, "raftpool: " + why + "; retry shortly"));
         }
-        onRefused(new Refusal(RefusalReason.CONNECT_FAILED, "raftpool: cannot reach the primary " + t.describe()
-                + " (epoch " + t.epoch() + ", connect timeout " + context.settings().connectTimeout().toMillis()
-                + " ms): " + cause + "; retry shortly"));
     }
 
     /** Waits for the cluster when {@link Holding} says a server may come; else refuses. */
@@ -322,13 +325,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         unanswered = null;
         state = State.CONNECTING;
         log.info("{} connection: {} {}; routing it again", port.label(), t.describe(), what);
-        if (port == ProxyPort.READ_ONLY) {
-            excluded.add(t.nodeId());
-            admit();
-        } else {
-            onRefused(new Refusal(RefusalReason.CONNECT_FAILED, "raftpool: the primary " + t.describe() + " (epoch "
-                    + t.epoch() + ") " + what + "; retry shortly"));
-        }
+        elsewhere(t, "the primary " + t.describe() + " (epoch " + t.epoch() + ") " + what);
     }
 
     private void startRelay() {

@@ -2,6 +2,7 @@ package io.raftpool.cli.render;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftpool.api.view.BackupTypes;
 import io.raftpool.api.view.TableData;
 import io.raftpool.api.view.TableData.Column;
 import io.raftpool.proto.Backend;
@@ -18,7 +19,7 @@ public final class BackupsView {
     public static String text(ClusterState s, ZoneId zone) {
         List<List<String>> cells = new ArrayList<>();
         for (BackupInfo b : s.getBackupsList()) {
-            cells.add(List.of(b.getLabel(), typeOf(b), Backends.label(s, b.getNodeId()), Formats.localTime(b.getFinishedMs(), zone),
+            cells.add(List.of(b.getLabel(), BackupTypes.of(b.getType()), Backends.label(s, b.getNodeId()), Formats.localTime(b.getFinishedMs(), zone),
                     Formats.duration(b.getFinishedMs() - b.getStartedMs()), b.getSizeBytes() / (1024 * 1024) + " MB",
                     Integer.toString(b.getTimeline()), b.getStartLsn()));
         }
@@ -40,18 +41,13 @@ public final class BackupsView {
         return out.toString();
     }
 
-    /** full, incr or diff; full for backups recorded before the type was. */
-    private static String typeOf(BackupInfo b) {
-        return b.getType().isEmpty() ? "full" : b.getType();
-    }
-
     public static String json(ClusterState s) {
         ObjectNode o = Json.object();
         ArrayNode list = o.putArray("backups");
         for (BackupInfo b : s.getBackupsList()) {
             ObjectNode x = list.addObject();
             x.put("label", b.getLabel());
-            x.put("type", typeOf(b));
+            x.put("type", BackupTypes.of(b.getType()));
             x.put("node_id", b.getNodeId());
             x.put("started", Formats.isoTime(b.getStartedMs()));
             x.put("finished", Formats.isoTime(b.getFinishedMs()));
@@ -66,7 +62,7 @@ public final class BackupsView {
                 ObjectNode x = running.addObject();
                 x.put("node_id", b.getNodeId());
                 x.put("requested", Formats.isoTime(b.getBackupRequestedMs()));
-                x.put("type", b.getBackupType().isEmpty() ? "full" : b.getBackupType());
+                x.put("type", BackupTypes.of(b.getBackupType()));
                 x.put("progress", b.getBackupProgress());
             }
         }

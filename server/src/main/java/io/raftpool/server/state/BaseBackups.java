@@ -60,7 +60,7 @@ public final class BaseBackups {
 
     /** What a backup request's type means: "" is full. */
     public static String typeOf(String requested) {
-        return requested.isEmpty() ? "full" : requested;
+        return io.raftpool.api.view.BackupTypes.of(requested);
     }
 
     /** "base backup", "incremental backup", "differential backup", as messages say it. */
