@@ -30,11 +30,11 @@ public final class ClusterHealth {
 
     /** What awaitHealthy waits for, named in its failure message. */
     static final String HEALTHY = "a healthy cluster (primary active, all servers up and streaming, every agent a Raft"
-            + " voter that has taken its start-up decision)";
+            + " voter that can vote and has taken its start-up decision)";
 
     /**
      * Every node of {@code s} is a voter of a settled Raft configuration as its own agent reports it
-     * ({@code raftInfo} by node id, empty when it does not answer), and has taken its start-up
+     * ({@code raftInfo} by node id, empty when it does not answer), able to vote (not initializing), and has taken its start-up
      * decision: a new cluster grows its Raft group after it has a primary, a joint configuration
      * still needs the old voters to elect, and an agent just (re)started may still start its server.
      */
@@ -43,7 +43,7 @@ public final class ClusterHealth {
             java.util.Optional<RaftInfo> info = raftInfo.apply(n.getId());
             if (info.isEmpty() || info.get().getVotersCount() != s.getNodesCount()
                     || !info.get().getVotersList().contains(n.getId()) || !info.get().getConfigurationSettled()
-                    || !info.get().getStartupReconciled()) {
+                    || !info.get().getStartupReconciled() || info.get().getInitializing()) {
                 return false;
             }
         }

@@ -64,12 +64,14 @@ public final class WatchdogInfoView {
                 o.put("commit_index", raft.getCommitIndex());
                 o.put("applied_index", raft.getAppliedIndex());
                 Json.putOrNull(o, "majority_contact_age_ms", raft.getMajorityContactAgeMs(), -1);
-                o.put("follows_leader", raft.getBehindEntries() <= 0 && !raft.getJoining() && !"WAITING".equals(raft.getRole()));
+                o.put("follows_leader", raft.getBehindEntries() <= 0 && !raft.getJoining() && !raft.getInitializing()
+                        && !"WAITING".equals(raft.getRole()));
                 var voters = o.putArray("raft_voters");
                 raft.getVotersList().forEach(voters::add);
                 var listeners = o.putArray("raft_listeners");
                 raft.getListenersList().forEach(listeners::add);
                 o.put("joining", raft.getJoining());
+                o.put("initializing", raft.getInitializing());
                 Json.putOrNull(o, "waiting_for", raft.getWaitingFor());
                 o.put("behind_entries", raft.getBehindEntries());
                 Json.putTime(o, "behind_since", raft.getBehindSinceMs());
@@ -78,7 +80,7 @@ public final class WatchdogInfoView {
             } else {
                 for (String key : List.of("raft_role", "term", "leader_id", "commit_index", "applied_index",
                         "majority_contact_age_ms", "follows_leader", "behind_entries", "behind_since", "behind_since_ms",
-                        "follow_problem", "raft_voters", "raft_listeners", "joining", "waiting_for", "fence")) {
+                        "follow_problem", "raft_voters", "raft_listeners", "joining", "initializing", "waiting_for", "fence")) {
                     o.putNull(key);
                 }
             }

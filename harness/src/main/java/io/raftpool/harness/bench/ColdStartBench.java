@@ -158,16 +158,19 @@ public final class ColdStartBench {
     }
 
     /** Member 0's growth step, as the leader's MemberGrowthDuty takes it; true when it changed the configuration. */
-    static boolean grow(RaftNode leader, List<NodeInfo> nodes, Map<Integer, RaftInfo> answers) throws IOException {
+    static boolean grow(RaftNode leader, List<NodeInfo> nodes, Map<Integer, RaftInfo> answers, List<Integer> promoting)
+            throws IOException {
         if (!leader.isLeaderReady() || leader.configurationChanging()) {
             return false;
         }
         var change = MemberGrowth.next(List.of(0, 1, 2), leader.members(), leader.listeners(), answers,
-                leader.info().getLastAppliedIndex());
+                leader.info().getLastAppliedIndex(), promoting);
         if (change.isEmpty()) {
             return false;
         }
         leader.setConfiguration(pick(nodes, change.get().voters()), pick(nodes, change.get().listeners()));
+        promoting.clear();
+        promoting.addAll(change.get().promoting());
         return true;
     }
 
@@ -215,6 +218,7 @@ public final class ColdStartBench {
                 .build();
         System.out.println("submitted " + node.submit(c).get(ROUND_LIMIT_MS, TimeUnit.MILLISECONDS));
         List<NodeInfo> nodes = config.nodes().stream().map(ClusterInit::nodeInfo).toList();
+        List<Integer> promoting = new java.util.ArrayList<>();
         while (!together && System.nanoTime() < end) {
             Map<Integer, RaftInfo> answers = new HashMap<>();
             for (int other = 1; other < 3; other++) {
@@ -223,7 +227,7 @@ public final class ColdStartBench {
                     answers.put(other, RaftInfo.parseFrom(Files.readAllBytes(info)));
                 }
             }
-            if (grow(node, nodes, answers)) {
+            if (grow(node, nodes, answers, promoting)) {
                 System.out.println("configuration voters " + node.members() + " listeners " + node.listeners());
             }
             Thread.sleep(20);

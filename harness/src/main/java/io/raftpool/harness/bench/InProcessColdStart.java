@@ -61,9 +61,11 @@ final class InProcessColdStart {
             CompletableFuture<Long> submitted = leader.submit(c);
             List<NodeInfo> infos = config.nodes().stream().map(ClusterInit::nodeInfo).toList();
             long deadline = start + TimeUnit.MILLISECONDS.toNanos(limitMs);
+            List<Integer> promoting = new ArrayList<>();
             while (System.nanoTime() < deadline) {
                 if (!together) {
-                    ColdStartBench.grow(leader, infos, Map.of(1, nodes.get(1).raftInfo(-1), 2, nodes.get(2).raftInfo(-1)));
+                    ColdStartBench.grow(leader, infos, Map.of(1, nodes.get(1).raftInfo(-1), 2, nodes.get(2).raftInfo(-1)),
+                            promoting);
                 }
                 if (submitted.isCompletedExceptionally()) {
                     submitted = leader.submit(c); // no leader yet within the client's retries: ask again

@@ -60,6 +60,9 @@ public final class WatchdogRows {
         if (raft.getJoining()) {
             return "NO: joining as a listener";
         }
+        if (raft.getInitializing()) {
+            return "NO: cannot vote until the leader counts it caught up";
+        }
         return raft.getBehindEntries() <= 0 ? "yes" : "NO: " + raft.getFollowProblem();
     }
 }

@@ -43,6 +43,8 @@ public final class MemberGrowthDuty implements AutoCloseable {
     private static final long SPARE_AFTER_UNSTICK_MS = 30_000;
     private final Map<Integer, Long> unstuckAtMs = new java.util.HashMap<>();
     private final Map<Integer, FollowLag> listenerLags = new java.util.HashMap<>();
+    /** Listeners this leader took out to add back as voters (MemberGrowth's two-step promotion). */
+    private List<Integer> promoting = List.of();
 
     public MemberGrowthDuty(RaftNode raft, Supplier<ClusterState> state, Function<List<NodeInfo>, Map<Integer, RaftInfo>> askAgents) {
         this.raft = raft;
@@ -65,6 +67,7 @@ public final class MemberGrowthDuty implements AutoCloseable {
             List<Integer> listeners = raft.listeners();
             List<NodeInfo> toAsk = nodes.stream().filter(n -> n.getId() != raft.nodeId() && !voters.contains(n.getId())).toList();
             if (toAsk.isEmpty()) {
+                promoting = List.of();
                 waitingSinceMs = -1;
                 return;
             }
@@ -82,7 +85,8 @@ public final class MemberGrowthDuty implements AutoCloseable {
                 raft.setConfiguration(infos(nodes, c.voters()), infos(nodes, c.listeners()));
                 return;
             }
-            Optional<MemberGrowth.Change> change = MemberGrowth.next(wanted, voters, listeners, answers, leaderApplied);
+            Optional<MemberGrowth.Change> change = MemberGrowth.next(wanted, voters, listeners, answers, leaderApplied,
+                    promoting);
             if (change.isEmpty()) {
                 long now = System.nanoTime() / 1_000_000;
                 if (waitingSinceMs < 0) {
@@ -99,6 +103,7 @@ public final class MemberGrowthDuty implements AutoCloseable {
             MemberGrowth.Change c = change.get();
             LOG.info("raft configuration change: {}", c.reason());
             raft.setConfiguration(infos(nodes, c.voters()), infos(nodes, c.listeners()));
+            promoting = c.promoting();
             lastFailure = "";
         } catch (Exception | Error e) {
             // an Error too: one escaping would end this scheduled loop for good, silently

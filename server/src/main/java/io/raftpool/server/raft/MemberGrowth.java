@@ -12,10 +12,22 @@ import java.util.TreeSet;
  * The leader's next change of the Raft configuration towards the nodes of the committed state:
  * nodes whose agents joined empty are added as listeners; listeners that have caught up become
  * voters, together, and never so as to leave a group of two voters while another wanted node
- * is still on its way (a new group goes {0} → {0} + listeners {1,2} → {0,1,2}). Nothing is ever
- * removed here (remove-node and rebuild-member do that), and an empty member never becomes a
- * voter: it must first have applied what the leader had. Only members that started empty to
- * join (their agent says {@code joining}) are grown in. Pure.
+ * is still on its way (a new group goes {0} → {0} + listeners {1,2} → {0} → {0,1,2}). Nothing is
+ * ever removed here for good (remove-node and rebuild-member do that), and an empty member never
+ * becomes a voter: it must first have applied what the leader had. Only members that started
+ * empty to join (their agent says {@code joining}) are grown in. Pure.
+ *
+ * <p>Why a listener becomes a voter in two changes, taken out and then added back as a voter,
+ * and not by changing its role in place: Ratis (3.2.2) marks a follower "caught up" only when it
+ * enters the configuration as a voter through its staging (or when a leader is elected); a
+ * listener made a voter in place stays "not caught up" for as long as that leader lives, so the
+ * leader keeps telling it that it is still initializing. A member restarted from storage whose
+ * last configuration does not list it as a voter in both halves (it stopped during its own
+ * promotion) starts in that initializing state and leaves it only on a leader's append that says
+ * it is no longer initializing: it follows the log but cannot vote. When the leader then died,
+ * the two members left could not elect (seen in fresh-clone CI runs: "not in [RUNNING]: current
+ * state is STARTING" for minutes). Added back as a voter, the member is staged, marked caught up,
+ * and votes.
  */
 public final class MemberGrowth {
     /** Fewer voters than this are grown only together with every other wanted node. */
@@ -26,11 +38,19 @@ public final class MemberGrowth {
 
     private MemberGrowth() {}
 
-    /** A new configuration, and why. */
-    public record Change(List<Integer> voters, List<Integer> listeners, String reason) {
+    /**
+     * A new configuration, and why; {@code promoting}: the listeners it takes out so that the next
+     * change adds them back as voters (empty for every other change).
+     */
+    public record Change(List<Integer> voters, List<Integer> listeners, String reason, List<Integer> promoting) {
         public Change {
             voters = List.copyOf(voters);
             listeners = List.copyOf(listeners);
+            promoting = List.copyOf(promoting);
+        }
+
+        public Change(List<Integer> voters, List<Integer> listeners, String reason) {
+            this(voters, listeners, reason, List.of());
         }
     }
 
@@ -40,9 +60,17 @@ public final class MemberGrowth {
      * @param listeners     the current configuration's listeners
      * @param answers       the agents that answered, with their Raft view
      * @param leaderApplied the leader's applied index
+     * @param promoting     the listeners this leader took out to add back as voters (a previous
+     *                      change's {@link Change#promoting}); forgotten by a new leader, which then
+     *                      adds them back as listeners first
      */
     public static Optional<Change> next(Collection<Integer> wanted, Collection<Integer> voters, Collection<Integer> listeners,
-                                        Map<Integer, RaftInfo> answers, long leaderApplied) {
+                                        Map<Integer, RaftInfo> answers, long leaderApplied, Collection<Integer> promoting) {
+        List<Integer> out = new TreeSet<>(promoting).stream()
+                .filter(id -> wanted.contains(id) && !voters.contains(id) && !listeners.contains(id)).toList();
+        if (!out.isEmpty()) {
+            return Optional.of(addBack(voters, listeners, answers, out));
+        }
         List<Integer> arrivals = new ArrayList<>();
         for (int id : new TreeSet<>(wanted)) {
             RaftInfo a = answers.get(id);
@@ -78,8 +106,33 @@ public final class MemberGrowth {
         }
         List<Integer> l = new ArrayList<>(listeners);
         l.removeAll(caughtUp);
-        return Optional.of(new Change(sorted(v), sorted(l), "listener(s) " + caughtUp + " caught up (the leader's applied"
-                + " index " + leaderApplied + "): they become voters"));
+        return Optional.of(new Change(sorted(new ArrayList<>(voters)), sorted(l), "listener(s) " + caughtUp
+                + " caught up (the leader's applied index " + leaderApplied + "): taken out as listeners, to be added back"
+                + " as voters next", caughtUp));
+    }
+
+    /**
+     * The second half of a promotion: the members taken out come back as voters if every one of
+     * them answers as a running member, or else those that answer come back as listeners (a voter
+     * that cannot catch up would fail Ratis's staging, and two voters must not be left while a
+     * third is on its way).
+     */
+    private static Change addBack(Collection<Integer> voters, Collection<Integer> listeners, Map<Integer, RaftInfo> answers,
+                                  List<Integer> out) {
+        List<Integer> answering = out.stream().filter(id -> answers.get(id) != null && isRunningMember(answers.get(id)))
+                .toList();
+        if (answering.size() == out.size()) {
+            List<Integer> v = new ArrayList<>(voters);
+            v.addAll(out);
+            return new Change(sorted(v), sorted(new ArrayList<>(listeners)), "node(s) " + out + " added back as voters:"
+                    + " the leader stages them until they hold its log, then counts their votes");
+        }
+        List<Integer> l = new ArrayList<>(listeners);
+        l.addAll(answering);
+        List<Integer> silent = out.stream().filter(id -> !answering.contains(id)).toList();
+        return new Change(sorted(new ArrayList<>(voters)), sorted(l), "node(s) " + silent + " no longer answer: "
+                + (answering.isEmpty() ? "nobody" : "node(s) " + answering) + " added back as listeners, and"
+                + " promoted again once every wanted node has caught up");
     }
 
     /**

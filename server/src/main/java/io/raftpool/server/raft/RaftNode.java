@@ -95,6 +95,11 @@ public final class RaftNode implements Closeable {
         server.start();
         LOG.info("raft member n{} started in group {} with peers {}", nodeId, group.getGroupId(),
                 group.getPeers().stream().map(p -> p.getId() + "@" + p.getAddress()).toList());
+        if (info().getLifeCycleState() == org.apache.ratis.util.LifeCycle.State.STARTING) {
+            LOG.warn("raft member n{} started outside its configuration's voters and listeners ({}): it receives the log"
+                    + " but cannot vote until the leader counts it caught up", nodeId,
+                    server.getDivision(group.getGroupId()).getRaftConf());
+        }
     }
 
     public int nodeId() {
@@ -250,7 +255,8 @@ public final class RaftNode implements Closeable {
             RaftProtos.RaftPeerRole role = info.getCurrentRole();
             b.setRole(role.name()).setTerm(info.getCurrentTerm()).setLeaderId(
                     info.getLeaderId() == null ? -1 : RaftIds.nodeId(info.getLeaderId()))
-                    .setAppliedIndex(info.getLastAppliedIndex());
+                    .setAppliedIndex(info.getLastAppliedIndex())
+                    .setInitializing(info.getLifeCycleState() == org.apache.ratis.util.LifeCycle.State.STARTING);
             long commit = server.getDivision(group.getGroupId()).getRaftLog().getLastCommittedIndex();
             List<Integer> voters = members();
             b.setCommitIndex(commit).addAllVoters(voters).addAllListeners(listeners()).setJoining(joining(voters))

@@ -50,6 +50,10 @@ public final class RebuildCheck {
         if (a == null) {
             return "node " + node + "'s agent did not answer";
         }
+        if (a.getInitializing()) {
+            return "node " + node + " cannot vote yet: its member restarted during its promotion and waits for the leader"
+                    + " to count it caught up";
+        }
         if (a.getBehindEntries() > 0) {
             return "node " + node + ": " + (a.getFollowProblem().isEmpty() ? a.getBehindEntries() + " entries behind"
                     : a.getFollowProblem());
@@ -57,8 +61,9 @@ public final class RebuildCheck {
         return "node " + node + " is " + (a.getRole().isEmpty() ? "not running a Raft member" : a.getRole());
     }
 
-    /** Answers, runs a Raft member, and applies what the leader applies. */
+    /** Answers, runs a Raft member that can vote, and applies what the leader applies. */
     static boolean follows(RaftInfo a) {
-        return a != null && ("LEADER".equals(a.getRole()) || "FOLLOWER".equals(a.getRole())) && a.getBehindEntries() == 0;
+        return a != null && ("LEADER".equals(a.getRole()) || "FOLLOWER".equals(a.getRole())) && a.getBehindEntries() == 0
+                && !a.getInitializing();
     }
 }
