@@ -10,6 +10,7 @@
 #   bench/run.sh outage [runs] [hold_timeout]  a client reconnecting for every write through switchovers and
 #                                          dead-primary failovers: its connection errors, its time without a
 #                                          write, and the outage the proxy committed
+#   bench/run.sh switchover [runs] [hold_timeout]  the same, switchovers only
 #   bench/run.sh proxy [seconds] [sessions] [rounds]
 #                                          pgbench direct vs through a proxy; proxy memory with idle sessions
 #   bench/run.sh proxy-peers [seconds] [sessions] [rounds]
@@ -30,6 +31,7 @@ case "${1:-}" in
     case "${3:-}" in partition|partition-leader) class=io.raftpool.chaos.bench.PartitionFailoverBench ;; esac ;;
   recovery) class=io.raftpool.harness.bench.RecoveryBench ;;
   outage) class=io.raftpool.harness.bench.ClientOutageBench ;;
+  switchover) class=io.raftpool.harness.bench.ClientOutageBench; set -- switchover "${2:-5}" "${3:-5s}" switchover ;;
   proxy) class=io.raftpool.harness.bench.ProxyBench ;;
   proxy-peers) class=io.raftpool.harness.bench.ProxyBench; jvm_options+=(-Draftpool.bench.peers=true)
     for program in pgbouncer haproxy; do
@@ -44,7 +46,7 @@ case "${1:-}" in
       fi
     done ;;
   coldstart) class=io.raftpool.harness.bench.ColdStartBench ;;
-  *) echo "usage: bench/run.sh raft|failover|recovery|outage|proxy|proxy-peers|coldstart [args...]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh raft|failover|recovery|outage|switchover|proxy|proxy-peers|coldstart [args...]" >&2; exit 2 ;;
 esac
 shift
 exec java "${jvm_options[@]}" -cp "$ROOT/cli/target/raftpool.jar" "$class" "$@"

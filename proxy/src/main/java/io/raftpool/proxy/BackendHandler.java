@@ -93,6 +93,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             }
         }
         context.metrics().bytesToClient(buf.readableBytes());
+        if (session != null) {
+            session.serverSent(context.clock());
+        }
         client.write(buf, client.voidPromise());
     }
 
@@ -123,6 +126,10 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (frontend.serverClosed(ctx.channel())) {
+            if (mode == Mode.RELAY && session != null && client.isActive() && session.waitingSinceMs() >= 0) {
+                // the server went away under a request: its client could not write from then on
+                context.unroutable(session.port(), session.waitingSinceMs());
+            }
             Channels.closeOnFlush(client);
         }
     }

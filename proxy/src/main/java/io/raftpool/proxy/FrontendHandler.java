@@ -337,12 +337,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         received = null;
         if (rest.isReadable()) {
             context.metrics().bytesToServer(rest.readableBytes());
+            session.clientSent(rest, context.clock());
             backend.write(rest);
         } else {
             rest.release();
         }
         backend.flush();
-        ctx.pipeline().replace(this, "relay", new RelayHandler(backend, context.metrics()));
+        ctx.pipeline().replace(this, "relay", new RelayHandler(session, context.metrics(), context.clock()));
         ctx.channel().config().setAutoRead(true);
     }
 

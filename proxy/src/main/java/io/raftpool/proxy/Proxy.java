@@ -66,6 +66,7 @@ public final class Proxy implements AutoCloseable {
 
     private void startAll() {
         MonotonicClock clock = options.clock();
+        router.onOutage(this::outage);
         metrics.viewAge(() -> router.view().map(v -> {
             long age = v.ageMs(clock.nowMillis());
             return age == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : age / 1000.0;

@@ -17,15 +17,21 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     private final Channel backend;
     private final ProxyMetrics metrics;
+    private final Session session;
+    private final MonotonicClock clock;
 
-    RelayHandler(Channel backend, ProxyMetrics metrics) {
-        this.backend = backend;
+    RelayHandler(Session session, ProxyMetrics metrics, MonotonicClock clock) {
+        this.session = session;
+        this.backend = session.backend();
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        metrics.bytesToServer(((ByteBuf) msg).readableBytes());
+        ByteBuf buf = (ByteBuf) msg;
+        metrics.bytesToServer(buf.readableBytes());
+        session.clientSent(buf, clock);
         backend.write(msg, backend.voidPromise());
     }
 

@@ -44,6 +44,9 @@ final class Router {
     private final Map<Long, Session> sessions = new HashMap<>();
     private final HeldConnections held;
     private final OutageMeter outages = new OutageMeter();
+    private volatile java.util.function.Consumer<OutageMeter.Outage> outageListener = o -> { };
+    /** Per server node: when it last answered a request on any session (see {@link Session#waitingSinceMs}). */
+    private final Map<Integer, java.util.concurrent.atomic.AtomicLong> serverAnswered = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<CancelKey, Session> byCancelKey = new HashMap<>();
     private Optional<AgentView> view = Optional.empty();
     private Permits permits = Permits.NONE;
@@ -77,7 +80,8 @@ final class Router {
                 return new Admission.Wait(barrier);
             }
             Target target = ((Route.To) route).target();
-            Session session = new Session(nextSessionId++, port, target, client);
+            Session session = new Session(nextSessionId++, port, target, client,
+                    serverAnswered.computeIfAbsent(target.nodeId(), n -> new java.util.concurrent.atomic.AtomicLong(-1)));
             sessions.put(session.id(), session);
             metrics.sessionOpened(port, target);
             try {
@@ -242,6 +246,7 @@ final class Router {
                 .filter(s -> !Routing.keeps(next, s.port(), s.target().nodeId(), s.target().epoch()))
                 .toList();
         if (retired.isEmpty()) {
+            writable(now, next);
             return;
         }
         log.info("closing {} sessions no longer allowed (epoch {}, writable primary {}, readable standbys {}): {}",
@@ -255,10 +260,29 @@ final class Router {
             forget(s);
             closing.add(s.retire());
             if (s.port() == ProxyPort.READ_WRITE) {
-                outages.unroutable(now, System.currentTimeMillis());
+                // a client waiting for an answer could not write since it asked, not since now
+                long since = s.waitingSinceMs() >= 0 ? Math.min(now, s.waitingSinceMs()) : now;
+                outages.unroutable(since, System.currentTimeMillis() - (now - since));
             }
         }
         barrier = CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
+        writable(now, next);
+    }
+
+    /**
+     * A view that lets writes through ends a write outage even if no client is there to be
+     * routed: its clients could write from here on (a client that went elsewhere would otherwise
+     * leave the outage open until the next primary change).
+     */
+    private void writable(long now, Permits next) {
+        if (next.writablePrimary() >= 0) {
+            outages.routed(now, next.epoch()).ifPresent(outageListener);
+        }
+    }
+
+    /** Where a write outage that a view ended goes (those a client's route ends go through FrontendContext). */
+    void onOutage(java.util.function.Consumer<OutageMeter.Outage> listener) {
+        this.outageListener = listener;
     }
 
     private Map<Integer, Integer> readOnlyCounts() {

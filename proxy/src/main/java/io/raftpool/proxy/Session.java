@@ -17,12 +17,18 @@ final class Session {
     private volatile Channel backend;
     private volatile CancelKey cancelKey;
     private volatile boolean started;
+    /** When the client sent what the server has not answered yet (monotonic ms); -1 when the server spoke last. */
+    private volatile long unansweredSinceMs = -1;
 
-    Session(long id, ProxyPort port, Target target, Channel client) {
+    /** When its server last answered a request on any session of this proxy (monotonic ms, shared). */
+    private final java.util.concurrent.atomic.AtomicLong serverAnsweredMs;
+
+    Session(long id, ProxyPort port, Target target, Channel client, java.util.concurrent.atomic.AtomicLong serverAnsweredMs) {
         this.id = id;
         this.port = port;
         this.target = target;
         this.client = client;
+        this.serverAnsweredMs = serverAnsweredMs;
     }
 
     long id() {
@@ -55,6 +61,37 @@ final class Session {
 
     void cancelKey(CancelKey key) {
         this.cancelKey = key;
+    }
+
+    /**
+     * The client sent something: a request starts waiting unless one already does. A lone
+     * Terminate ('X', length 4) waits for nothing. Called on the event loop for every read, so it
+     * reads the clock only when a request starts.
+     */
+    void clientSent(io.netty.buffer.ByteBuf msg, MonotonicClock clock) {
+        if (unansweredSinceMs < 0 && !(msg.readableBytes() == 5 && msg.getByte(msg.readerIndex()) == 'X')) {
+            unansweredSinceMs = clock.nowMillis();
+        }
+    }
+
+    /** The server sent something: the client's requests so far are answered (at least in part). */
+    void serverSent(MonotonicClock clock) {
+        if (unansweredSinceMs >= 0) {
+            unansweredSinceMs = -1;
+            serverAnsweredMs.set(clock.nowMillis());
+        }
+    }
+
+    /**
+     * Since when (monotonic ms) the client has waited on a server that has answered nobody on
+     * this proxy since, or -1 when it waits for nothing: for a write client whose session is cut
+     * or broken, that is when it could no longer write, not the moment the cut was decided. A
+     * request that was merely slow while the server went on answering others counts from the
+     * server's last answer.
+     */
+    long waitingSinceMs() {
+        long since = unansweredSinceMs;
+        return since < 0 ? -1 : Math.max(since, serverAnsweredMs.get());
     }
 
     /** The server answered the client's start (or TLS began): from here the session exists for the client. */

@@ -29,4 +29,40 @@ class OutageMeterTest {
         assertThat(m.routed(2_900, 4)).as("a new outage starts at the next failure")
                 .contains(new OutageMeter.Outage(4, 51_000, 900));
     }
+
+    /** A session cut under a request: its client could not write from the moment it asked, before anyone was refused. */
+    @Test
+    void aRequestLeftUnansweredMovesTheStartBackToWhenItWasSent() {
+        OutageMeter m = new OutageMeter();
+        m.routed(10, 1);
+        m.unroutable(3_000, 52_000); // the first refusal, once the view changed
+        m.unroutable(1_000, 50_000); // a session retired at 3 000 that had waited since 1 000
+        m.unroutable(2_000, 51_000);
+        assertThat(m.routed(3_400, 2)).contains(new OutageMeter.Outage(2, 50_000, 2_400));
+    }
+
+    @Test
+    void aSessionWaitsFromItsClientsFirstUnansweredBytesUntilTheServerSpeaks() {
+        long[] now = {100};
+        MonotonicClock clock = () -> now[0];
+        java.util.concurrent.atomic.AtomicLong serverAnswered = new java.util.concurrent.atomic.AtomicLong(-1);
+        Session s = new Session(1, ProxyPort.READ_WRITE, null, null, serverAnswered);
+        Session other = new Session(2, ProxyPort.READ_WRITE, null, null, serverAnswered);
+        assertThat(s.waitingSinceMs()).isEqualTo(-1);
+
+        s.clientSent(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {'Q', 0, 0, 0, 5, 0}), clock);
+        now[0] = 150;
+        s.clientSent(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {'S', 0, 0, 0, 4}), clock);
+        assertThat(s.waitingSinceMs()).as("from the first bytes not answered").isEqualTo(100);
+
+        other.clientSent(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {'Q', 0, 0, 0, 5, 0}), clock);
+        now[0] = 400;
+        other.serverSent(clock);
+        assertThat(s.waitingSinceMs()).as("a slow request: the server answered another session at 400").isEqualTo(400);
+
+        s.serverSent(clock);
+        assertThat(s.waitingSinceMs()).isEqualTo(-1);
+        s.clientSent(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {'X', 0, 0, 0, 4}), clock);
+        assertThat(s.waitingSinceMs()).as("a Terminate waits for no answer").isEqualTo(-1);
+    }
 }

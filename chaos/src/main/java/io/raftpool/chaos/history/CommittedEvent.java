@@ -16,15 +16,22 @@ import java.util.Objects;
  * @param atMs   when the leader issued the command that committed it, epoch milliseconds (the
  *               agents and the chaos clients run on one machine, so this lines up with
  *               {@link Op#wallMs()})
- * @param nodeId the node it is about, -1 when none
+ * @param nodeId     the node it is about, -1 when none
+ * @param startedMs  when the step it ends began (epoch milliseconds), 0 when not known
+ * @param durationMs how long that step took, 0 when not known
  */
-public record CommittedEvent(long seq, long atMs, String kind, int nodeId, long epoch, String message) {
+public record CommittedEvent(long seq, long atMs, String kind, int nodeId, long epoch, String message, long startedMs,
+                             long durationMs) {
     public CommittedEvent {
         Objects.requireNonNull(kind, "kind");
         message = message == null ? "" : message;
     }
 
-    /** The events of an events.json file (an array of objects with seq, at_ms, kind, node_id, epoch, message). */
+    public CommittedEvent(long seq, long atMs, String kind, int nodeId, long epoch, String message) {
+        this(seq, atMs, kind, nodeId, epoch, message, 0, 0);
+    }
+
+    /** The events of an events.json file (an array of objects with seq, at_ms, kind, node_id, epoch, message, and started_ms and duration_ms when known). */
     public static List<CommittedEvent> read(Path file) {
         JsonNode array;
         try {
@@ -38,7 +45,8 @@ public record CommittedEvent(long seq, long atMs, String kind, int nodeId, long 
         List<CommittedEvent> events = new ArrayList<>();
         for (JsonNode e : array) {
             events.add(new CommittedEvent(e.path("seq").asLong(-1), e.path("at_ms").asLong(0), e.path("kind").asText(""),
-                    e.path("node_id").asInt(-1), e.path("epoch").asLong(0), e.path("message").asText("")));
+                    e.path("node_id").asInt(-1), e.path("epoch").asLong(0), e.path("message").asText(""),
+                    e.path("started_ms").asLong(0), e.path("duration_ms").asLong(0)));
         }
         return events;
     }

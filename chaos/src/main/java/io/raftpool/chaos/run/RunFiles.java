@@ -94,6 +94,9 @@ final class RunFiles {
             if (e.getDurationMs() > 0) {
                 m.put("duration_ms", e.getDurationMs());
             }
+            if (e.getStartedMs() > 0) {
+                m.put("started_ms", e.getStartedMs());
+            }
             list.add(m);
         }
         return list;
@@ -102,7 +105,7 @@ final class RunFiles {
     /** The committed events as the checkers read them (the same fields as events.json). */
     static List<CommittedEvent> committedEvents(List<Event> events) {
         return events.stream().map(e -> new CommittedEvent(e.getSeq(), e.getAtMs(), e.getKind(), e.getNodeId(),
-                e.getEpoch(), e.getMessage())).toList();
+                e.getEpoch(), e.getMessage(), e.getStartedMs(), e.getDurationMs())).toList();
     }
 
     /** A marker for every primary that became active after the first one seen. */

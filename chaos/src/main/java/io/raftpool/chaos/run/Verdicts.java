@@ -17,7 +17,8 @@ import java.util.Optional;
 
 /**
  * Judges a history with its workload's checkers (the workload is named by the history's setup)
- * and, for every workload, the overlap checker, which also needs the committed events.
+ * and, for every workload, the overlap checker and the outage agreement checker, which also need
+ * the committed events.
  */
 public final class Verdicts {
     public static final String NAME = "raftpool chaos";
@@ -34,6 +35,7 @@ public final class Verdicts {
         Workload w = Workload.byName(workload.get());
         List<Checker> checkers = new ArrayList<>(w.checkers(h));
         checkers.add(new OverlapChecker(w.writeFs(), events));
+        checkers.add(new io.raftpool.chaos.checker.OutageAgreementChecker(w.writeFs(), events));
         return Checker.all(NAME, checkers).check(h);
     }
 

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * primary to its first on the new one), and the outage the proxy committed (its "outage" event),
  * with the difference.
  *
- * <p>Usage: {@code java -cp cli/target/raftpool.jar io.raftpool.harness.bench.ClientOutageBench [runs] [hold_timeout]}
+ * <p>Usage: {@code java -cp cli/target/raftpool.jar io.raftpool.harness.bench.ClientOutageBench [runs] [hold_timeout]
+ * [both|switchover|failover]}
  */
 public final class ClientOutageBench {
     private static final Duration BUDGET = Duration.ofSeconds(60);
@@ -36,6 +37,10 @@ public final class ClientOutageBench {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         String hold = args.length > 1 ? args[1] : "5s";
+        String events = args.length > 2 ? args[2] : "both";
+        if (!List.of("both", "switchover", "failover").contains(events)) {
+            throw new IllegalArgumentException("events: '" + events + "'; allowed: both, switchover, failover");
+        }
         try (LocalCluster cluster = LocalCluster.start(LocalCluster.options().name("outagebench").proxies(true)
                 .set("proxy", "hold_timeout", hold))) {
             cluster.awaitHealthy(Duration.ofSeconds(120));
@@ -45,8 +50,9 @@ public final class ClientOutageBench {
             List<Double> gaps = new ArrayList<>();
             List<Double> recorded = new ArrayList<>();
             int errors = 0;
-            for (int i = 0; i < 2 * runs; i++) {
-                boolean switchover = i % 2 == 0;
+            int each = events.equals("both") ? 2 : 1;
+            for (int i = 0; i < each * runs; i++) {
+                boolean switchover = events.equals("both") ? i % 2 == 0 : events.equals("switchover");
                 double[] r = once(cluster, switchover);
                 errors += (int) r[0];
                 gaps.add(r[1]);
@@ -54,7 +60,7 @@ public final class ClientOutageBench {
                     recorded.add(r[2]);
                 }
                 System.out.printf("  %-10s %2d: connection errors %.0f, client without a write %.0f ms, proxy recorded"
-                        + " %.0f ms (difference %.0f ms)%n", switchover ? "switchover" : "failover", i / 2 + 1, r[0], r[1],
+                        + " %.0f ms (difference %.0f ms)%n", switchover ? "switchover" : "failover", i / each + 1, r[0], r[1],
                         r[2], r[1] - r[2]);
                 cluster.awaitHealthy(BUDGET);
             }

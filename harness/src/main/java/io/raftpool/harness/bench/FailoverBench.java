@@ -43,7 +43,13 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FailoverBench {
     private static final Duration BUDGET = Duration.ofSeconds(60);
 
-    record Run(double totalMs, double detectionMs, double decisionMs, double promotionMs, double reroutingMs) {}
+    /**
+     * One failover's phases, the failed attempts of the reconnecting client after the fault, its time
+     * without a write (its last write on the old primary to its first on the new one) and the
+     * outage its proxy committed (-1 when none was).
+     */
+    record Run(double totalMs, double detectionMs, double decisionMs, double promotionMs, double reroutingMs,
+               int clientErrors, double clientGapMs, double proxyOutageMs) {}
 
     /** A fault the bench injects into the primary's node, and heals after the failover. */
     public interface Fault {
@@ -105,8 +111,9 @@ public final class FailoverBench {
             Run r = once(cluster, fault);
             results.add(r);
             System.out.printf("  run %2d: %s failover %.0f ms = detection %.0f + decision %.0f + promotion %.0f"
-                    + " + rerouting %.0f%n", i + 1, name, r.totalMs, r.detectionMs, r.decisionMs, r.promotionMs,
-                    r.reroutingMs);
+                    + " + rerouting %.0f; connection errors %d, client without a write %.0f ms, proxy recorded %.0f ms"
+                    + " (difference %.0f ms)%n", i + 1, name, r.totalMs, r.detectionMs, r.decisionMs, r.promotionMs,
+                    r.reroutingMs, r.clientErrors, r.clientGapMs, r.proxyOutageMs, r.clientGapMs - r.proxyOutageMs);
         }
         System.out.println("failover (" + name + "), time to the first write through the proxy: "
                 + Stats.of(results.stream().map(Run::totalMs).toList()));
@@ -114,6 +121,10 @@ public final class FailoverBench {
         System.out.println("  decision:  " + Stats.of(results.stream().map(Run::decisionMs).toList()));
         System.out.println("  promotion: " + Stats.of(results.stream().map(Run::promotionMs).toList()));
         System.out.println("  rerouting: " + Stats.of(results.stream().map(Run::reroutingMs).toList()));
+        System.out.println("connection errors the client saw in all: " + results.stream().mapToInt(Run::clientErrors).sum());
+        System.out.println("client without a write: " + Stats.of(results.stream().map(Run::clientGapMs).toList()));
+        System.out.println("outage the proxy recorded: " + Stats.of(results.stream().map(Run::proxyOutageMs)
+                .filter(ms -> ms >= 0).toList()));
     }
 
     static Run once(LocalCluster cluster, Fault fault) throws Exception {
@@ -134,6 +145,7 @@ public final class FailoverBench {
             client.excludePort(cluster.config().requireNode(primary).requirePostgres().port());
             long postmaster = cluster.postgres(primary).postmasterPid().orElseThrow();
             long t0 = System.currentTimeMillis();
+            client.errors.set(0);
             fault.inject(cluster, primary, postmaster);
             long firstWrite = client.awaitSuccessAfter(t0);
             // asked of the witness's agent: the primary's own may be cut off and answer from an old state
@@ -147,7 +159,10 @@ public final class FailoverBench {
             // a later observation by the same observer replaces the first one: never after the decision
             long detected = Math.min(detectedAt(after, primary, t0), begun);
             long promoted = eventAt(after, epoch + 1, "is primary at epoch");
-            return new Run(firstWrite - t0, detected - t0, begun - detected, promoted - begun, firstWrite - promoted);
+            int errors = client.errors.get();
+            long gap = client.firstNewEndMs.get() - client.lastOldEndMs.get();
+            return new Run(firstWrite - t0, detected - t0, begun - detected, promoted - begun, firstWrite - promoted,
+                    errors, gap, proxyOutage(cluster, witnessNode.adminAddress(), witness, epoch + 1));
         } finally {
             client.stop.set(true);
             thread.join(5000);
@@ -158,6 +173,20 @@ public final class FailoverBench {
                 throw new IllegalStateException("cannot rebuild node " + primary + ": " + r.getMessage());
             }
         }
+    }
+
+    /** The outage the proxy on {@code node} committed for {@code epoch}: its duration, -1 when none came within 5 s. */
+    static long proxyOutage(LocalCluster cluster, String adminAddress, int node, long epoch) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<Event> e = stateFrom(adminAddress).getEventsList().stream().filter(ev -> ev.getKind().equals("outage")
+                    && ev.getNodeId() == node && ev.getEpoch() == epoch).findFirst();
+            if (e.isPresent()) {
+                return e.get().getDurationMs();
+            }
+            RaftBench.pause(50);
+        }
+        return -1;
     }
 
     static ClusterState stateFrom(String adminAddress) {
@@ -191,6 +220,11 @@ public final class FailoverBench {
     static final class Client implements Runnable {
         final AtomicBoolean stop = new AtomicBoolean();
         private final AtomicLong lastSuccess = new AtomicLong();
+        /** Failed attempts (connect or write) since the fault. */
+        final java.util.concurrent.atomic.AtomicInteger errors = new java.util.concurrent.atomic.AtomicInteger();
+        /** When its last write on the excluded (old) server and its first on another one after that ended. */
+        final AtomicLong lastOldEndMs = new AtomicLong();
+        final AtomicLong firstNewEndMs = new AtomicLong();
         private volatile int excludedPort = -1;
         private final String url;
 
@@ -208,10 +242,17 @@ public final class FailoverBench {
                 try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
                      ResultSet rs = st.executeQuery("insert into bench default values returning inet_server_port()")) {
                     rs.next();
+                    long ended = System.currentTimeMillis();
                     if (rs.getInt(1) != excludedPort) {
                         lastSuccess.set(started);
+                        if (excludedPort >= 0 && firstNewEndMs.get() == 0) {
+                            firstNewEndMs.set(ended);
+                        }
+                    } else {
+                        lastOldEndMs.set(ended);
                     }
                 } catch (SQLException e) {
+                    errors.incrementAndGet();
                     // refused or failed during the failover: the next attempt comes 50 ms later
                 }
                 next += 50_000_000L;

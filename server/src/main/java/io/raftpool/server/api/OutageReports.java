@@ -42,7 +42,7 @@ final class OutageReports {
             return AdminActions.accepted("already recorded", s.getPrimary().getEpoch());
         }
         Event e = Event.newBuilder().setKind("outage").setNodeId(r.getProxyNodeId()).setEpoch(r.getEpoch())
-                .setDurationMs(r.getDurationMs()).setMessage("write clients of the proxy on node " + r.getProxyNodeId()
+                .setDurationMs(r.getDurationMs()).setStartedMs(r.getStartedMs()).setMessage("write clients of the proxy on node " + r.getProxyNodeId()
                         + " could not write for " + r.getDurationMs() + " ms, from " + TIME.format(Instant.ofEpochMilli(
                         r.getStartedMs())) + " UTC until a connection reached the primary of epoch " + r.getEpoch())
                 .build();
