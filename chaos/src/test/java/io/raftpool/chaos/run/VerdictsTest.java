@@ -34,7 +34,7 @@ class VerdictsTest {
                 .write(0, "add", 1, 10, 20, 0, 1).finalRead(List.of(1L), 30)));
         assertThat(ok.validity()).isEqualTo(Validity.VALID);
         assertThat(ok.parts()).extracting(Verdict::checker).containsExactly("set", "single-primary", "availability",
-                "overlap");
+                "overlap", "outage agreement");
 
         Verdict lostInSync = Verdicts.recheck(run("lost", Histories.builder()
                 .setup(Json.object().put("workload", "set").put("replication", "sync"), 0)

@@ -203,7 +203,13 @@ public final class LocalDuties implements AutoCloseable {
         } else if (action instanceof LocalPlanner.AdoptPrimary) {
             serverStart.adoptPrimary(s);
         } else if (action instanceof LocalPlanner.StartAsPrimary sp) {
-            serverStart.asPrimary(s, sp.why());
+            // its "not running" until now must not reach the leader once the restart is committed (S6)
+            health.holdOwnReports(true);
+            try {
+                serverStart.asPrimary(s, sp.why());
+            } finally {
+                health.holdOwnReports(false);
+            }
         } else if (action instanceof LocalPlanner.BuildStandby b) {
             standbyBuild.build(s, b.primary());
         } else if (action instanceof LocalPlanner.StartAsStandby sb) {

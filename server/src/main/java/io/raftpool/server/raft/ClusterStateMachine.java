@@ -182,8 +182,13 @@ public final class ClusterStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         RaftProtos.LogEntryProto entry = trx.getLogEntry();
         ClusterState next = current.state();
+        String refused = "";
         try {
             Command command = Command.parseFrom(entry.getStateMachineLogEntry().getLogData().toByteArray());
+            // validated against the leader's applied state when it was submitted, but entries
+            // logged before it may have changed the state since (a failover begun before a
+            // restart of the old primary): then it is a no-op here, and its submitter must know
+            refused = Transitions.validate(next, command).orElse("");
             next = Transitions.apply(next, command);
         } catch (InvalidProtocolBufferException e) {
             // Never thrown past here: an exception in apply stops the server. startTransaction
@@ -193,7 +198,7 @@ public final class ClusterStateMachine extends BaseStateMachine {
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         current = new AppliedState(next, entry.getIndex(), entry.getTerm());
         listener.applied(current);
-        return CompletableFuture.completedFuture(Message.EMPTY);
+        return CompletableFuture.completedFuture(refused.isEmpty() ? Message.EMPTY : Message.valueOf(refused));
     }
 
     @Override

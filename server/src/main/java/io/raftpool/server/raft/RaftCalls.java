@@ -150,6 +150,12 @@ final class RaftCalls implements Closeable {
             if (!reply.isSuccess()) {
                 throw new CompletionException(new CommandRefusedException(command.getKindCase().name(), describe(reply)));
             }
+            if (reply.getMessage() != null && !reply.getMessage().getContent().isEmpty()) {
+                // committed, but a no-op: the state had changed by the time it was applied
+                throw new CompletionException(new CommandRefusedException(command.getKindCase().name(),
+                        "refused when applied at index " + reply.getLogIndex() + ": "
+                                + reply.getMessage().getContent().toStringUtf8()));
+            }
             return reply.getLogIndex();
         }, callers);
     }

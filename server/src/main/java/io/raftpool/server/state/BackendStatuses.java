@@ -37,6 +37,12 @@ final class BackendStatuses {
     static ClusterState report(ClusterState state, Observation o) {
         ClusterState.Builder b = state.toBuilder();
         int existing = ClusterStates.indexOfObservation(state, o.getObserver(), o.getSubject());
+        if (o.getObserver() == o.getSubject() && o.getSubject() == state.getPrimary().getNodeId()
+                && o.getAtMs() < state.getPrimary().getRestartedMs()) {
+            // seen before its own agent started it again (RestartPrimary, on the same agent's
+            // clock): a "not running" in flight across the restart must not count (S6)
+            return state;
+        }
         if (existing >= 0) {
             b.setObservations(existing, o);
         } else {

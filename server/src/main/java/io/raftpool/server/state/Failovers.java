@@ -60,7 +60,7 @@ final class Failovers {
     static ClusterState restart(ClusterState state, RestartPrimary r, long now) {
         ClusterState.Builder b = state.toBuilder();
         Primary p = state.getPrimary();
-        b.setPrimary(p.toBuilder().setRestarts(p.getRestarts() + 1));
+        b.setPrimary(p.toBuilder().setRestarts(p.getRestarts() + 1).setRestartedMs(now));
         int own = ClusterStates.indexOfObservation(state, r.getNodeId(), r.getNodeId());
         if (own >= 0) {
             b.setObservations(own, b.getObservations(own).toBuilder().setHealth(Health.HEALTH_UNKNOWN)

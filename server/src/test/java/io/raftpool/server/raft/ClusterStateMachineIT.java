@@ -186,6 +186,38 @@ class ClusterStateMachineIT {
                 .isEqualTo(Transitions.apply(before, next));
     }
 
+    /**
+     * Two resumes race: both fit the state when the leader takes them, only the first still fits
+     * when applied. The second must be reported refused, not committed: an agent acted on such a
+     * "success" once (a restart of an old primary logged after a failover had begun: S6).
+     */
+    @Test
+    void aCommandThatNoLongerFitsWhenAppliedIsReportedRefused() throws Exception {
+        awaitLeader();
+        awaitSameStateEverywhere(submit(0, init()));
+        for (int round = 0; round < 10; round++) {
+            submit(0, maintenance(true));
+            List<java.util.concurrent.CompletableFuture<Long>> resumes = List.of(nodes[1].submit(maintenance(false)),
+                    nodes[2].submit(maintenance(false)));
+            int tookEffect = 0;
+            for (java.util.concurrent.CompletableFuture<Long> f : resumes) {
+                try {
+                    f.get(10, TimeUnit.SECONDS);
+                    tookEffect++;
+                } catch (ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(CommandRefusedException.class)
+                            .hasMessageContaining("the cluster is not paused");
+                }
+            }
+            assertThat(tookEffect).as("round %d: exactly one resume is reported done", round).isEqualTo(1);
+        }
+    }
+
+    private static Command maintenance(boolean pause) {
+        return Command.newBuilder().setIssuedMs(3).setIssuer(0).setSetMaintenance(io.raftpool.proto.SetMaintenance
+                .newBuilder().setPause(pause).setBy("test")).build();
+    }
+
     @Test
     void aSnapshotReloadsIntoAFreshStateMachineWithItsStateAndIndex() throws Exception {
         awaitLeader();

@@ -49,6 +49,27 @@ class FenceTransitionsTest {
         assertThat(Transitions.apply(restarted, beginFailover(Operation.Kind.FAILOVER, 2, 1, 0))).isSameAs(restarted);
     }
 
+    /**
+     * A chaos run: the agent's "not running", seen before it started its server again but committed
+     * after the restart, let the leader fail over while the restarted server took writes.
+     */
+    @Test
+    void anOwnNotRunningSeenBeforeTheRestartDoesNotCountAfterIt() {
+        ClusterState restarted = Transitions.apply(notRunning(), restart(0, 1));
+        Command seenBefore = ownReport(T0 + 499, Health.NOT_RUNNING);
+        assertThat(Transitions.apply(restarted, seenBefore)).as("in flight across the restart").isSameAs(restarted);
+
+        ClusterState after = Transitions.apply(restarted, ownReport(T0 + 900, Health.NOT_RUNNING));
+        assertThat(ClusterStates.observation(after, 0, 0).orElseThrow().getHealth()).as("seen after it: it failed to start")
+                .isEqualTo(Health.NOT_RUNNING);
+    }
+
+    private static Command ownReport(long atMs, Health health) {
+        return Command.newBuilder().setIssuedMs(atMs).setIssuer(0).setReport(io.raftpool.proto.ReportObservation.newBuilder()
+                .setObservation(io.raftpool.proto.Observation.newBuilder().setObserver(0).setSubject(0).setHealth(health)
+                        .setRole(BackendRole.ROLE_UNKNOWN).setDetail("no PostgreSQL process").setAtMs(atMs))).build();
+    }
+
     @Test
     void aFailoverDecidedAfterTheRestartGoesThrough() {
         ClusterState restarted = Transitions.apply(notRunning(), restart(0, 1));
