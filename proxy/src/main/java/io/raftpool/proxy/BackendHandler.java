@@ -45,7 +45,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         mode = Mode.SCAN;
     }
 
-    void relay() {
+    void relay(Session session) {
+        this.session = session;
         mode = Mode.RELAY;
     }
 

@@ -118,7 +118,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             awaitNextPacket();
         } else {
             // 'S' or 'G': encrypted from here on, end to end
-            backendHandler.relay();
+            backendHandler.relay(session);
             startRelay();
         }
     }

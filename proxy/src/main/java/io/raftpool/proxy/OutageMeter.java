@@ -19,6 +19,13 @@ final class OutageMeter {
     private long startEpoch;
     /** The epoch of the primary the last read-write connection reached: the one clients wrote to. */
     private long servedEpoch;
+    /** A failure that a view alone ended (same primary, no client routed yet): when, and what it was. */
+    private long viewEndedMs = -1;
+    private long viewEndedStartMs;
+    private long viewEndedStartWallMs;
+
+    /** A failure this soon after a view-only end continues the outage that view ended. */
+    static final long RESUME_WITHIN_MS = 2_000;
 
     /**
      * A write client could not write from {@code sinceMs} on (monotonic; {@code wallMs} the same
@@ -26,6 +33,13 @@ final class OutageMeter {
      * or broken under a request. The outage starts at the earliest such moment.
      */
     synchronized void unroutable(long sinceMs, long wallMs) {
+        if (startMs < 0 && viewEndedMs >= 0 && sinceMs - viewEndedMs <= RESUME_WITHIN_MS) {
+            // the view said the same primary takes writes again, but it does not: one outage
+            startMs = viewEndedStartMs;
+            startWallMs = viewEndedStartWallMs;
+            startEpoch = servedEpoch;
+            viewEndedMs = -1;
+        }
         if (startMs < 0) {
             // not the view's epoch: during a promotion the view already names the new one
             startEpoch = servedEpoch;
@@ -38,6 +52,7 @@ final class OutageMeter {
 
     /** A read-write connection reached the primary of {@code epoch}: the outage it ends, if a primary change ended one. */
     synchronized Optional<Outage> routed(long nowMs, long epoch) {
+        viewEndedMs = -1;
         servedEpoch = Math.max(servedEpoch, epoch);
         if (startMs < 0) {
             return Optional.empty();
@@ -46,5 +61,26 @@ final class OutageMeter {
         boolean newPrimary = epoch > startEpoch;
         startMs = -1;
         return newPrimary ? Optional.of(o) : Optional.empty();
+    }
+
+    /**
+     * This proxy's view lets writes through to the primary of {@code epoch}, whether or not a
+     * client is there to be routed. A newer primary ends the outage as a route would (its clients
+     * went elsewhere); the same primary ends it only for now: the view may name a server that is
+     * gone (its agent frozen), and a failure within {@link #RESUME_WITHIN_MS} resumes it.
+     */
+    synchronized Optional<Outage> viewWritable(long nowMs, long epoch) {
+        if (startMs < 0) {
+            servedEpoch = Math.max(servedEpoch, epoch);
+            return Optional.empty();
+        }
+        if (epoch > startEpoch) {
+            return routed(nowMs, epoch);
+        }
+        viewEndedMs = nowMs;
+        viewEndedStartMs = startMs;
+        viewEndedStartWallMs = startWallMs;
+        startMs = -1;
+        return Optional.empty();
     }
 }

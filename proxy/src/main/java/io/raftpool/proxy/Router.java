@@ -82,6 +82,7 @@ final class Router {
             Target target = ((Route.To) route).target();
             Session session = new Session(nextSessionId++, port, target, client,
                     serverAnswered.computeIfAbsent(target.nodeId(), n -> new java.util.concurrent.atomic.AtomicLong(-1)));
+            session.waitingFrom(now); // until the server answers the start: a server that never does cost it from here
             sessions.put(session.id(), session);
             metrics.sessionOpened(port, target);
             try {
@@ -276,7 +277,7 @@ final class Router {
      */
     private void writable(long now, Permits next) {
         if (next.writablePrimary() >= 0) {
-            outages.routed(now, next.epoch()).ifPresent(outageListener);
+            outages.viewWritable(now, next.epoch()).ifPresent(outageListener);
         }
     }
 

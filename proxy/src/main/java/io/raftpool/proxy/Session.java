@@ -74,6 +74,11 @@ final class Session {
         }
     }
 
+    /** Its client waits from {@code nowMs} (monotonic): a new session waits for the server to answer its start. */
+    void waitingFrom(long nowMs) {
+        unansweredSinceMs = nowMs;
+    }
+
     /** The server sent something: the client's requests so far are answered (at least in part). */
     void serverSent(MonotonicClock clock) {
         if (unansweredSinceMs >= 0) {

@@ -41,6 +41,24 @@ class OutageMeterTest {
         assertThat(m.routed(3_400, 2)).contains(new OutageMeter.Outage(2, 50_000, 2_400));
     }
 
+    /** A frozen agent: the view goes stale, then fresh again from another agent naming the dead primary. */
+    @Test
+    void aViewNamingTheSamePrimaryEndsTheOutageOnlyUntilTheNextFailure() {
+        OutageMeter m = new OutageMeter();
+        m.routed(10, 1);
+        m.unroutable(1_000, 50_000);               // sessions closed: the view went stale
+        assertThat(m.viewWritable(1_600, 1)).isEmpty();
+        m.unroutable(1_620, 50_620);               // connection refused: the primary is gone
+        assertThat(m.routed(2_500, 2)).as("one outage, from the first failure")
+                .contains(new OutageMeter.Outage(2, 50_000, 1_500));
+
+        m.unroutable(10_000, 60_000);              // a blip: the view was stale a moment
+        assertThat(m.viewWritable(10_500, 2)).isEmpty();
+        m.unroutable(20_000, 70_000);              // much later, the primary fails
+        assertThat(m.viewWritable(20_400, 3)).as("a newer primary in the view ends it, no client needed")
+                .contains(new OutageMeter.Outage(3, 70_000, 400));
+    }
+
     @Test
     void aSessionWaitsFromItsClientsFirstUnansweredBytesUntilTheServerSpeaks() {
         long[] now = {100};

@@ -26,7 +26,8 @@ import java.util.Set;
  *   <li>E, the first write acknowledged by the new primary after the proxy's start.
  * </ul>
  *
- * The run is invalid when the proxy's outage began more than {@link #BOUND_MS} after F (it missed
+ * F is looked for at most {@link #LOOKBACK_MS} before the proxy's start. The run is invalid when
+ * the proxy's outage began more than {@link #BOUND_MS} after F (it missed
  * the start: a client could not write and the proxy did not count it), more than that before L
  * (it counted an outage while clients wrote), or ended more than that after E (clients wrote
  * again before it said so). The other directions are reported, not judged: a client whose
@@ -36,6 +37,12 @@ import java.util.Set;
 public final class OutageAgreementChecker implements Checker {
     /** How far apart the proxy's and the clients' outage may be (issue 22). */
     public static final long BOUND_MS = 100;
+    /**
+     * How long before the proxy's start a lost write is looked for: a failure through a proxy
+     * that no client used again for longer (they reconnect through the next one) may have been a
+     * blip that ended unseen, not the start of this outage.
+     */
+    public static final long LOOKBACK_MS = 5_000;
 
     private final Set<String> writeFs;
     private final Optional<List<CommittedEvent>> events;
@@ -113,7 +120,8 @@ public final class OutageAgreementChecker implements Checker {
                 && c.invoke().wallMs() >= sinceMs).toList();
         long lastOldAck = through.stream().filter(c -> c.type() == OpType.OK && c.completion().server() != newPrimary
                 && c.completion().wallMs() <= end).mapToLong(c -> c.completion().wallMs()).max().orElse(-1);
-        long firstFailed = through.stream().filter(c -> c.invoke().wallMs() > lastOldAck && c.invoke().wallMs() <= end
+        long firstFailed = through.stream().filter(c -> c.invoke().wallMs() > lastOldAck
+                && c.invoke().wallMs() >= start - LOOKBACK_MS && c.invoke().wallMs() <= end
                 && (c.type() != OpType.OK || c.completion().server() == newPrimary))
                 .mapToLong(c -> c.invoke().wallMs()).min().orElse(-1);
         long firstNewAck = through.stream().filter(c -> c.type() == OpType.OK && c.completion().server() == newPrimary
