@@ -17,13 +17,16 @@ final class ExplainCommand extends ClusterCommand {
 
     @Override
     public Integer call() {
-        Explanation e;
-        ClusterState s;
         try (AdminClient client = adminClient(config())) {
-            e = client.explain();
-            s = client.getState().getState();
+            Explanation e = client.explain();
+            if (json) {
+                print(ExplainView.json(e));
+            } else {
+                // the table names the nodes: the state is read only for it
+                ClusterState s = client.getState().getState();
+                print(ExplainView.text(e, s, environment().zone()));
+            }
         }
-        print(json ? ExplainView.json(e) : ExplainView.text(e, s, environment().zone()));
         return ExitCodes.OK;
     }
 }

@@ -17,16 +17,16 @@ final class DeferredFailovers {
     private long sinceMs;
     private boolean said;
 
-    /**
-     * The leader's round found the failover of {@code f} held back at {@code live.nowMs()}:
-     * the event to commit, once it has been held back long enough. {@code why} turns a default
-     * text into the explanation.
-     */
     /** The primary is healthy again: a later failure is a new wait. */
     void reset() {
         epoch = -1;
     }
 
+    /**
+     * The leader's round found the failover of {@code f} held back at {@code live.nowMs()}:
+     * the event to commit, once it has been held back long enough. {@code why} turns a default
+     * text into the explanation.
+     */
     Optional<Event> note(ClusterState s, Liveness live, FailoverPolicy.Failed f, UnaryOperator<String> why) {
         long current = s.getPrimary().getEpoch();
         if (epoch != current) {

@@ -169,6 +169,7 @@ class ListenerPromotionIT {
         Path storage = dir.resolve("p" + id);
         Files.createDirectories(storage);
         RaftServerConfigKeys.setStorageDir(p, List.of(storage.toFile()));
+        GrpcConfigKeys.Server.setHost(p, "127.0.0.1");
         GrpcConfigKeys.Server.setPort(p, Integer.parseInt(peers.get(id).getAddress().split(":")[1]));
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
@@ -176,9 +177,26 @@ class ListenerPromotionIT {
         return p;
     }
 
+    /**
+     * A loopback port below the kernel's ephemeral range, in this fork's slice (the policy of the
+     * harness's FreePorts, which server tests cannot reach): an ephemeral one can be handed to an
+     * outgoing connection before Ratis binds it, and Ratis then exits the JVM (a fresh-clone run).
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        int from = 10_000 + Math.floorMod(Integer.getInteger("raftpool.forkNumber", 0), 4) * 5_000;
+        int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(5_000);
+        for (int i = 0; i < 5_000; i++) {
+            int port = from + (start + i) % 5_000;
+            if (TAKEN.add(port)) {
+                try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                    return port;
+                } catch (IOException busy) {
+                    // the next one
+                }
+            }
         }
+        throw new IOException("no free loopback port in " + from + "-" + (from + 4_999));
     }
+
+    private static final java.util.Set<Integer> TAKEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 }
