@@ -22,6 +22,18 @@ record FrontendContext(Router router, MonotonicClock clock, ProxySettings settin
         }
     }
 
+    /**
+     * The client closed its connection while it waited for the server (its own timeout, most
+     * often: a server cut off by a partition answers nothing and closes nothing): for a write
+     * client, it could not write from when it asked.
+     */
+    void clientGaveUp(Session session) {
+        long since = session.waitingSinceMs();
+        if (since >= 0) {
+            unroutable(session.port(), since);
+        }
+    }
+
     /** A connection on {@code port} reached {@code target}: for a write client, it may end an outage. */
     void routed(ProxyPort port, Target target) {
         if (port == ProxyPort.READ_WRITE) {

@@ -93,6 +93,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         disarmStartupTimer();
         hold.end("client_gone");
+        if (session != null) {
+            context.clientGaveUp(session);
+        }
         ctx.fireChannelInactive();
     }
 
@@ -343,7 +346,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             rest.release();
         }
         backend.flush();
-        ctx.pipeline().replace(this, "relay", new RelayHandler(session, context.metrics(), context.clock()));
+        ctx.pipeline().replace(this, "relay", new RelayHandler(session, context));
         ctx.channel().config().setAutoRead(true);
     }
 

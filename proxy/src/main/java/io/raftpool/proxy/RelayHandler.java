@@ -19,12 +19,14 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final ProxyMetrics metrics;
     private final Session session;
     private final MonotonicClock clock;
+    private final FrontendContext context;
 
-    RelayHandler(Session session, ProxyMetrics metrics, MonotonicClock clock) {
+    RelayHandler(Session session, FrontendContext context) {
         this.session = session;
         this.backend = session.backend();
-        this.metrics = metrics;
-        this.clock = clock;
+        this.metrics = context.metrics();
+        this.clock = context.clock();
+        this.context = context;
     }
 
     @Override
@@ -53,6 +55,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        context.clientGaveUp(session);
         Channels.closeOnFlush(backend);
     }
 
