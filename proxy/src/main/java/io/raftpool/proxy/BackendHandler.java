@@ -127,9 +127,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (frontend.serverClosed(ctx.channel())) {
-            if (mode == Mode.RELAY && session != null && client.isActive() && session.waitingSinceMs() >= 0) {
-                // the server went away under a request: its client could not write from then on
-                context.unroutable(session.port(), session.waitingSinceMs());
+            if (mode == Mode.RELAY && session != null && client.isActive()) {
+                context.serverClosed(session);
             }
             Channels.closeOnFlush(client);
         }

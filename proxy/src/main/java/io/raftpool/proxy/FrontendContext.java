@@ -34,6 +34,19 @@ record FrontendContext(Router router, MonotonicClock clock, ProxySettings settin
         }
     }
 
+    /**
+     * The server closed a started session its client still holds: under a request, its client
+     * could not write from when it asked; otherwise from now, if more failures follow.
+     */
+    void serverClosed(Session session) {
+        long since = session.waitingSinceMs();
+        if (since >= 0) {
+            unroutable(session.port(), since);
+        } else if (session.port() == ProxyPort.READ_WRITE) {
+            router.outages().serverClosed(clock.nowMillis(), System.currentTimeMillis());
+        }
+    }
+
     /** A connection on {@code port} reached {@code target}: for a write client, it may end an outage. */
     void routed(ProxyPort port, Target target) {
         if (port == ProxyPort.READ_WRITE) {

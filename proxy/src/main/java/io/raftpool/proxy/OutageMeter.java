@@ -19,12 +19,16 @@ final class OutageMeter {
     private long startEpoch;
     /** The epoch of the primary the last read-write connection reached: the one clients wrote to. */
     private long servedEpoch;
-    /** A failure that a view alone ended (same primary, no client routed yet): when, and what it was. */
-    private long viewEndedMs = -1;
-    private long viewEndedStartMs;
-    private long viewEndedStartWallMs;
+    /**
+     * A start that counts only if a failure follows soon (within {@link #RESUME_WITHIN_MS} of
+     * {@code pendingAtMs}): an outage a view alone ended (same primary, no client routed yet), or
+     * a session the server closed although its client was not waiting.
+     */
+    private long pendingAtMs = -1;
+    private long pendingStartMs;
+    private long pendingStartWallMs;
 
-    /** A failure this soon after a view-only end continues the outage that view ended. */
+    /** A failure this soon after a pending start makes it the start of the outage. */
     static final long RESUME_WITHIN_MS = 2_000;
 
     /**
@@ -33,12 +37,13 @@ final class OutageMeter {
      * or broken under a request. The outage starts at the earliest such moment.
      */
     synchronized void unroutable(long sinceMs, long wallMs) {
-        if (startMs < 0 && viewEndedMs >= 0 && sinceMs - viewEndedMs <= RESUME_WITHIN_MS) {
-            // the view said the same primary takes writes again, but it does not: one outage
-            startMs = viewEndedStartMs;
-            startWallMs = viewEndedStartWallMs;
+        if (startMs < 0 && pendingAtMs >= 0 && sinceMs - pendingAtMs <= RESUME_WITHIN_MS) {
+            // the view said the same primary takes writes again but it does not, or the server
+            // that closed a session is gone: one outage, from then
+            startMs = pendingStartMs;
+            startWallMs = pendingStartWallMs;
             startEpoch = servedEpoch;
-            viewEndedMs = -1;
+            pendingAtMs = -1;
         }
         if (startMs < 0) {
             // not the view's epoch: during a promotion the view already names the new one
@@ -52,7 +57,7 @@ final class OutageMeter {
 
     /** A read-write connection reached the primary of {@code epoch}: the outage it ends, if a primary change ended one. */
     synchronized Optional<Outage> routed(long nowMs, long epoch) {
-        viewEndedMs = -1;
+        pendingAtMs = -1;
         servedEpoch = Math.max(servedEpoch, epoch);
         if (startMs < 0) {
             return Optional.empty();
@@ -77,10 +82,25 @@ final class OutageMeter {
         if (epoch > startEpoch) {
             return routed(nowMs, epoch);
         }
-        viewEndedMs = nowMs;
-        viewEndedStartMs = startMs;
-        viewEndedStartWallMs = startWallMs;
+        pendingAtMs = nowMs;
+        pendingStartMs = startMs;
+        pendingStartWallMs = startWallMs;
         startMs = -1;
         return Optional.empty();
+    }
+
+    /**
+     * The server closed a read-write session whose client was not waiting (it may have sent an
+     * error first: "terminating connection due to unexpected postmaster exit"): its client finds
+     * out at its next write. Not an outage by itself (an idle timeout, a terminated backend), the
+     * start of one if a failure follows within {@link #RESUME_WITHIN_MS}.
+     */
+    synchronized void serverClosed(long nowMs, long wallMs) {
+        if (startMs >= 0 || (pendingAtMs >= 0 && nowMs - pendingAtMs <= RESUME_WITHIN_MS)) {
+            return;
+        }
+        pendingAtMs = nowMs;
+        pendingStartMs = nowMs;
+        pendingStartWallMs = wallMs;
     }
 }

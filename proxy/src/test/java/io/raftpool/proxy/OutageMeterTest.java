@@ -59,6 +59,22 @@ class OutageMeterTest {
                 .contains(new OutageMeter.Outage(3, 70_000, 400));
     }
 
+    /** kill -9 of the primary's postmaster: its backends say so and close; the clients find out at their next write. */
+    @Test
+    void aSessionTheServerClosedStartsTheOutageIfAFailureFollowsSoon() {
+        OutageMeter m = new OutageMeter();
+        m.routed(10, 1);
+        m.serverClosed(1_000, 50_000);
+        m.unroutable(1_040, 50_040);               // the next connection finds nobody
+        assertThat(m.routed(1_300, 2)).contains(new OutageMeter.Outage(2, 50_000, 300));
+
+        m.serverClosed(5_000, 54_000);             // an idle timeout, say
+        assertThat(m.routed(5_010, 2)).as("the next connection is served").isEmpty();
+        m.serverClosed(8_000, 57_000);
+        m.unroutable(20_000, 69_000);              // a failure long after: its own start
+        assertThat(m.routed(20_300, 3)).contains(new OutageMeter.Outage(3, 69_000, 300));
+    }
+
     @Test
     void aSessionWaitsFromItsClientsFirstUnansweredBytesUntilTheServerSpeaks() {
         long[] now = {100};
