@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Failover time as a client sees it: from the primary's failure to the first successful write
+ * Failover time as a client sees it: from the primary's failure to the end of the first successful write
  * by a client that opens a new connection through a proxy every 50 ms. Two faults:
  * {@code stop} (pg_ctl stop -m immediate of the primary: its own agent sees it at once),
  * {@code node} (SIGKILL of the primary's agent and PostgreSQL together: the fencing window must
@@ -225,6 +225,7 @@ public final class FailoverBench {
         /** When its last write on the excluded (old) server and its first on another one after that ended. */
         final AtomicLong lastOldEndMs = new AtomicLong();
         final AtomicLong firstNewEndMs = new AtomicLong();
+        private long lastEnd;
         private volatile int excludedPort = -1;
         private final String url;
 
@@ -238,18 +239,18 @@ public final class FailoverBench {
             long next = System.nanoTime();
             long end = next + Duration.ofMinutes(2).toNanos();
             while (!stop.get() && System.nanoTime() < end) {
-                long started = System.currentTimeMillis();
                 try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
                      ResultSet rs = st.executeQuery("insert into bench default values returning inet_server_port()")) {
                     rs.next();
                     long ended = System.currentTimeMillis();
+                    if (rs.getInt(1) != excludedPort && excludedPort >= 0 && firstNewEndMs.get() == 0) {
+                        firstNewEndMs.set(ended);
+                        lastOldEndMs.set(lastEnd); // its last write before this one was on the old primary
+                    }
+                    lastEnd = ended;
                     if (rs.getInt(1) != excludedPort) {
-                        lastSuccess.set(started);
-                        if (excludedPort >= 0 && firstNewEndMs.get() == 0) {
-                            firstNewEndMs.set(ended);
-                        }
-                    } else {
-                        lastOldEndMs.set(ended);
+                        // when it ended: a connection held through the failover started before the fault
+                        lastSuccess.set(ended);
                     }
                 } catch (SQLException e) {
                     errors.incrementAndGet();
@@ -269,7 +270,7 @@ public final class FailoverBench {
             excludedPort = port;
         }
 
-        /** The start time of the first successful write that began at or after {@code t}. */
+        /** When the first successful write on another server than the excluded one ended, at or after {@code t}. */
         long awaitSuccessAfter(long t) {
             long deadline = System.nanoTime() + BUDGET.toNanos();
             while (System.nanoTime() < deadline) {
