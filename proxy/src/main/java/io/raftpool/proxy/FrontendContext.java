@@ -24,8 +24,9 @@ record FrontendContext(Router router, MonotonicClock clock, ProxySettings settin
 
     /**
      * The client closed its connection while it waited for the server (its own timeout, most
-     * often: a server cut off by a partition answers nothing and closes nothing): for a write
-     * client, it could not write from when it asked.
+     * often: a server cut off by a partition answers nothing and closes nothing), or the server
+     * never took it (a connect that timed out): for a write client, it could not write from when
+     * it asked.
      */
     void clientGaveUp(Session session) {
         long since = session.waitingSinceMs();

@@ -29,7 +29,6 @@ import org.slf4j.LoggerFactory;
  * StartupMessage; an answer 'S' or 'G' means TLS or GSS from here, which is only relayed.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
-
     private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
     private enum State { AWAIT_PACKET, CONNECTING, AWAIT_ANSWER, AWAIT_REPLY, RELAY, CLOSING }
@@ -224,6 +223,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (!ctx.channel().isActive()) {
             return;
         }
+        context.clientGaveUp(s);
         Target t = s.target();
         String cause = f.cause() == null ? "cancelled"
                 : f.cause().getMessage() != null ? f.cause().getMessage() : f.cause().getClass().getSimpleName();
