@@ -17,8 +17,7 @@ record FrontendContext(Router router, MonotonicClock clock, ProxySettings settin
     /** A session on {@code port} broke under a request its client sent at {@code sinceMs} (monotonic). */
     void unroutable(ProxyPort port, long sinceMs) {
         if (port == ProxyPort.READ_WRITE) {
-            long now = clock.nowMillis();
-            router.outages().unroutable(Math.min(now, sinceMs), System.currentTimeMillis() - Math.max(0, now - sinceMs));
+            router.outages().unroutableSince(sinceMs, clock.nowMillis());
         }
     }
 

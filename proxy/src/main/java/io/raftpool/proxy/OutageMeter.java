@@ -55,6 +55,15 @@ final class OutageMeter {
         startWallMs = wallMs;
     }
 
+    /**
+     * As {@link #unroutable(long, long)} for a moment {@code sinceMs} at or before {@code nowMs}
+     * (monotonic), its wall-clock time taken back from now: one conversion for every caller.
+     */
+    void unroutableSince(long sinceMs, long nowMs) {
+        long since = Math.min(nowMs, sinceMs);
+        unroutable(since, System.currentTimeMillis() - (nowMs - since));
+    }
+
     /** A read-write connection reached the primary of {@code epoch}: the outage it ends, if a primary change ended one. */
     synchronized Optional<Outage> routed(long nowMs, long epoch) {
         pendingAtMs = -1;

@@ -262,8 +262,7 @@ final class Router {
             closing.add(s.retire());
             if (s.port() == ProxyPort.READ_WRITE) {
                 // a client waiting for an answer could not write since it asked, not since now
-                long since = s.waitingSinceMs() >= 0 ? Math.min(now, s.waitingSinceMs()) : now;
-                outages.unroutable(since, System.currentTimeMillis() - (now - since));
+                outages.unroutableSince(s.waitingSinceMs() >= 0 ? s.waitingSinceMs() : now, now);
             }
         }
         barrier = CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
